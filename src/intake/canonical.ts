@@ -1,0 +1,66 @@
+/**
+ * The canonical alert format for any SIEM or script (`POST /webhooks/alerts`). Strict: an unknown field is
+ * an error, so a typo (`logtype`) is caught instead of silently routing to the wrong playbook.
+ */
+import { z } from 'zod';
+import type { Alert } from '../domain/alert';
+import {
+  AlertIdSchema,
+  AlertSchema,
+  DetectionIdSchema,
+  HttpUrlSchema,
+  IpSchema,
+  LogTypeSchema,
+  SeveritySchema,
+  SourceSchema,
+} from './alert-schema';
+import { parseTimestamp } from '../domain/time';
+import { resolveLogType, stripNewAlertPrefix } from './log-type';
+import { ValidationError } from './validation-error';
+
+export const CanonicalAlertInputSchema = z.strictObject({
+  source: SourceSchema,
+  alertId: AlertIdSchema,
+  detectionId: DetectionIdSchema,
+  detectionName: z.string().max(512).optional(),
+  title: z.string().min(1).max(1000),
+  severity: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), SeveritySchema),
+  logType: LogTypeSchema.optional(),
+  createdAt: z.string().refine((v) => parseTimestamp(v) !== undefined, 'must be an ISO-8601 timestamp').optional(),
+  link: HttpUrlSchema.optional(),
+  runbook: z.string().max(4000).optional(),
+  description: z.string().max(4000).optional(),
+  tags: z.array(z.string().max(128)).max(50).optional(),
+  ip: IpSchema.optional(),
+  ips: z.array(IpSchema).max(20).optional(),
+  user: z.string().min(1).max(256).optional(),
+  users: z.array(z.string().min(1).max(256)).max(20).optional(),
+});
+export type CanonicalAlertInput = z.infer<typeof CanonicalAlertInputSchema>;
+
+export function normalizeCanonical(body: unknown, receivedAt: Date): Alert {
+  const parsed = CanonicalAlertInputSchema.safeParse(body);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const c = parsed.data;
+  const title = stripNewAlertPrefix(c.title).trim() || c.title;
+  const { logType, source } = resolveLogType({ logType: c.logType, detectionId: c.detectionId, title });
+  const alert = AlertSchema.safeParse({
+    source: c.source,
+    alertId: c.alertId,
+    detectionId: c.detectionId,
+    detectionName: c.detectionName,
+    title,
+    severity: c.severity,
+    logType,
+    logTypeSource: source,
+    createdAt: (parseTimestamp(c.createdAt) ?? receivedAt).toISOString(),
+    link: c.link,
+    runbook: c.runbook,
+    description: c.description,
+    tags: c.tags ?? [],
+    ips: [...new Set([...(c.ip ? [c.ip] : []), ...(c.ips ?? [])])],
+    users: [...new Set([...(c.user ? [c.user] : []), ...(c.users ?? [])])],
+  });
+  if (!alert.success) throw ValidationError.fromZod(alert.error);
+  return alert.data;
+}

@@ -1,0 +1,81 @@
+/**
+ * Panther "Custom Webhook" payload → canonical Alert (reference/panther.md §1, §4).
+ * Quirks handled here: `id` is the detection id and `alertId` the alert id; titles may start with
+ * `New Alert: `; there is usually no LogType; `alertContext` is free-form and `alertContext.ip` often null.
+ * Required fields are strict (the error names them); optional fields are lenient (a bad link is dropped,
+ * an over-long title truncated) so that a SIEM quirk never loses an alert.
+ */
+import { z } from 'zod';
+import type { Alert } from '../domain/alert';
+import { AlertIdSchema, AlertSchema, HttpUrlSchema, SeveritySchema } from './alert-schema';
+import { parseTimestamp } from '../domain/time';
+import { extractIps, extractUsers } from './indicators';
+import { resolveLogType, stripNewAlertPrefix } from './log-type';
+import { ValidationError } from './validation-error';
+
+const optionalText = z.string().nullish();
+
+export const PantherWebhookSchema = z.looseObject({
+  id: z.string({ error: 'is required (the detection id, e.g. Standard.BruteForceByIP)' }).min(1).max(256),
+  alertId: z.string({ error: 'is required (Panther\'s alert id)' }).pipe(AlertIdSchema),
+  title: z.string({ error: 'is required' }).min(1, 'must not be empty'),
+  severity: z.preprocess(
+    (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+    SeveritySchema,
+  ),
+  createdAt: optionalText,
+  type: optionalText,
+  link: optionalText,
+  name: optionalText,
+  description: optionalText,
+  runbook: optionalText,
+  version: optionalText,
+  tags: z.array(z.unknown()).nullish(),
+  alertContext: z.unknown().optional(),
+  logType: z.unknown().optional(),
+  logTypes: z.unknown().optional(),
+});
+export type PantherWebhook = z.infer<typeof PantherWebhookSchema>;
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function httpUrl(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  return HttpUrlSchema.safeParse(value).success ? value : undefined;
+}
+
+function nonEmpty(value: string | null | undefined, max: number): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? truncate(trimmed, max) : undefined;
+}
+
+export function normalizePanther(body: unknown, receivedAt: Date): Alert {
+  const parsed = PantherWebhookSchema.safeParse(body);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error, 'invalid Panther alert');
+  const p = parsed.data;
+  const title = truncate(stripNewAlertPrefix(p.title).trim() || p.title, 1000);
+  const { logType, source } = resolveLogType({ logType: p.logType, logTypes: p.logTypes, detectionId: p.id, title });
+  const createdAt = parseTimestamp(p.createdAt) ?? receivedAt;
+  const candidate = {
+    source: 'panther',
+    alertId: p.alertId,
+    detectionId: p.id,
+    detectionName: nonEmpty(p.name, 512),
+    title,
+    severity: p.severity,
+    logType,
+    logTypeSource: source,
+    createdAt: createdAt.toISOString(),
+    link: httpUrl(p.link),
+    runbook: nonEmpty(p.runbook, 4000),
+    description: nonEmpty(p.description, 4000),
+    tags: (p.tags ?? []).filter((t): t is string => typeof t === 'string').slice(0, 50).map((t) => truncate(t, 128)),
+    ips: extractIps(p.alertContext, title),
+    users: extractUsers(p.alertContext, title),
+  };
+  const alert = AlertSchema.safeParse(candidate);
+  if (!alert.success) throw ValidationError.fromZod(alert.error, 'invalid Panther alert');
+  return alert.data;
+}
