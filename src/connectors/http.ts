@@ -1,0 +1,92 @@
+/**
+ * A fetch wrapper for vendor APIs: a per-request timeout, and errors that carry what retry logic needs
+ * (HTTP status, the server's Retry-After) without the request's credentials.
+ */
+/**
+ * How a vendor failure should be treated. Activities decide what each category means for them (an
+ * enrichment gives up on `auth`; a ticket delivery keeps retrying until the operator fixes the token).
+ */
+export type FailureCategory =
+  /** 429 / quota: retry after `retryAfterMs`. */
+  | 'rate_limit'
+  /** Bad or missing credentials, missing scope, unknown channel/project: the operator must fix config. */
+  | 'config'
+  /** The request itself is wrong (4xx): retrying the same request cannot help. */
+  | 'invalid_request'
+  /** 5xx, timeouts, network: retry with backoff. */
+  | 'transient';
+
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+  readonly category: FailureCategory;
+  constructor(
+    readonly provider: string,
+    message: string,
+    readonly details: {
+      category?: FailureCategory;
+      /** HTTP status, when the provider answered. */
+      status?: number;
+      /** The provider's error code (e.g. VirusTotal's QuotaExceededError, Slack's channel_not_found). */
+      code?: string;
+      /** From Retry-After, when the provider sent one. */
+      retryAfterMs?: number;
+    } = {},
+  ) {
+    super(message);
+    this.category = details.category ?? 'transient';
+  }
+}
+
+/** The usual mapping of an HTTP status to a failure category. */
+export function categoryForStatus(status: number): FailureCategory {
+  if (status === 429) return 'rate_limit';
+  if (status === 401 || status === 403) return 'config';
+  if (status >= 400 && status < 500 && status !== 408 && status !== 409) return 'invalid_request';
+  return 'transient';
+}
+
+/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+export async function requestJson(
+  provider: string,
+  url: string,
+  init: RequestInit & { timeoutMs: number; signal?: AbortSignal },
+): Promise<HttpResponse> {
+  const { timeoutMs, signal, ...rest } = init;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(url, { ...rest, redirect: 'error', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+  } catch (err) {
+    if (timeout.aborted) throw new ProviderError(provider, `${provider} did not answer within ${timeoutMs} ms`);
+    const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    throw new ProviderError(provider, `${provider} unreachable: ${cause}`);
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    throw new ProviderError(provider, `${provider} did not answer within ${timeoutMs} ms`, { status: response.status });
+  }
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, body, text };
+}

@@ -1,0 +1,103 @@
+/**
+ * Jira Cloud through jira.js 5.4 (`Version3Client`; v6 needs Node 22). jira.js does not retry: every
+ * failure becomes a ProviderError with a category and the server's Retry-After, and Temporal retries.
+ */
+import { HttpException, Version3Client } from 'jira.js';
+import type { AdfDoc } from '../tickets/jira-issue';
+import { ProviderError, categoryForStatus, parseRetryAfter } from './http';
+
+export interface JiraOptions {
+  host: string;
+  email: string;
+  apiToken: string;
+  projectKey: string;
+  issueType: string;
+  timeoutMs?: number;
+}
+
+export interface JiraIssueRef {
+  key: string;
+  url: string;
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const h = headers as { get?: (n: string) => unknown } & Record<string, unknown>;
+  const value = typeof h.get === 'function' ? h.get(name) : h[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function jiraMessages(data: unknown): string {
+  if (!data || typeof data !== 'object') return '';
+  const d = data as { errorMessages?: unknown; errors?: unknown };
+  const messages = Array.isArray(d.errorMessages) ? d.errorMessages.map(String) : [];
+  const fields = d.errors && typeof d.errors === 'object' ? Object.entries(d.errors).map(([k, v]) => `${k}: ${String(v)}`) : [];
+  return [...messages, ...fields].join('; ').slice(0, 500);
+}
+
+export function toProviderError(err: unknown, action: string): ProviderError {
+  if (err instanceof HttpException) {
+    const cause = err.cause as { response?: { status?: number; headers?: unknown; data?: unknown }; code?: string } | undefined;
+    const status = cause?.response?.status;
+    if (status === undefined) {
+      return new ProviderError('Jira', `${action}: Jira unreachable (${cause?.code ?? err.message})`);
+    }
+    const detail = jiraMessages(cause?.response?.data);
+    const category = categoryForStatus(status);
+    const hint = category === 'config' ? ' (check JIRA_EMAIL, JIRA_API_TOKEN and the project permissions)' : '';
+    return new ProviderError('Jira', `${action}: Jira answered HTTP ${status}${detail ? ` — ${detail}` : ''}${hint}`, {
+      category,
+      status,
+      retryAfterMs: parseRetryAfter(headerValue(cause?.response?.headers, 'retry-after')),
+    });
+  }
+  return new ProviderError('Jira', `${action}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+export class JiraClient {
+  private readonly client: Version3Client;
+
+  constructor(private readonly options: JiraOptions) {
+    this.client = new Version3Client({
+      host: options.host,
+      authentication: { basic: { email: options.email, apiToken: options.apiToken } },
+      baseRequestConfig: { timeout: options.timeoutMs ?? 15_000 },
+    });
+  }
+
+  issueUrl(key: string): string {
+    return `${this.options.host}/browse/${encodeURIComponent(key)}`;
+  }
+
+  /** The issue carrying this label in the project, if one exists (newest first). */
+  async findIssueByLabel(label: string): Promise<JiraIssueRef | undefined> {
+    try {
+      const page = await this.client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
+        jql: `project = "${this.options.projectKey.replace(/"/g, '')}" AND labels = "${label.replace(/["\\]/g, '')}" ORDER BY created DESC`,
+        fields: ['summary'],
+        maxResults: 1,
+      });
+      const key = page.issues?.[0]?.key;
+      return key ? { key, url: this.issueUrl(key) } : undefined;
+    } catch (err) {
+      throw toProviderError(err, 'looking for an existing issue');
+    }
+  }
+
+  async createIssue(fields: { summary: string; labels: string[]; description: AdfDoc }): Promise<JiraIssueRef> {
+    try {
+      const created = await this.client.issues.createIssue({
+        fields: {
+          project: { key: this.options.projectKey },
+          issuetype: { name: this.options.issueType },
+          summary: fields.summary,
+          labels: fields.labels,
+          description: fields.description as never,
+        },
+      });
+      return { key: created.key, url: this.issueUrl(created.key) };
+    } catch (err) {
+      throw toProviderError(err, 'creating the issue');
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Slack through the official WebClient. Retries are Temporal's job, not the client's: the client never
+ * retries or sleeps on 429 itself, and every failure becomes a ProviderError with a category.
+ */
+import {
+  ErrorCode,
+  LogLevel,
+  WebClient,
+  type WebAPICallError,
+  type MessageMetadataEventPayloadObject,
+} from '@slack/web-api';
+import { ProviderError, type FailureCategory } from './http';
+
+export interface SlackOptions {
+  botToken: string;
+  apiUrl: string;
+  timeoutMs?: number;
+}
+
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** The metadata that marks our messages, so a retried post can find the one it already made. */
+export const ALERT_EVENT_TYPE = 'autotriage_alert';
+
+/** Platform errors that mean the operator must fix configuration (token, scopes, channel). */
+const CONFIG_ERRORS = new Set([
+  'not_authed',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'missing_scope',
+  'no_permission',
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'restricted_action',
+  'ekm_access_denied',
+]);
+const TRANSIENT_ERRORS = new Set(['ratelimited', 'rate_limited', 'service_unavailable', 'fatal_error', 'internal_error', 'request_timeout']);
+
+function isCallError(err: unknown): err is WebAPICallError {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string';
+}
+
+export function toProviderError(err: unknown, action: string): ProviderError {
+  if (!isCallError(err)) return new ProviderError('Slack', `${action}: ${String(err)}`);
+  switch (err.code) {
+    case ErrorCode.RateLimitedError:
+      return new ProviderError('Slack', `${action}: rate limited`, {
+        category: 'rate_limit',
+        status: 429,
+        retryAfterMs: err.retryAfter * 1000,
+      });
+    case ErrorCode.PlatformError: {
+      const slackError = String(err.data.error ?? 'unknown_error');
+      const category: FailureCategory = CONFIG_ERRORS.has(slackError)
+        ? 'config'
+        : TRANSIENT_ERRORS.has(slackError)
+          ? 'transient'
+          : 'invalid_request';
+      const hint = category === 'config' ? ' (check SLACK_BOT_TOKEN, its scopes and SLACK_CHANNEL)' : '';
+      return new ProviderError('Slack', `${action}: Slack said ${slackError}${hint}`, { category, code: slackError });
+    }
+    case ErrorCode.HTTPError:
+      return new ProviderError('Slack', `${action}: Slack answered HTTP ${err.statusCode}`, { status: err.statusCode });
+    default:
+      return new ProviderError('Slack', `${action}: ${err.message}`);
+  }
+}
+
+export class SlackClient {
+  private readonly web: WebClient;
+
+  constructor(options: SlackOptions) {
+    this.web = new WebClient(options.botToken, {
+      slackApiUrl: options.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: options.timeoutMs ?? 10_000,
+      logLevel: LogLevel.WARN,
+    });
+  }
+
+  async postMessage(args: {
+    channel: string;
+    text: string;
+    blocks: Array<Record<string, unknown>>;
+    alertKey: string;
+    threadTs?: string;
+  }): Promise<SlackMessageRef> {
+    try {
+      const res = await this.web.chat.postMessage({
+        channel: args.channel,
+        text: args.text,
+        blocks: args.blocks as never,
+        thread_ts: args.threadTs,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: ALERT_EVENT_TYPE, event_payload: { alert_key: args.alertKey } },
+      });
+      return { channel: String(res.channel ?? args.channel), ts: String(res.ts) };
+    } catch (err) {
+      throw toProviderError(err, 'posting the ticket');
+    }
+  }
+
+  async updateMessage(ref: SlackMessageRef, args: { text: string; blocks: Array<Record<string, unknown>> }): Promise<void> {
+    try {
+      await this.web.chat.update({ channel: ref.channel, ts: ref.ts, text: args.text, blocks: args.blocks as never });
+    } catch (err) {
+      throw toProviderError(err, 'updating the ticket');
+    }
+  }
+
+  /**
+   * Finds the top-level message we posted for this alert since `oldest`, by its metadata. Used before a
+   * retried post, so an attempt that timed out after Slack accepted the message never posts twice.
+   */
+  async findAlertMessage(channel: string, alertKey: string, oldest: Date): Promise<SlackMessageRef | undefined> {
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      let res;
+      try {
+        res = await this.web.conversations.history({
+          channel,
+          oldest: (Math.floor(oldest.getTime() / 1000) - 60).toString(),
+          include_all_metadata: true,
+          limit: 200,
+          cursor,
+        });
+      } catch (err) {
+        throw toProviderError(err, 'looking for an earlier post');
+      }
+      for (const message of res.messages ?? []) {
+        const payload = message.metadata?.event_payload as MessageMetadataEventPayloadObject | undefined;
+        if (message.metadata?.event_type === ALERT_EVENT_TYPE && payload?.alert_key === alertKey && message.ts) {
+          return { channel, ts: message.ts };
+        }
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!res.has_more || !cursor) return undefined;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Ticket → Jira issue fields: summary, labels that identify the alert, and an ADF description in which
+ * every untrusted string is a text node (ADF has no markup to inject into). Empty text nodes are invalid
+ * ADF, so they are dropped.
+ */
+import type { Alert } from '../domain/alert';
+import { truncate } from './format';
+import type { Line, Span } from './spans';
+import type { TicketDoc } from './ticket';
+
+type AdfMark = { type: 'strong' } | { type: 'code' } | { type: 'link'; attrs: { href: string } };
+export interface AdfText {
+  type: 'text';
+  text: string;
+  marks?: AdfMark[];
+}
+export interface AdfNode {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: Array<AdfNode | AdfText>;
+}
+export interface AdfDoc {
+  type: 'doc';
+  version: 1;
+  content: AdfNode[];
+}
+
+function adfSpan(s: Span): AdfText | undefined {
+  if (!s.text) return undefined;
+  if (s.kind === 'link') {
+    return /^https?:\/\//i.test(s.url) ? { type: 'text', text: s.text, marks: [{ type: 'link', attrs: { href: s.url } }] } : { type: 'text', text: s.text };
+  }
+  const marks: AdfMark[] = [];
+  if (s.bold) marks.push({ type: 'strong' });
+  if (s.code) marks.push({ type: 'code' });
+  return marks.length ? { type: 'text', text: s.text, marks } : { type: 'text', text: s.text };
+}
+
+export function adfParagraph(line: Line): AdfNode {
+  const content = line.map(adfSpan).filter((n): n is AdfText => n !== undefined);
+  return content.length ? { type: 'paragraph', content } : { type: 'paragraph' };
+}
+
+function heading(textValue: string, level = 3): AdfNode {
+  return { type: 'heading', attrs: { level }, content: [{ type: 'text', text: textValue }] };
+}
+
+export function renderJiraDescription(doc: TicketDoc): AdfDoc {
+  const content: AdfNode[] = [
+    adfParagraph([{ kind: 'text', text: `${doc.severity} · `, bold: true }, ...doc.meta]),
+    adfParagraph([{ kind: 'text', text: 'Runbook: ', bold: true }, { kind: 'text', text: doc.runbook }]),
+  ];
+  for (const section of doc.sections) {
+    content.push(heading(section.title));
+    content.push({
+      type: 'bulletList',
+      content: section.lines.map((line) => ({ type: 'listItem', content: [adfParagraph(line)] })),
+    });
+  }
+  content.push(adfParagraph(doc.footer));
+  return { type: 'doc', version: 1, content };
+}
+
+/** Jira labels may not contain spaces; keep letters, digits and a few separators. */
+export function jiraLabel(value: string): string {
+  return value.replace(/[^A-Za-z0-9._:@-]/g, '_').slice(0, 255);
+}
+
+/** The label that identifies the alert: a retried create looks it up before creating. */
+export function alertLabel(alert: Pick<Alert, 'source' | 'alertId'>): string {
+  return jiraLabel(`autotriage-${alert.source}-${alert.alertId}`);
+}
+
+export interface JiraIssueFields {
+  summary: string;
+  labels: string[];
+  description: AdfDoc;
+}
+
+export function renderJiraIssue(doc: TicketDoc, alert: Alert): JiraIssueFields {
+  return {
+    summary: truncate(`[${doc.severity}] ${doc.title}`.replace(/[\r\n]+/g, ' '), 255),
+    labels: ['autotriage', alertLabel(alert), jiraLabel(`detection-${alert.detectionId}`)],
+    description: renderJiraDescription(doc),
+  };
+}

@@ -1,0 +1,9 @@
+/** The building blocks of a ticket: runs of untrusted text, emphasis and links. Each renderer escapes them. */
+export type Span =
+  | { kind: 'text'; text: string; bold?: boolean; code?: boolean }
+  | { kind: 'link'; text: string; url: string };
+
+export type Line = Span[];
+
+export const text = (t: string, opts: { bold?: boolean; code?: boolean } = {}): Span => ({ kind: 'text', text: t, ...opts });
+export const link = (t: string, url: string): Span => ({ kind: 'link', text: t, url });
