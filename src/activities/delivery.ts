@@ -1,0 +1,100 @@
+/**
+ * Delivery activities: the Slack message (or, without Slack, a printed ticket saved under the data dir)
+ * and the Jira issue. Each looks before it creates on a retry, so an attempt that timed out after the
+ * vendor accepted the write never produces a second message or issue.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import type { JiraClient, JiraIssueRef } from '../connectors/jira';
+import { ProviderError } from '../connectors/http';
+import type { SlackClient, SlackMessageRef } from '../connectors/slack';
+import { notConfigured, ok, type Outcome } from '../domain/enrichment';
+import { alertLabel, renderJiraIssue } from '../tickets/jira-issue';
+import { renderPlainText } from '../tickets/plain-text';
+import { renderSlackMessage } from '../tickets/slack-message';
+import { buildTicket, type TicketInput } from '../tickets/ticket';
+import { DELIVERY_POLICY, classified } from './failures';
+
+export interface DeliveryDeps {
+  slack?: { client: SlackClient; channel: string };
+  jira?: JiraClient;
+  /** Where tickets are saved when Slack is not configured. */
+  ticketsDir: string;
+  /** Where printed tickets go (stdout in the worker). */
+  print: (text: string) => void;
+}
+
+export type TicketDelivery = ({ kind: 'slack' } & SlackMessageRef) | { kind: 'local'; path: string };
+
+export interface PostTicketInput extends TicketInput {
+  /** The triage's start: a retried post looks for an earlier one from this time on. */
+  notBefore: string;
+}
+
+/** Slack rejected the blocks themselves (our rendering, not the alert): fall back to text only. */
+const BLOCK_ERRORS = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_blocks_too_long', 'msg_too_long']);
+
+function isRetry(): boolean {
+  return Context.current().info.attempt > 1;
+}
+
+export function createDeliveryActivities(deps: DeliveryDeps) {
+  async function saveLocally(input: TicketInput): Promise<string> {
+    const doc = buildTicket(input);
+    const dir = path.join(deps.ticketsDir, input.alert.source);
+    await fs.mkdir(dir, { recursive: true });
+    const base = path.join(dir, input.alert.alertId.replace(/[^A-Za-z0-9._@-]/g, '_'));
+    const plain = renderPlainText(doc);
+    await fs.writeFile(`${base}.txt`, `${plain}\n`);
+    await fs.writeFile(`${base}.slack.json`, `${JSON.stringify(renderSlackMessage(doc), null, 2)}\n`);
+    deps.print(`\n──── ticket ${input.workflowId} (Slack not configured; saved to ${base}.txt) ────\n${plain}\n`);
+    return `${base}.txt`;
+  }
+
+  return {
+    async postTicket(input: PostTicketInput): Promise<TicketDelivery> {
+      const slack = deps.slack;
+      if (!slack) return { kind: 'local', path: await saveLocally(input) };
+      return classified(DELIVERY_POLICY, async () => {
+        if (isRetry()) {
+          const earlier = await slack.client.findAlertMessage(slack.channel, input.workflowId, new Date(input.notBefore));
+          if (earlier) return { kind: 'slack', ...earlier };
+        }
+        const message = renderSlackMessage(buildTicket(input));
+        try {
+          return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...message })) };
+        } catch (err) {
+          if (!(err instanceof ProviderError && err.details.code && BLOCK_ERRORS.has(err.details.code))) throw err;
+          const textOnly = { text: `${message.text}\n(the full ticket could not be rendered: ${err.details.code})`, blocks: [] };
+          return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...textOnly })) };
+        }
+      });
+    },
+
+    /** Last resort when Slack refused the ticket for good: keep it on disk and in the logs. */
+    async saveTicketLocally(input: TicketInput): Promise<string> {
+      return saveLocally(input);
+    },
+
+    async createJiraIssue(input: TicketInput): Promise<Outcome<JiraIssueRef>> {
+      const jira = deps.jira;
+      if (!jira) return notConfigured('set JIRA_HOST, JIRA_EMAIL, JIRA_API_TOKEN and JIRA_PROJECT_KEY to open Jira issues');
+      return classified(DELIVERY_POLICY, async () => {
+        const label = alertLabel(input.alert);
+        if (isRetry()) {
+          const existing = await jira.findIssueByLabel(label);
+          if (existing) return ok(existing);
+        }
+        return ok(await jira.createIssue(renderJiraIssue(buildTicket(input), input.alert)));
+      });
+    },
+
+    /** Re-renders the Slack message with what became known after it was posted (the Jira link). */
+    async updateSlackTicket(input: TicketInput & { ref: SlackMessageRef }): Promise<void> {
+      const slack = deps.slack;
+      if (!slack) return;
+      await classified(DELIVERY_POLICY, () => slack.client.updateMessage(input.ref, renderSlackMessage(buildTicket(input))));
+    },
+  };
+}

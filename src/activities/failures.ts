@@ -1,0 +1,47 @@
+/**
+ * Turning connector errors into Temporal failures, per DESIGN.md: 429 → retry after the server's
+ * Retry-After (`nextRetryDelay`); bad input → non-retryable; 5xx/network → retry with backoff.
+ * Credentials and configuration errors depend on the step: an enrichment gives up (the ticket shows why),
+ * a delivery keeps retrying so the ticket goes out once the operator fixes the token.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { ProviderError } from '../connectors/http';
+import { SiemQueryError } from '../siem/siem';
+
+export interface FailurePolicy {
+  /** Retry configuration errors (true for deliveries: an alert is never dropped for a bad token). */
+  retryConfigErrors: boolean;
+}
+
+export const ENRICHMENT_POLICY: FailurePolicy = { retryConfigErrors: false };
+export const DELIVERY_POLICY: FailurePolicy = { retryConfigErrors: true };
+
+export function toActivityFailure(err: unknown, policy: FailurePolicy): Error {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof SiemQueryError) {
+    return ApplicationFailure.create({ message: err.message, type: 'SiemQueryError', nonRetryable: true });
+  }
+  if (!(err instanceof ProviderError)) {
+    return ApplicationFailure.create({ message: err instanceof Error ? err.message : String(err), type: 'UnexpectedError' });
+  }
+  const type = `${err.provider}.${err.category}`;
+  switch (err.category) {
+    case 'rate_limit':
+      return ApplicationFailure.create({ message: err.message, type, nextRetryDelay: err.details.retryAfterMs });
+    case 'config':
+      return ApplicationFailure.create({ message: err.message, type, nonRetryable: !policy.retryConfigErrors });
+    case 'invalid_request':
+      return ApplicationFailure.create({ message: err.message, type, nonRetryable: true });
+    case 'transient':
+      return ApplicationFailure.create({ message: err.message, type, nextRetryDelay: err.details.retryAfterMs });
+  }
+}
+
+/** Runs an activity body, converting what it throws. */
+export async function classified<T>(policy: FailurePolicy, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    throw toActivityFailure(err, policy);
+  }
+}

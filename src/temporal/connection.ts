@@ -1,0 +1,46 @@
+/**
+ * Connections to Temporal: waiting for the server (a worker may start before it), and registering the
+ * search attributes of DESIGN.md on a server that lacks them (idempotent; the dev server started by
+ * `npm start` already has them).
+ */
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { Logger } from '../logging/logger';
+import { SEARCH_ATTRIBUTE_NAMES } from './search-attributes';
+
+export async function retryUntilConnected<T>(
+  what: string,
+  connect: () => Promise<T>,
+  log: Pick<Logger, 'warn'>,
+  opts: { maxWaitMs?: number; signal?: AbortSignal } = {},
+): Promise<T> {
+  const started = Date.now();
+  let delay = 500;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect();
+    } catch (err) {
+      if (opts.signal?.aborted || (opts.maxWaitMs !== undefined && Date.now() - started > opts.maxWaitMs)) throw err;
+      if (attempt === 1 || attempt % 10 === 0) {
+        log.warn({ err: (err as Error).message }, `${what} not reachable yet; retrying`);
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+}
+
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const current = await connection.operatorService.listSearchAttributes({ namespace });
+  const existing = new Set(Object.keys(current.customAttributes ?? {}));
+  const missing = SEARCH_ATTRIBUTE_NAMES.filter((name) => !existing.has(name));
+  if (missing.length > 0) {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(
+        missing.map((name) => [name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      ),
+    });
+  }
+  return missing;
+}

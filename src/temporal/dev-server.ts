@@ -1,0 +1,148 @@
+/**
+ * The Temporal CLI dev server (server + Web UI in one binary), as `npm start` and the tests run it:
+ * found or provisioned by scripts/temporal-cli.sh, started with the search attributes of DESIGN.md,
+ * waited for until it answers, and stopped cleanly.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { projectRoot } from '../config/paths';
+import { devServerSearchAttributeArgs } from './search-attributes';
+
+/** Runs scripts/temporal-cli.sh (find, download or `go install`); its progress goes to our stderr. */
+export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
+  const script = path.join(projectRoot(), 'scripts', 'temporal-cli.sh');
+  const out = execFileSync('bash', [script], { env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const cli = out.trim().split('\n').pop();
+  if (!cli) throw new Error('scripts/temporal-cli.sh printed no path');
+  return cli;
+}
+
+export function splitAddress(address: string): { host: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(address);
+  if (!m) throw new Error(`TEMPORAL_ADDRESS must be host:port, got ${address}`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** Whether something accepts TCP connections there (cheap, no gRPC). */
+export function isPortOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Whether a Temporal frontend answers at the address. */
+export async function isTemporalUp(address: string, timeoutMs = 2000): Promise<boolean> {
+  const { host, port } = splitAddress(address);
+  if (!(await isPortOpen(host, port, timeoutMs))) return false;
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    await connection.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface DevServerOptions {
+  cliPath: string;
+  ip?: string;
+  port: number;
+  /** Web UI port; omit for a headless server. */
+  uiPort?: number;
+  /** SQLite file; omit for an in-memory server. */
+  dbFile?: string;
+  namespace?: string;
+  /** Each line the server prints. */
+  onOutput?: (line: string) => void;
+  startupTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function devServerArgs(o: DevServerOptions): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--ip',
+    o.ip ?? '127.0.0.1',
+    '--port',
+    String(o.port),
+    ...(o.uiPort !== undefined ? ['--ui-port', String(o.uiPort)] : ['--headless']),
+    ...(o.dbFile ? ['--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=WAL'] : []),
+    ...(o.namespace && o.namespace !== 'default' ? ['--namespace', o.namespace] : []),
+    ...devServerSearchAttributeArgs(),
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    // WARN is mostly noise from its own shutdown; real problems are logged at ERROR.
+    '--log-level',
+    'error',
+  ];
+}
+
+function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
+  const ip = o.ip ?? '127.0.0.1';
+  const address = `${ip}:${o.port}`;
+  if (await isPortOpen(ip, o.port, 500)) throw new Error(`port ${o.port} on ${ip} is already in use`);
+  const child = spawn(o.cliPath, devServerArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const recent: string[] = [];
+  const onLine = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
+      o.onOutput?.(line);
+    }
+  };
+  child.stdout?.on('data', onLine);
+  child.stderr?.on('data', onLine);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+
+  const deadline = Date.now() + (o.startupTimeoutMs ?? 60_000);
+  while (!(await isTemporalUp(address, 1000))) {
+    if (exited) throw new Error(`the Temporal dev server exited during start:\n${recent.join('\n')}`);
+    if (Date.now() > deadline) {
+      await stopProcess(child);
+      throw new Error(`the Temporal dev server did not answer on ${address} within ${o.startupTimeoutMs ?? 60_000} ms:\n${recent.join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    address,
+    uiUrl: o.uiPort !== undefined ? `http://${ip}:${o.uiPort}` : undefined,
+    process: child,
+    stop: () => stopProcess(child),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Search attributes of DESIGN.md (all Keyword). Workflow-safe: imports only @temporalio/common.
+ * They make `temporal workflow list --query 'Disposition="auto_closed"'` and the triage report possible.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const SA = {
+  AlertSource: defineSearchAttributeKey('AlertSource', SearchAttributeType.KEYWORD),
+  AlertId: defineSearchAttributeKey('AlertId', SearchAttributeType.KEYWORD),
+  DetectionId: defineSearchAttributeKey('DetectionId', SearchAttributeType.KEYWORD),
+  LogType: defineSearchAttributeKey('LogType', SearchAttributeType.KEYWORD),
+  Severity: defineSearchAttributeKey('Severity', SearchAttributeType.KEYWORD),
+  TriageStatus: defineSearchAttributeKey('TriageStatus', SearchAttributeType.KEYWORD),
+  Disposition: defineSearchAttributeKey('Disposition', SearchAttributeType.KEYWORD),
+  AutoCloseRule: defineSearchAttributeKey('AutoCloseRule', SearchAttributeType.KEYWORD),
+} as const;
+
+export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SA) as (keyof typeof SA)[];
+
+/** `--search-attribute Name=Keyword` arguments for `temporal server start-dev`. */
+export function devServerSearchAttributeArgs(): string[] {
+  return SEARCH_ATTRIBUTE_NAMES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]);
+}
+
+/** Where a triage is; kept current in the TriageStatus search attribute. */
+export type TriageStatus = 'received' | 'enriching' | 'delivering' | 'ticketed' | 'delivery_failed';

@@ -1,0 +1,10 @@
+/** IP triage, the generic playbook: reputation of the alert's IP and where else it appears in the SIEM. */
+import { primaryIp, type Alert } from '../../domain/alert';
+import type { Enrichments } from '../../domain/enrichment';
+import { indicatorSearch, ipReputation, type PlaybookContext } from './steps';
+
+export async function ipTriagePlaybook(alert: Alert, _ctx: PlaybookContext): Promise<Enrichments> {
+  const ip = primaryIp(alert);
+  const [ipRep, search] = await Promise.all([ipReputation(ip), indicatorSearch(alert, ip, 3)]);
+  return { ipReputation: ipRep, indicatorSearch: search };
+}

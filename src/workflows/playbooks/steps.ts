@@ -1,0 +1,67 @@
+/**
+ * The enrichment steps playbooks are made of. Each decides whether it applies to the alert, runs its
+ * activity with its provider's budget, and always resolves to an Outcome.
+ */
+import type { Alert } from '../../domain/alert';
+import {
+  skipped,
+  type IndicatorSearch,
+  type IpReputation,
+  type LoginLocations,
+  type Outcome,
+  type RecentLogins,
+} from '../../domain/enrichment';
+import { DAY_MS } from '../../domain/time';
+import { siem, virustotal } from '../activities';
+import { settle } from '../settle';
+
+/** Queries run up to a few minutes past the alert, so late events of the same burst are included. */
+const AFTER_ALERT_MS = 5 * 60 * 1000;
+
+function windowEndingAtAlert(alert: Alert, days: number): { from: string; to: string } {
+  const anchor = new Date(alert.createdAt).getTime();
+  return { from: new Date(anchor - days * DAY_MS).toISOString(), to: new Date(anchor + AFTER_ALERT_MS).toISOString() };
+}
+
+export interface PlaybookContext {
+  /** The LogType whose logs hold this alert's login history (set by the LogType workflow), if any. */
+  loginLogType?: string;
+}
+
+export function ipReputation(ip: string | undefined): Promise<Outcome<IpReputation>> {
+  if (!ip) return Promise.resolve(skipped('the alert has no IP address'));
+  return settle(virustotal.lookupIpReputation({ ip }));
+}
+
+export function indicatorSearch(alert: Alert, ip: string | undefined, days: number): Promise<Outcome<IndicatorSearch>> {
+  if (!ip) return Promise.resolve(skipped('the alert has no IP address'));
+  return settle(siem.searchIndicator({ indicator: ip, ...windowEndingAtAlert(alert, days) }));
+}
+
+function loginHistorySource(user: string | undefined, ctx: PlaybookContext): string | Outcome<never> {
+  if (!user) return skipped('the alert names no user');
+  if (!ctx.loginLogType) return skipped('no login history is known for this LogType');
+  return ctx.loginLogType;
+}
+
+export function topLoginLocations(
+  alert: Alert,
+  user: string | undefined,
+  ctx: PlaybookContext,
+  opts: { days: number; limit: number },
+): Promise<Outcome<LoginLocations>> {
+  const logType = loginHistorySource(user, ctx);
+  if (typeof logType !== 'string') return Promise.resolve(logType);
+  return settle(siem.topLoginLocations({ user: user!, logType, limit: opts.limit, ...windowEndingAtAlert(alert, opts.days) }));
+}
+
+export function recentSuccessfulLogins(
+  alert: Alert,
+  user: string | undefined,
+  ctx: PlaybookContext,
+  opts: { days: number; limit: number },
+): Promise<Outcome<RecentLogins>> {
+  const logType = loginHistorySource(user, ctx);
+  if (typeof logType !== 'string') return Promise.resolve(logType);
+  return settle(siem.recentSuccessfulLogins({ user: user!, logType, limit: opts.limit, ...windowEndingAtAlert(alert, opts.days) }));
+}
