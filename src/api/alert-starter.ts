@@ -1,0 +1,73 @@
+/**
+ * Starting a triage for a normalized alert: one workflow per alert, id `alert/<source>/<alertId>`, so a
+ * resent alert never starts a second triage, whether the first is running or finished.
+ */
+import { Client, WorkflowExecutionAlreadyStartedError, isGrpcServiceError } from '@temporalio/client';
+import { alertWorkflowId, type Alert } from '../domain/alert';
+import { SA } from '../temporal/search-attributes';
+import type { alertTriage } from '../workflows';
+
+export type StartOutcome = { workflowId: string; status: 'started' | 'duplicate' };
+
+export interface AlertStarter {
+  start(alert: Alert): Promise<StartOutcome>;
+  /** Whether Temporal answers right now (for /readyz). */
+  ready(): Promise<boolean>;
+}
+
+/** Temporal could not be reached: the SIEM should retry (the API answers 503 + Retry-After). */
+export class TemporalUnavailableError extends Error {
+  override name = 'TemporalUnavailableError';
+}
+
+/** gRPC status codes that mean "not now": CANCELLED 1, DEADLINE_EXCEEDED 4, RESOURCE_EXHAUSTED 8, UNAVAILABLE 14. */
+const UNAVAILABLE_CODES = new Set([1, 4, 8, 14]);
+
+export function isUnavailable(err: unknown): boolean {
+  if (isGrpcServiceError(err)) return UNAVAILABLE_CODES.has(err.code);
+  const e = err as { cause?: unknown; code?: unknown } | undefined;
+  if (e && typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
+  return e?.cause !== undefined && isUnavailable(e.cause);
+}
+
+export function createAlertStarter(client: Client, taskQueue: string, timeoutMs = 5000): AlertStarter {
+  return {
+    async start(alert) {
+      const workflowId = alertWorkflowId(alert);
+      try {
+        await client.withDeadline(Date.now() + timeoutMs, () =>
+          client.workflow.start<typeof alertTriage>('alertTriage', {
+            taskQueue,
+            workflowId,
+            args: [{ alert }],
+            // FAIL (not USE_EXISTING) so the duplicate is reported to the caller; either way nothing is started twice.
+            workflowIdConflictPolicy: 'FAIL',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            staticSummary: `${alert.severity} · ${alert.detectionId} · ${alert.title}`.slice(0, 400),
+            typedSearchAttributes: [
+              { key: SA.AlertSource, value: alert.source },
+              { key: SA.AlertId, value: alert.alertId },
+              { key: SA.DetectionId, value: alert.detectionId },
+              { key: SA.LogType, value: alert.logType },
+              { key: SA.Severity, value: alert.severity },
+              { key: SA.TriageStatus, value: 'received' },
+            ],
+          }),
+        );
+        return { workflowId, status: 'started' };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'duplicate' };
+        if (isUnavailable(err)) throw new TemporalUnavailableError(`Temporal unreachable: ${(err as Error).message}`);
+        throw err;
+      }
+    },
+    async ready() {
+      try {
+        await client.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({}));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

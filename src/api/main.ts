@@ -1,0 +1,63 @@
+/**
+ * The API process: intake webhooks, health, and the embedded SIEM's results page. Without a
+ * WEBHOOK_SECRET it only listens on loopback, and says so.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { loadConfigOrExit } from '../config/config';
+import { createLogger } from '../logging/logger';
+import { LocalSiem } from '../siem/local/local-siem';
+import { createAlertStarter } from './alert-starter';
+import { createApp } from './app';
+import type { SearchSource } from './routes/siem-search';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const log = createLogger({ name: 'api', level: config.log.level, format: config.log.format });
+  let host = config.api.host;
+  if (!config.api.webhookSecret) {
+    if (!LOOPBACK.has(host)) {
+      log.warn({ requestedHost: host }, 'WEBHOOK_SECRET is not set: refusing to listen beyond loopback, using 127.0.0.1');
+      host = '127.0.0.1';
+    }
+    log.warn('WEBHOOK_SECRET is not set: intake accepts unauthenticated alerts (loopback only). Set it before exposing the API.');
+  }
+
+  // Lazy: the API starts (and answers 503) even while Temporal is down, and connects once it is up.
+  const connection = Connection.lazy({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const starter = createAlertStarter(client, config.temporal.taskQueue);
+
+  let siem: Promise<LocalSiem> | undefined;
+  const searchSource =
+    config.siem.kind === 'local'
+      ? async (): Promise<SearchSource> =>
+          (siem ??= LocalSiem.open({ logsDir: (config.siem as { logsDir: string }).logsDir, publicUrl: config.api.publicUrl }))
+      : undefined;
+
+  const app = createApp({ starter, log, webhookSecret: config.api.webhookSecret, maxBodyBytes: config.api.maxBodyBytes, searchSource });
+  const server = app.listen(config.api.port, host, () => {
+    log.info({ url: `http://${host}:${config.api.port}`, temporal: config.temporal.address }, 'API listening');
+  });
+  server.on('error', (err) => {
+    log.fatal({ err: err.message }, 'API could not listen');
+    process.exit(1);
+  });
+
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'API stopping');
+    server.close();
+    server.closeIdleConnections();
+    await Promise.allSettled([connection.close(), siem?.then((s) => s.close())]);
+    log.info('API stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error('api failed:', err);
+  process.exit(1);
+});

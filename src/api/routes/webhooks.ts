@@ -1,0 +1,78 @@
+/**
+ * Intake: `POST /webhooks/panther` (Panther Custom Webhook) and `POST /webhooks/alerts` (canonical Alert).
+ * Order of checks: size (while reading) → authentication over the raw bytes → content type → JSON →
+ * schema → start. A rejected request starts nothing; Temporal being down is a 503 the SIEM retries.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from '../../logging/logger';
+import type { Alert } from '../../domain/alert';
+import { normalizeCanonical } from '../../intake/canonical';
+import { normalizePanther } from '../../intake/panther';
+import { ValidationError } from '../../intake/validation-error';
+import { TemporalUnavailableError, type AlertStarter } from '../alert-starter';
+import { authenticateWebhook } from '../auth';
+import { sendError } from '../errors';
+
+export interface WebhookOptions {
+  starter: AlertStarter;
+  webhookSecret?: string;
+  maxBodyBytes: number;
+  log: Logger;
+  /** Seconds the SIEM should wait before resending when Temporal is unreachable. */
+  retryAfterSeconds?: number;
+}
+
+type Normalizer = (body: unknown, receivedAt: Date) => Alert;
+
+function isJson(req: Request): boolean {
+  const type = req.headers['content-type'];
+  return typeof type === 'string' && /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type);
+}
+
+export function webhookRoutes(options: WebhookOptions): Router {
+  const router = express.Router();
+  const raw = express.raw({ type: () => true, limit: options.maxBodyBytes });
+
+  const handle = (source: string, normalize: Normalizer) => async (req: Request, res: Response) => {
+    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const log = options.log.child({ route: req.path });
+    const auth = authenticateWebhook(options.webhookSecret, req.headers, body);
+    if (!auth.ok) {
+      log.warn({ reason: auth.reason, ip: req.ip }, 'webhook rejected: authentication');
+      return sendError(res, 401, 'unauthorized', auth.reason);
+    }
+    if (!isJson(req)) return sendError(res, 415, 'Content-Type must be application/json');
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      return sendError(res, 400, 'body is not valid JSON', (err as Error).message);
+    }
+    let alert: Alert;
+    try {
+      alert = normalize(payload, new Date());
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        log.warn({ problems: err.problems }, 'webhook rejected: invalid alert');
+        return sendError(res, 400, err.message, err.problems);
+      }
+      throw err;
+    }
+    try {
+      const outcome = await options.starter.start(alert);
+      log.info({ workflowId: outcome.workflowId, status: outcome.status, detectionId: alert.detectionId, logType: alert.logType }, `alert ${outcome.status}`);
+      res.status(202).json(outcome);
+    } catch (err) {
+      if (err instanceof TemporalUnavailableError) {
+        log.error({ err: err.message, source }, 'Temporal unreachable: alert not accepted, the SIEM should resend');
+        res.set('Retry-After', String(options.retryAfterSeconds ?? 30));
+        return sendError(res, 503, 'Temporal is unreachable; resend the alert later');
+      }
+      throw err;
+    }
+  };
+
+  router.post('/webhooks/panther', raw, handle('panther', normalizePanther));
+  router.post('/webhooks/alerts', raw, handle('alerts', normalizeCanonical));
+  return router;
+}
