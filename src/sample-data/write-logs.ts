@@ -1,0 +1,138 @@
+/**
+ * Writes the generated Okta System Log sample as JSON lines, one file per UTC
+ * day: `<dir>/okta_systemlog/<YYYY-MM-DD>.jsonl`, plus `<dir>/.sample-manifest.json`.
+ * Events are streamed (never all in memory as text).
+ */
+
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import * as path from 'node:path';
+
+import { DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_USERS, SAMPLE_SCENARIOS, iterateOktaEvents, type OktaLogEvent } from './okta-events';
+
+export const OKTA_LOG_FOLDER = 'okta_systemlog';
+export const MANIFEST_FILE = '.sample-manifest.json';
+
+/** Files this module owns inside the log folder (and may delete). */
+const OWNED_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
+
+export interface WriteSampleLogsOptions {
+  now?: Date;
+  days?: number;
+  users?: number;
+  seed?: number;
+  onProgress?: (msg: string) => void;
+}
+
+export interface WriteSampleLogsResult {
+  files: number;
+  events: number;
+  bytes: number;
+  /** `published` of the first event. */
+  from: string;
+  /** `published` of the last event. */
+  to: string;
+}
+
+export interface SampleManifest {
+  generatedAt: string;
+  now: string;
+  days: number;
+  users: number;
+  seed: number;
+  events: number;
+  scenarios: typeof SAMPLE_SCENARIOS;
+}
+
+interface OpenFile {
+  day: string;
+  name: string;
+  stream: WriteStream;
+  events: number;
+  bytes: number;
+}
+
+async function closeFile(file: OpenFile): Promise<void> {
+  file.stream.end();
+  await finished(file.stream);
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1_048_576).toFixed(1);
+}
+
+export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions = {}): Promise<WriteSampleLogsResult> {
+  const now = opts.now ?? new Date();
+  const days = opts.days ?? DEFAULT_DAYS;
+  const users = opts.users ?? DEFAULT_USERS;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const progress = opts.onProgress ?? ((): void => undefined);
+
+  // Validates the options before anything on disk is touched.
+  const events = iterateOktaEvents({ now, days, users, seed });
+  const first = events.next();
+
+  const logDir = path.join(dir, OKTA_LOG_FOLDER);
+  await mkdir(logDir, { recursive: true });
+  const stale = (await readdir(logDir)).filter((name) => OWNED_FILE.test(name));
+  for (const name of stale) await unlink(path.join(logDir, name));
+  if (stale.length > 0) progress(`removed ${stale.length} previous sample file(s) from ${logDir}`);
+  progress(`generating ${users} users × ${days} days ending ${now.toISOString()} (seed ${seed}) into ${logDir}`);
+
+  let current: OpenFile | null = null;
+  let files = 0;
+  let count = 0;
+  let bytes = 0;
+  let from = '';
+  let to = '';
+
+  try {
+    for (let it: IteratorResult<OktaLogEvent, void> = first; !it.done; it = events.next()) {
+      const event = it.value;
+      const day: string = event.published.slice(0, 10);
+      if (!current || current.day !== day) {
+        if (current) {
+          await closeFile(current);
+          progress(`  ${OKTA_LOG_FOLDER}/${current.name}  ${current.events} events  ${mb(current.bytes)} MB`);
+        }
+        const name: string = `${day}.jsonl`;
+        const stream = createWriteStream(path.join(logDir, name), { encoding: 'utf8' });
+        current = { day, name, stream, events: 0, bytes: 0 };
+        files += 1;
+      }
+      const line = `${JSON.stringify(event)}\n`;
+      const size = Buffer.byteLength(line, 'utf8');
+      current.events += 1;
+      current.bytes += size;
+      bytes += size;
+      count += 1;
+      if (!from) from = event.published;
+      to = event.published;
+      if (!current.stream.write(line)) await once(current.stream, 'drain');
+    }
+    if (current) {
+      await closeFile(current);
+      progress(`  ${OKTA_LOG_FOLDER}/${current.name}  ${current.events} events  ${mb(current.bytes)} MB`);
+      current = null;
+    }
+  } finally {
+    if (current) current.stream.destroy();
+  }
+
+  const manifest: SampleManifest = {
+    generatedAt: new Date().toISOString(),
+    now: now.toISOString(),
+    days,
+    users,
+    seed,
+    events: count,
+    scenarios: SAMPLE_SCENARIOS,
+  };
+  const manifestPath = path.join(dir, MANIFEST_FILE);
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+  progress(`wrote manifest ${manifestPath}`);
+
+  return { files, events: count, bytes, from, to };
+}
