@@ -1,0 +1,113 @@
+/**
+ * `npm start`: the whole service on the embedded defaults — the Temporal dev server (unless one already
+ * answers at TEMPORAL_ADDRESS), sample logs for the embedded SIEM (when there are none), the worker and
+ * the API. Ctrl-C stops the API, then the worker, then the server.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfigOrExit } from '../config/config';
+import { projectRoot } from '../config/paths';
+import { writeSampleLogs } from '../sample-data/write-logs';
+import { findTemporalCli, isLoopbackHost, isTemporalUp, splitAddress, startDevServer, type DevServer } from '../temporal/dev-server';
+import { printer, runNode, stop, type Supervised } from './supervisor';
+
+const say = printer('start');
+
+async function hasLogs(dir: string): Promise<boolean> {
+  const folders = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const folder of folders) {
+    if (!folder.isDirectory()) continue;
+    const files = await fs.readdir(path.join(dir, folder.name)).catch(() => []);
+    if (files.some((f) => /\.(jsonl|ndjson|json)(\.gz)?$/.test(f))) return true;
+  }
+  return false;
+}
+
+async function ensureTemporal(address: string, uiPort: number, dataDir: string, namespace: string): Promise<DevServer | undefined> {
+  if (await isTemporalUp(address)) {
+    say(`using the Temporal server already running at ${address}`);
+    return undefined;
+  }
+  const { host, port } = splitAddress(address);
+  if (!isLoopbackHost(host)) {
+    throw new Error(`Temporal is not reachable at TEMPORAL_ADDRESS=${address}; start it, or unset TEMPORAL_ADDRESS to run the embedded dev server`);
+  }
+  say('finding the Temporal CLI (scripts/temporal-cli.sh)…');
+  const cliPath = findTemporalCli();
+  await fs.mkdir(dataDir, { recursive: true });
+  const dbFile = path.join(dataDir, 'temporal.db');
+  say(`starting the Temporal dev server on ${address} (state in ${path.relative(process.cwd(), dbFile)}, Web UI on :${uiPort})…`);
+  const started = Date.now();
+  const server = await startDevServer({ cliPath, ip: host === 'localhost' ? '127.0.0.1' : host, port, uiPort, dbFile, namespace, onOutput: printer('temporal') });
+  say(`Temporal dev server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return server;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const root = projectRoot();
+  let server: DevServer | undefined;
+  const children: Supervised[] = [];
+  let stopping = false;
+
+  const shutdown = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${reason}: stopping the API, the worker, then the Temporal server…`);
+    for (const name of ['api', 'worker'] as const) {
+      const p = children.find((c) => c.name === name);
+      if (p) await stop(p);
+    }
+    await server?.stop();
+    say('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown('Ctrl-C', 0));
+  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.once('exit', () => {
+    for (const c of children) c.child.kill('SIGKILL');
+    server?.process.kill('SIGKILL');
+  });
+
+  server = await ensureTemporal(config.temporal.address, config.temporal.uiPort, config.dataDir, config.temporal.namespace);
+  if (stopping) return;
+
+  if (config.siem.kind === 'local' && !(await hasLogs(config.siem.logsDir))) {
+    say(`LOCAL_SIEM_LOGS (${config.siem.logsDir}) holds no logs: writing sample Okta logs (as \`npm run sample-data\` does)…`);
+    const result = await writeSampleLogs(config.siem.logsDir, {});
+    say(`wrote ${result.events} events in ${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.from} → ${result.to}`);
+  }
+
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: config.temporal.address,
+    LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}),
+  };
+  children.push(runNode('worker', path.join(root, 'dist/src/worker/main.js'), env));
+  children.push(runNode('api', path.join(root, 'dist/src/api/main.js'), env));
+  for (const c of children) {
+    void c.exited.then((code) => {
+      if (!stopping) void shutdown(`the ${c.name} exited (code ${code})`, 1);
+    });
+  }
+  if (server) {
+    void new Promise((r) => server!.process.once('exit', r)).then(() => {
+      if (!stopping) void shutdown('the Temporal server exited', 1);
+    });
+  }
+  say(
+    [
+      'autotriage is starting:',
+      `  API        http://${config.api.host}:${config.api.port}  (POST /webhooks/panther, /webhooks/alerts)`,
+      `  Web UI     ${server?.uiUrl ?? `the UI of the server at ${config.temporal.address}`}  (every alert is a workflow: alert/<source>/<alertId>)`,
+      `  Try it     npm run demo   (in another terminal)`,
+      '  Stop       Ctrl-C',
+    ].join('\n'),
+  );
+}
+
+main().catch((err) => {
+  console.error(`autotriage: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
