@@ -1,0 +1,206 @@
+/**
+ * The whole stack as a user runs it: the real API and worker processes, the real Temporal dev server,
+ * real HTTP to the VirusTotal/Slack/Jira fakes and the embedded SIEM over generated sample logs.
+ */
+import assert from 'node:assert/strict';
+import { Client, Connection } from '@temporalio/client';
+import { signBody } from '../../src/api/auth';
+import { demoPantherAlerts, type PantherWebhookPayload } from '../../src/sample-data/demo-alerts';
+import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
+import type { TriageResult } from '../../src/workflows/types';
+import { startFakes, type RunningFakes } from '../fakes';
+import { spawnService, type ServiceProcess } from '../helpers/processes';
+import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
+import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { freePort } from '../setup/global';
+
+const SECRET = 'e2e-webhook-secret-0123456789';
+
+describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', function () {
+  this.timeout(180_000);
+  const taskQueue = uniqueTaskQueue('e2e');
+  let fakes: RunningFakes;
+  let api: ServiceProcess;
+  let worker: ServiceProcess;
+  let base: string;
+  let connection: Connection;
+  let client: Client;
+
+  before(async () => {
+    fakes = await startFakes();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env = {
+      ...fakes.env,
+      TEMPORAL_ADDRESS: testAddress(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      PORT: String(port),
+      WEBHOOK_SECRET: SECRET,
+      LOCAL_SIEM_LOGS: await sampleLogsDir(),
+      DATA_DIR: tempDir('e2e-data'),
+      PUBLIC_URL: base,
+    };
+    worker = spawnService('worker', env);
+    api = spawnService('api', env);
+    await Promise.all([worker.waitFor(/worker started/), api.waitFor(/API listening/)]);
+    connection = await Connection.connect({ address: testAddress() });
+    client = new Client({ connection });
+  });
+
+  after(async () => {
+    await Promise.all([api?.stop(), worker?.stop()]);
+    await connection?.close();
+    await fakes?.stop();
+  });
+
+  function post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-secret': SECRET, ...headers },
+      body,
+    });
+  }
+
+  async function workflowsOnQueue(): Promise<number> {
+    return (await client.workflow.count(`TaskQueue = "${taskQueue}"`)).count;
+  }
+
+  it('turns one Panther alert posted 3 times into 1 workflow, 1 Slack message and 1 Jira issue with all four enrichments', async () => {
+    const payload = demoPantherAlerts()[0]!.payload;
+    const replies = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await post('/webhooks/panther', JSON.stringify(payload));
+      assert.equal(res.status, 202);
+      replies.push((await res.json()) as { workflowId: string; status: string });
+    }
+    const workflowId = `alert/panther/${payload.alertId}`;
+    assert.deepEqual(replies.map((r) => r.status), ['started', 'duplicate', 'duplicate']);
+    assert.ok(replies.every((r) => r.workflowId === workflowId));
+
+    const result = (await client.workflow.getHandle(workflowId).result()) as TriageResult;
+    // Resent after completion: still a duplicate, nothing new.
+    const late = await post('/webhooks/panther', JSON.stringify(payload));
+    assert.equal(((await late.json()) as { status: string }).status, 'duplicate');
+
+    const runs = await client.workflow.count(`WorkflowType = "alertTriage" AND AlertId = "${payload.alertId}"`);
+    assert.equal(runs.count, 1);
+    assert.equal(fakes.slack.messages.filter((m) => JSON.stringify(m.metadata ?? {}).includes(workflowId)).length, 1);
+    assert.equal(fakes.jira.issues.filter((i) => JSON.stringify(i).includes(payload.alertId)).length, 1);
+
+    const e = result.report.enrichments;
+    for (const key of ['ipReputation', 'indicatorSearch', 'loginLocations', 'recentLogins'] as const) {
+      assert.equal(e[key]?.status, 'ok', `${key} succeeded`);
+    }
+    const message = JSON.stringify(fakes.slack.messages.at(-1)!.blocks);
+    assert.match(message, /VirusTotal\*\\n`198\.51\.100\.7` — clean: 0 malicious/);
+    assert.match(message, /SIEM indicator search\*\\n`198\.51\.100\.7` in \d+ events over 3 days/);
+    assert.match(message, /Top login locations\*\\n\d+ successful logins by alice\.martin@acme\.io in 90 days\\n1\. `198\.51\.100\.7`  Lisbon, Portugal/);
+    assert.match(message, /Last successful logins\*\\n/);
+  });
+
+  it('serves the indicator-search results page the ticket links to', async () => {
+    const payload = demoPantherAlerts()[1]!.payload;
+    const res = await post('/webhooks/panther', JSON.stringify(payload));
+    const { workflowId } = (await res.json()) as { workflowId: string };
+    const result = (await client.workflow.getHandle(workflowId).result()) as TriageResult;
+    const search = result.report.enrichments.indicatorSearch;
+    assert.equal(search?.status, 'ok');
+    if (search?.status !== 'ok') return;
+    assert.ok(search.data.link.startsWith(`${base}/siem/search?`));
+    const page = await fetch(search.data.link);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    const html = await page.text();
+    assert.ok(html.includes(SAMPLE_SCENARIOS.attack.ip));
+    assert.ok(html.includes('python-requests/2.31.0'), 'the attacker events are listed');
+  });
+
+  it('accepts an HMAC-signed request', async () => {
+    const body = JSON.stringify(demoPantherAlerts()[0]!.payload);
+    const ts = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${base}/webhooks/panther`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature-timestamp': String(ts), 'x-signature-256': signBody(SECRET, ts, body) },
+      body,
+    });
+    assert.equal(res.status, 202);
+  });
+
+  describe('bad input gets its 4xx, starts nothing, and the service keeps serving', () => {
+    const valid = (): PantherWebhookPayload => demoPantherAlerts()[0]!.payload;
+    const cases: Array<{ name: string; status: number; send: () => Promise<Response>; error: RegExp }> = [
+      { name: 'non-JSON body', status: 400, send: () => post('/webhooks/panther', '{"id": "x", oops'), error: /not valid JSON/ },
+      {
+        name: 'non-JSON content type',
+        status: 415,
+        send: () => post('/webhooks/panther', 'alert!', { 'content-type': 'text/plain' }),
+        error: /application\/json/,
+      },
+      { name: 'wrong secret', status: 401, send: () => post('/webhooks/panther', JSON.stringify(valid()), { 'x-webhook-secret': 'nope' }), error: /unauthorized/ },
+      {
+        name: 'missing secret',
+        status: 401,
+        send: () => fetch(`${base}/webhooks/panther`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(valid()) }),
+        error: /unauthorized/,
+      },
+      {
+        name: 'missing alertId',
+        status: 400,
+        send: () => {
+          const { alertId: _dropped, ...rest } = valid();
+          return post('/webhooks/panther', JSON.stringify(rest));
+        },
+        error: /alertId/,
+      },
+      {
+        name: 'a 2 MB body',
+        status: 413,
+        send: () => post('/webhooks/panther', JSON.stringify({ ...valid(), description: 'x'.repeat(2 * 1024 * 1024) })),
+        error: /larger than the limit/,
+      },
+    ];
+
+    for (const c of cases) {
+      it(`${c.name} → ${c.status}`, async () => {
+        const before = await workflowsOnQueue();
+        const res = await c.send();
+        assert.equal(res.status, c.status);
+        const body = (await res.json()) as { error: string; details?: unknown };
+        assert.match(`${body.error} ${JSON.stringify(body.details ?? '')}`, c.error);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(await workflowsOnQueue(), before, 'no workflow was started');
+        assert.equal((await fetch(`${base}/healthz`)).status, 200, 'the API still serves');
+      });
+    }
+  });
+
+  it('answers 503 with Retry-After when Temporal is unreachable, and triages the alert when it is resent', async () => {
+    const port = await freePort();
+    const down = spawnService('api', {
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      PORT: String(port),
+      WEBHOOK_SECRET: SECRET,
+      LOCAL_SIEM_LOGS: await sampleLogsDir(),
+    });
+    try {
+      await down.waitFor(/API listening/);
+      const body = JSON.stringify(demoPantherAlerts()[0]!.payload);
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/panther`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-secret': SECRET },
+        body,
+      });
+      assert.equal(res.status, 503);
+      assert.ok(Number(res.headers.get('retry-after')) > 0);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 503);
+      // The SIEM resends to a healthy API: the alert is triaged.
+      const resent = await post('/webhooks/panther', body);
+      assert.equal(resent.status, 202);
+      const { workflowId } = (await resent.json()) as { workflowId: string };
+      await client.workflow.getHandle(workflowId).result();
+    } finally {
+      await down.stop();
+    }
+  });
+});

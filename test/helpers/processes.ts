@@ -1,0 +1,68 @@
+/** The service's real processes (node dist/src/{api,worker}/main.js) for end-to-end tests. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from '../../src/config/paths';
+
+export interface ServiceProcess {
+  name: string;
+  child: ChildProcess;
+  output: string[];
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export function spawnService(name: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
+  const script = path.join(projectRoot(), 'dist', 'src', name, 'main.js');
+  const child = spawn(process.execPath, ['--enable-source-maps', script], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      output.push(line);
+      for (const w of [...waiters]) {
+        if (w.pattern.test(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    child,
+    output,
+    waitFor(pattern, timeoutMs = 30_000) {
+      const seen = output.find((l) => pattern.test(l));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms; output:\n${output.slice(-30).join('\n')}`)),
+          timeoutMs,
+        );
+        const onExit = () => reject(new Error(`${name} exited before printing ${pattern}; output:\n${output.slice(-30).join('\n')}`));
+        child.once('exit', onExit);
+        waiters.push({
+          pattern,
+          resolve: (line) => {
+            clearTimeout(timer);
+            child.off('exit', onExit);
+            resolve(line);
+          },
+        });
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

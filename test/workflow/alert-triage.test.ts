@@ -1,0 +1,160 @@
+/**
+ * alertTriage on the real Temporal dev server, with real clients talking to the HTTP fakes and the
+ * embedded DuckDB SIEM over generated sample logs.
+ */
+import assert from 'node:assert/strict';
+import type { Worker } from '@temporalio/worker';
+import type { ActivityDeps } from '../../src/activities';
+import { alertWorkflowId, type Alert } from '../../src/domain/alert';
+import { normalizePanther } from '../../src/intake/panther';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
+import { SA } from '../../src/temporal/search-attributes';
+import type { TriageResult } from '../../src/workflows/types';
+import { startFakes, type RunningFakes } from '../fakes';
+import { sampleLogsDir } from '../helpers/sample-logs';
+import { depsFor } from '../helpers/stack-deps';
+import { connectTestTemporal, createTestWorker, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+
+function forgotPasswordAlert(): Alert {
+  return normalizePanther(demoPantherAlerts()[0]!.payload, new Date());
+}
+
+function sectionText(blocks: unknown): string {
+  return JSON.stringify(blocks);
+}
+
+describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
+  this.timeout(180_000);
+  let t: TestTemporal;
+  let fakes: RunningFakes;
+  let deps: ActivityDeps;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = uniqueTaskQueue('triage');
+
+  before(async () => {
+    t = await connectTestTemporal();
+    fakes = await startFakes();
+    ({ deps } = await depsFor(fakes.env, await sampleLogsDir()));
+    worker = await createTestWorker(t, taskQueue, deps);
+    running = worker.run();
+  });
+
+  after(async () => {
+    worker?.shutdown();
+    await running;
+    await deps?.siem.close();
+    await fakes?.stop();
+    await t?.close();
+  });
+
+  beforeEach(() => fakes.reset());
+
+  async function triage(alert: Alert): Promise<{ result: TriageResult; ms: number }> {
+    const started = Date.now();
+    const handle = await t.client.workflow.start('alertTriage', {
+      taskQueue,
+      workflowId: alertWorkflowId(alert),
+      args: [{ alert }],
+    });
+    const result = (await handle.result()) as TriageResult;
+    return { result, ms: Date.now() - started };
+  }
+
+  it('runs the brute-force playbook in the Okta child workflow and delivers one Slack message and one Jira issue', async () => {
+    const alert = forgotPasswordAlert();
+    const { result } = await triage(alert);
+    const e = result.report.enrichments;
+    assert.equal(result.report.logTypeWorkflow, 'oktaTriage');
+    assert.equal(result.report.playbook, 'bruteForce');
+    assert.equal(e.ipReputation?.status, 'ok');
+    assert.equal(e.indicatorSearch?.status, 'ok');
+    assert.equal(e.loginLocations?.status, 'ok');
+    assert.equal(e.recentLogins?.status, 'ok');
+    if (e.loginLocations?.status === 'ok') {
+      assert.equal(e.loginLocations.data.locations[0]?.ip, SAMPLE_SCENARIOS.forgotPassword.ip, 'home IP is the top location');
+    }
+    if (e.indicatorSearch?.status === 'ok') assert.ok(e.indicatorSearch.data.hits >= 6, 'the 6 failures are found');
+    if (e.recentLogins?.status === 'ok') assert.equal(e.recentLogins.data.logins.length, 5);
+
+    assert.equal(fakes.slack.messages.length, 1);
+    assert.equal(fakes.jira.issues.length, 1);
+    assert.equal(result.jira.status, 'ok');
+    const blocks = sectionText(fakes.slack.messages[0]!.blocks);
+    for (const title of ['VirusTotal', 'SIEM indicator search', 'Top login locations', 'Last successful logins']) {
+      assert.ok(blocks.includes(title), `the message has the ${title} section`);
+    }
+    // The Jira link was added to the Slack message after the issue was created.
+    assert.ok(blocks.includes(`Jira ${fakes.jira.issues[0]!.key}`));
+
+    const child = await t.client.workflow.getHandle(`${alertWorkflowId(alert)}/okta`).describe();
+    assert.equal(child.type, 'oktaTriage');
+    const parent = await t.client.workflow.getHandle(alertWorkflowId(alert)).describe();
+    assert.deepEqual(parent.typedSearchAttributes.get(SA.TriageStatus), 'ticketed');
+  });
+
+  it('sends an unknown LogType to genericTriage and an unknown detection to the fallback playbook, visibly', async () => {
+    const alert: Alert = { ...forgotPasswordAlert(), alertId: `unknown-${Date.now()}`, detectionId: 'Custom.Something', logType: 'Custom.Thing', logTypeSource: 'payload' };
+    const { result } = await triage(alert);
+    assert.equal(result.report.logTypeWorkflow, 'genericTriage');
+    assert.equal(result.report.playbook, 'ipTriage');
+    assert.equal(result.report.matchedBy, 'fallback');
+    assert.deepEqual(Object.keys(result.report.enrichments).sort(), ['indicatorSearch', 'ipReputation']);
+    await t.client.workflow.getHandle(`${alertWorkflowId(alert)}/generic`).describe();
+    assert.match(sectionText(fakes.slack.messages[0]!.blocks), /fallback: detection not in the routing table/);
+  });
+
+  it('still tickets within the retry budget when VirusTotal answers 500, showing it unavailable', async () => {
+    fakes.vt.injectFaults(...Array.from({ length: 50 }, () => ({ status: 500 })));
+    const { result, ms } = await triage({ ...forgotPasswordAlert(), alertId: `vt500-${Date.now()}` });
+    const vt = result.report.enrichments.ipReputation;
+    assert.equal(vt?.status, 'unavailable');
+    if (vt?.status === 'unavailable') assert.match(vt.reason, /VirusTotal answered HTTP 500/);
+    assert.ok(ms < 60_000, `ticketed in ${ms} ms, within the 40 s VirusTotal budget plus delivery`);
+    assert.ok(fakes.vt.requests.length >= 3, 'VirusTotal was retried');
+    assert.equal(result.report.enrichments.loginLocations?.status, 'ok', 'the other enrichments are unaffected');
+    assert.equal(fakes.slack.messages.length, 1);
+    assert.match(sectionText(fakes.slack.messages[0]!.blocks), /unavailable: \*VirusTotal answered HTTP 500/);
+  });
+
+  it('still tickets when VirusTotal hangs, showing which timeout ran out', async () => {
+    fakes.vt.injectFaults(...Array.from({ length: 20 }, () => ({ hangMs: Infinity })));
+    const { result, ms } = await triage({ ...forgotPasswordAlert(), alertId: `vthang-${Date.now()}` });
+    const vt = result.report.enrichments.ipReputation;
+    assert.equal(vt?.status, 'unavailable');
+    if (vt?.status === 'unavailable') assert.match(vt.reason, /timed out|did not answer|budget/);
+    assert.ok(ms < 60_000, `ticketed in ${ms} ms`);
+    assert.equal(fakes.slack.messages.length, 1);
+  });
+
+  it('retries a VirusTotal 429 after the Retry-After delay it names', async () => {
+    fakes.vt.injectFaults({ status: 429, headers: { 'retry-after': '3' } });
+    const { result } = await triage({ ...forgotPasswordAlert(), alertId: `vt429-${Date.now()}` });
+    assert.equal(result.report.enrichments.ipReputation?.status, 'ok');
+    const [first, second] = fakes.vt.requests;
+    assert.ok(first && second, 'two VirusTotal requests');
+    const gap = second.at - first.at;
+    assert.ok(gap >= 3000, `retried after ${gap} ms, not before the 3 s Retry-After`);
+    assert.ok(gap < 8000, `retried after ${gap} ms, soon after the Retry-After`);
+  });
+
+  it('delivers exactly one Slack message when Slack answers 500 and then recovers', async () => {
+    fakes.slack.injectFaults(
+      { path: '/api/chat.postMessage', status: 500 },
+      { path: '/api/chat.postMessage', status: 503 },
+    );
+    const { result } = await triage({ ...forgotPasswordAlert(), alertId: `slack500-${Date.now()}` });
+    assert.equal(result.delivery.kind, 'slack');
+    assert.equal(fakes.slack.messages.length, 1);
+    assert.equal(fakes.slack.requests.filter((r) => r.path === '/api/chat.postMessage').length, 3);
+  });
+
+  it('does not post twice when a Slack post times out after Slack accepted it', async () => {
+    fakes.slack.injectFaults({ path: '/api/chat.postMessage', afterHandling: true, hangMs: 30_000 });
+    const { result } = await triage({ ...forgotPasswordAlert(), alertId: `slackdup-${Date.now()}` });
+    assert.equal(result.delivery.kind, 'slack');
+    assert.equal(fakes.slack.messages.length, 1, 'the retry found the first message instead of posting again');
+    assert.ok(fakes.slack.requests.some((r) => r.path === '/api/conversations.history'), 'the retry looked before posting');
+  });
+});
