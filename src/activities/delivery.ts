@@ -44,7 +44,8 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
     const doc = buildTicket(input);
     const dir = path.join(deps.ticketsDir, input.alert.source);
     await fs.mkdir(dir, { recursive: true });
-    const base = path.join(dir, input.alert.alertId.replace(/[^A-Za-z0-9._@-]/g, '_'));
+    // encodeURIComponent is injective, so two alert ids never share a file ("a:b" vs "a_b").
+    const base = path.join(dir, encodeURIComponent(input.alert.alertId));
     const plain = renderPlainText(doc);
     await fs.writeFile(`${base}.txt`, `${plain}\n`);
     await fs.writeFile(`${base}.slack.json`, `${JSON.stringify(renderSlackMessage(doc), null, 2)}\n`);

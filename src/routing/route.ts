@@ -27,19 +27,21 @@ export interface PlaybookRoute {
 }
 
 export function routeByLogType(logType: string): LogTypeRoute {
-  const route = (LOG_TYPE_WORKFLOWS as Record<string, LogTypeRoute | undefined>)[logType];
-  return route ?? GENERIC_LOG_TYPE_WORKFLOW;
+  // hasOwn: a LogType named "constructor" must not match Object.prototype.
+  return Object.hasOwn(LOG_TYPE_WORKFLOWS, logType)
+    ? (LOG_TYPE_WORKFLOWS as Record<string, LogTypeRoute>)[logType]!
+    : GENERIC_LOG_TYPE_WORKFLOW;
 }
 
 export function routeByDetection(detectionId: string): PlaybookRoute {
-  const entry = DETECTION_ROUTES[detectionId];
-  if (entry && entry.playbook in PLAYBOOKS) return { playbook: entry.playbook, matchedBy: 'routing-table' };
+  const entry = Object.hasOwn(DETECTION_ROUTES, detectionId) ? DETECTION_ROUTES[detectionId] : undefined;
+  if (entry && Object.hasOwn(PLAYBOOKS, entry.playbook)) return { playbook: entry.playbook, matchedBy: 'routing-table' };
   return { playbook: FALLBACK_PLAYBOOK, matchedBy: 'fallback' };
 }
 
 /** The LogType the routing table pins for a detection, if any. */
 export function logTypeForDetection(detectionId: string): string | undefined {
-  return DETECTION_ROUTES[detectionId]?.logType;
+  return Object.hasOwn(DETECTION_ROUTES, detectionId) ? DETECTION_ROUTES[detectionId]?.logType : undefined;
 }
 
 export function childWorkflowId(parentWorkflowId: string, route: LogTypeRoute): string {

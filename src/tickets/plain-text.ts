@@ -6,12 +6,13 @@ export function lineToText(line: Line): string {
   return line
     .map((s) => (s.kind === 'link' ? `${s.text.replace(/\s*↗$/, '')} <${s.url}>` : s.text))
     .join('')
-    // Terminal control characters in alert text must not reach an operator's terminal.
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, '�');
+    // Terminal control characters (C0, DEL, C1: ESC, CSI, OSC…) in alert text must not reach an operator's terminal.
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '�');
 }
 
 export function renderPlainText(doc: TicketDoc): string {
-  const sanitize = (s: string) => lineToText([{ kind: 'text', text: s }]);
+  // One line each: a newline in an alert title must not forge extra ticket lines.
+  const sanitize = (s: string) => lineToText([{ kind: 'text', text: s.replace(/[\r\n]+/g, ' ') }]);
   const out = [
     `${doc.emoji} ${sanitize(doc.title)}    ${SEVERITY_EMOJI[doc.severity]} ${doc.severity}`,
     lineToText(doc.meta),

@@ -61,7 +61,8 @@ export function renderSlackMessage(doc: TicketDoc): SlackMessage {
   const blocks: Array<Record<string, unknown>> = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: truncate(`${doc.emoji} ${doc.title}`, SLACK_LIMITS.headerText), emoji: true },
+      // Escaped here too: no raw `<!channel>` from an alert may reach Slack in any text object.
+      text: { type: 'plain_text', text: truncate(`${doc.emoji} ${escapeMrkdwn(doc.title)}`, SLACK_LIMITS.headerText), emoji: true },
     },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(`${severity} · ${lineToMrkdwn(doc.meta)}`, SLACK_LIMITS.sectionText) } },
     {

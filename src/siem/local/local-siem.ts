@@ -85,7 +85,8 @@ export class LocalSiem implements Siem {
   static async open(options: LocalSiemOptions): Promise<LocalSiem> {
     const db = await DuckDBInstance.create(':memory:');
     const siem = new LocalSiem(db, { refreshIntervalMs: 2000, ...options });
-    await siem.withConnection((c) => c.run("SET TimeZone = 'UTC'"));
+    // GLOBAL: the setting is per connection otherwise, and every query opens its own connection.
+    await siem.withConnection((c) => c.run("SET GLOBAL TimeZone = 'UTC'"));
     return siem;
   }
 
