@@ -5,10 +5,15 @@ import path from 'node:path';
 import { writeSampleLogs } from '../../src/sample-data/write-logs';
 
 let cached: Promise<string> | undefined;
+const made: string[] = [];
+// Temp folders go when the test run ends.
+process.once('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 export function sampleLogsDir(): Promise<string> {
   cached ??= (async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autotriage-logs-'));
+    const dir = tempDir('logs');
     await writeSampleLogs(dir, { users: 20, days: 30, now: new Date() });
     return dir;
   })();
@@ -16,5 +21,7 @@ export function sampleLogsDir(): Promise<string> {
 }
 
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `autotriage-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `autotriage-${prefix}-`));
+  made.push(dir);
+  return dir;
 }

@@ -26,6 +26,8 @@ export async function mochaGlobalSetup(): Promise<void> {
   const started = Date.now();
   server = await startDevServer({ cliPath: findTemporalCli(), port: await freePort() });
   process.env.TEMPORAL_TEST_ADDRESS = server.address;
+  // However the run ends (even a crash that skips the teardown), the server goes with it.
+  process.once('exit', () => server?.process.kill('SIGKILL'));
   console.log(`Temporal dev server for the tests: ${server.address} (up in ${Date.now() - started} ms)`);
 }
 

@@ -1,0 +1,448 @@
+/**
+ * Connectors and activities against the HTTP fakes: real VirusTotal/Slack/Jira clients over real HTTP,
+ * failure classification into Temporal failures, and the delivery activities' look-before-create on
+ * retries (run in MockActivityEnvironment with the attempt number set).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { createActivities, type ActivityDeps, type PostTicketInput } from '../../src/activities';
+import { DELIVERY_POLICY, ENRICHMENT_POLICY, toActivityFailure } from '../../src/activities/failures';
+import { ProviderError } from '../../src/connectors/http';
+import { JiraClient } from '../../src/connectors/jira';
+import { ALERT_EVENT_TYPE, SlackClient } from '../../src/connectors/slack';
+import { VirusTotalClient } from '../../src/connectors/virustotal';
+import { SiemQueryError } from '../../src/siem/siem';
+import { alertLabel, renderJiraIssue } from '../../src/tickets/jira-issue';
+import { renderSlackMessage } from '../../src/tickets/slack-message';
+import { buildTicket } from '../../src/tickets/ticket';
+import { FAKE_CREDENTIALS, adfText, isAdfDoc, startFakes, type RunningFakes } from '../fakes';
+import { tempDir } from '../helpers/sample-logs';
+import { depsFor } from '../helpers/stack-deps';
+import { forgotPasswordAlert, hostileTicketInput, ticketInput } from '../helpers/ticket-fixtures';
+
+const CHANNEL = FAKE_CREDENTIALS.slackChannel;
+const IP = '203.0.113.45';
+
+/** Awaits a promise expected to reject with a ProviderError, and returns the error. */
+async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof ProviderError, `expected a ProviderError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('the call succeeded');
+}
+
+/** Awaits a promise expected to reject with an ApplicationFailure, and returns it. */
+async function applicationFailure(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('the activity succeeded');
+}
+
+function asFailure(err: Error): ApplicationFailure {
+  assert.ok(err instanceof ApplicationFailure, `expected an ApplicationFailure, got ${err.name}`);
+  return err;
+}
+
+/** Runs an activity as attempt `attempt` of a mock activity execution (quiet: failures are expected here). */
+function runAttempt<P extends unknown[], R>(attempt: number, fn: (...args: P) => Promise<R>, ...args: P): Promise<R> {
+  const env = new MockActivityEnvironment({ attempt }, { logger: new DefaultLogger('ERROR') });
+  return env.run<P, R, (...args: P) => Promise<R>>(fn, ...args);
+}
+
+function postInput(overrides: Parameters<typeof ticketInput>[0] = {}): PostTicketInput {
+  return { ...ticketInput(overrides), notBefore: new Date(Date.now() - 5_000).toISOString() };
+}
+
+describe('connectors and activities against the HTTP fakes', function () {
+  this.timeout(30_000);
+  let fakes: RunningFakes;
+
+  before(async () => {
+    fakes = await startFakes();
+  });
+
+  after(async () => {
+    await fakes?.stop();
+  });
+
+  beforeEach(() => fakes.reset());
+
+  describe('VirusTotalClient', () => {
+    const client = (apiKey = FAKE_CREDENTIALS.virustotalApiKey, timeoutMs?: number): VirusTotalClient =>
+      new VirusTotalClient({ apiKey, baseUrl: fakes.vt.apiBaseUrl, timeoutMs });
+
+    it('summarizes a 200 answer into the fields the ticket shows', async () => {
+      fakes.vt.setIp(IP, {
+        last_analysis_stats: { malicious: 5, suspicious: 2, harmless: 60, undetected: 20, timeout: 1 },
+        reputation: -12,
+        asn: 14618,
+        as_owner: 'AMAZON-AES',
+        country: 'US',
+        last_analysis_date: 1_735_689_600,
+      });
+      const r = await client().ipReputation(IP);
+      assert.deepEqual(r, {
+        ip: IP,
+        provider: 'virustotal',
+        found: true,
+        malicious: 5,
+        suspicious: 2,
+        harmless: 60,
+        undetected: 20,
+        engines: 87,
+        reputation: -12,
+        asn: 14618,
+        asOwner: 'AMAZON-AES',
+        country: 'US',
+        lastAnalysis: '2025-01-01T00:00:00.000Z',
+        link: `https://www.virustotal.com/gui/ip-address/${IP}`,
+      });
+      assert.equal(fakes.vt.lookups(IP), 1);
+      assert.equal(fakes.vt.requests[0]?.headers['x-apikey'], FAKE_CREDENTIALS.virustotalApiKey);
+    });
+
+    it('answers found:false for a 404 NotFoundError', async () => {
+      fakes.vt.setNotFound(IP);
+      const r = await client().ipReputation(IP);
+      assert.equal(r.found, false);
+      assert.equal(r.engines, 0);
+      assert.equal(r.malicious, 0);
+      assert.equal(r.link, `https://www.virustotal.com/gui/ip-address/${IP}`);
+    });
+
+    it("classifies 401 as 'config'", async () => {
+      const err = await providerError(client('wrong-key').ipReputation(IP));
+      assert.equal(err.category, 'config');
+      assert.equal(err.details.status, 401);
+      assert.equal(err.details.code, 'WrongCredentialsError');
+      assert.match(err.message, /VIRUSTOTAL_API_KEY/);
+      assert.ok(!err.message.includes('wrong-key'), 'the key is not in the message');
+    });
+
+    it("classifies 429 with Retry-After as 'rate_limit' with retryAfterMs 7000", async () => {
+      fakes.vt.injectFaults({ status: 429, headers: { 'retry-after': '7' } });
+      const err = await providerError(client().ipReputation(IP));
+      assert.equal(err.category, 'rate_limit');
+      assert.equal(err.details.retryAfterMs, 7000);
+      assert.equal(err.details.code, 'QuotaExceededError');
+    });
+
+    it("classifies 500 as 'transient'", async () => {
+      fakes.vt.injectFaults({ status: 500 });
+      const err = await providerError(client().ipReputation(IP));
+      assert.equal(err.category, 'transient');
+      assert.equal(err.details.status, 500);
+    });
+
+    it("classifies a dropped connection and a hang past the timeout as 'transient'", async () => {
+      fakes.vt.injectFaults({ reset: true });
+      assert.equal((await providerError(client().ipReputation(IP))).category, 'transient');
+      fakes.vt.injectFaults({ hangMs: 5_000 });
+      const hang = await providerError(client(FAKE_CREDENTIALS.virustotalApiKey, 200).ipReputation(IP));
+      assert.equal(hang.category, 'transient');
+      assert.match(hang.message, /did not answer within 200 ms/);
+    });
+  });
+
+  describe('toActivityFailure', () => {
+    it('turns 429 into a retryable failure with nextRetryDelay from Retry-After', () => {
+      const err = new ProviderError('VirusTotal', 'rate limited', { category: 'rate_limit', status: 429, retryAfterMs: 7000 });
+      const f = asFailure(toActivityFailure(err, ENRICHMENT_POLICY));
+      assert.equal(f.nonRetryable, false);
+      assert.equal(f.nextRetryDelay, 7000);
+      assert.equal(f.type, 'VirusTotal.rate_limit');
+    });
+
+    it('makes config errors non-retryable for enrichments and retryable for deliveries', () => {
+      const err = new ProviderError('Slack', 'invalid_auth', { category: 'config' });
+      assert.equal(asFailure(toActivityFailure(err, ENRICHMENT_POLICY)).nonRetryable, true);
+      assert.equal(asFailure(toActivityFailure(err, DELIVERY_POLICY)).nonRetryable, false);
+      assert.equal(asFailure(toActivityFailure(err, DELIVERY_POLICY)).type, 'Slack.config');
+    });
+
+    it('makes invalid requests non-retryable and transient errors retryable with backoff', () => {
+      const invalid = asFailure(toActivityFailure(new ProviderError('Jira', 'HTTP 400', { category: 'invalid_request', status: 400 }), DELIVERY_POLICY));
+      assert.equal(invalid.nonRetryable, true);
+      const transient = asFailure(toActivityFailure(new ProviderError('VirusTotal', 'HTTP 500', { status: 500 }), ENRICHMENT_POLICY));
+      assert.equal(transient.nonRetryable, false);
+      assert.equal(transient.nextRetryDelay, undefined);
+    });
+
+    it('makes SiemQueryError non-retryable and leaves unknown errors retryable', () => {
+      const siem = asFailure(toActivityFailure(new SiemQueryError('no login history is known for LogType X'), ENRICHMENT_POLICY));
+      assert.equal(siem.nonRetryable, true);
+      assert.equal(siem.type, 'SiemQueryError');
+      const unknown = asFailure(toActivityFailure(new TypeError('boom'), ENRICHMENT_POLICY));
+      assert.equal(unknown.nonRetryable, false);
+      assert.equal(unknown.type, 'UnexpectedError');
+      const existing = ApplicationFailure.nonRetryable('already classified');
+      assert.equal(toActivityFailure(existing, ENRICHMENT_POLICY), existing);
+    });
+
+    it('classifies real VirusTotal answers end to end (401 → non-retryable, 429 → nextRetryDelay, 500 → retryable)', async () => {
+      const vt = new VirusTotalClient({ apiKey: FAKE_CREDENTIALS.virustotalApiKey, baseUrl: fakes.vt.apiBaseUrl });
+      const bad = new VirusTotalClient({ apiKey: 'nope', baseUrl: fakes.vt.apiBaseUrl });
+      const auth = asFailure(toActivityFailure(await providerError(bad.ipReputation(IP)), ENRICHMENT_POLICY));
+      assert.equal(auth.nonRetryable, true);
+      fakes.vt.injectFaults({ status: 429, headers: { 'retry-after': '7' } }, { status: 500 });
+      const rate = asFailure(toActivityFailure(await providerError(vt.ipReputation(IP)), ENRICHMENT_POLICY));
+      assert.deepEqual([rate.nonRetryable, rate.nextRetryDelay], [false, 7000]);
+      const server = asFailure(toActivityFailure(await providerError(vt.ipReputation(IP)), ENRICHMENT_POLICY));
+      assert.deepEqual([server.nonRetryable, server.nextRetryDelay], [false, undefined]);
+    });
+  });
+
+  describe('SlackClient', () => {
+    const client = (botToken: string = FAKE_CREDENTIALS.slackBotToken): SlackClient => new SlackClient({ botToken, apiUrl: fakes.slack.apiUrl });
+
+    it('posts a message carrying the alert key, and findAlertMessage finds it by that key only', async () => {
+      const slack = client();
+      const message = renderSlackMessage(buildTicket(ticketInput()));
+      const since = new Date(Date.now() - 60_000);
+      const ref = await slack.postMessage({ channel: CHANNEL, alertKey: 'alert/panther/aaa', ...message });
+      assert.equal(ref.channel, CHANNEL);
+      assert.equal(fakes.slack.messages.length, 1);
+      assert.deepEqual(fakes.slack.messages[0]?.metadata, { event_type: ALERT_EVENT_TYPE, event_payload: { alert_key: 'alert/panther/aaa' } });
+      await slack.postMessage({ channel: CHANNEL, alertKey: 'alert/panther/bbb', text: 'another alert', blocks: [] });
+      assert.deepEqual(await slack.findAlertMessage(CHANNEL, 'alert/panther/aaa', since), ref);
+      assert.equal(await slack.findAlertMessage(CHANNEL, 'alert/panther/ccc', since), undefined);
+    });
+
+    it("classifies an invalid token as 'config'", async () => {
+      const err = await providerError(client('xoxb-wrong').postMessage({ channel: CHANNEL, alertKey: 'k', text: 'x', blocks: [] }));
+      assert.equal(err.category, 'config');
+      assert.equal(err.details.code, 'invalid_auth');
+      assert.equal(fakes.slack.messages.length, 0);
+    });
+
+    it("classifies an unknown channel as 'config'", async () => {
+      fakes.slack.unknownChannels.add('C0GONE0000');
+      const err = await providerError(client().postMessage({ channel: 'C0GONE0000', alertKey: 'k', text: 'x', blocks: [] }));
+      assert.equal(err.category, 'config');
+      assert.equal(err.details.code, 'channel_not_found');
+    });
+
+    it("classifies a 429 as 'rate_limit' with the server's Retry-After, without retrying itself", async () => {
+      fakes.slack.injectFaults({ status: 429, headers: { 'retry-after': '3' } });
+      const err = await providerError(client().postMessage({ channel: CHANNEL, alertKey: 'k', text: 'x', blocks: [] }));
+      assert.equal(err.category, 'rate_limit');
+      assert.equal(err.details.retryAfterMs, 3000);
+      assert.equal(fakes.slack.requestCount, 1);
+    });
+
+    it("classifies rejected blocks as 'invalid_request'", async () => {
+      const err = await providerError(
+        client().postMessage({ channel: CHANNEL, alertKey: 'k', text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'no' } }] }),
+      );
+      assert.equal(err.category, 'invalid_request');
+      assert.equal(err.details.code, 'invalid_blocks');
+    });
+
+    it('posts the hostile ticket as valid blocks (the fake validates Block Kit)', async () => {
+      const message = renderSlackMessage(buildTicket(hostileTicketInput()));
+      await client().postMessage({ channel: CHANNEL, alertKey: 'alert/panther/hostile', ...message });
+      assert.equal(fakes.slack.messages.length, 1);
+    });
+  });
+
+  describe('JiraClient', () => {
+    const client = (apiToken: string = FAKE_CREDENTIALS.jiraApiToken): JiraClient =>
+      new JiraClient({ host: fakes.jira.url, email: FAKE_CREDENTIALS.jiraEmail, apiToken, projectKey: FAKE_CREDENTIALS.jiraProjectKey, issueType: 'Task' });
+
+    it('creates an issue that findIssueByLabel then finds; another label finds nothing', async () => {
+      const input = ticketInput();
+      const jira = client();
+      const created = await jira.createIssue(renderJiraIssue(buildTicket(input), input.alert));
+      assert.deepEqual(created, { key: 'SEC-1', url: `${fakes.jira.url}/browse/SEC-1` });
+      const stored = fakes.jira.issue('SEC-1');
+      assert.ok(stored);
+      assert.ok(stored.fields.labels.includes(alertLabel(input.alert)));
+      const description = stored.fields.description;
+      if (!isAdfDoc(description)) assert.fail('the stored description is not valid ADF');
+      assert.ok(adfText(description).includes('Top login locations'));
+      assert.deepEqual(await jira.findIssueByLabel(alertLabel(input.alert)), created);
+      assert.equal(await jira.findIssueByLabel('autotriage-panther-someotheralert'), undefined);
+    });
+
+    it("classifies a 400 (a label with a space) as 'invalid_request', with Jira's message", async () => {
+      const input = ticketInput();
+      const fields = { ...renderJiraIssue(buildTicket(input), input.alert), labels: ['has space'] };
+      const err = await providerError(client().createIssue(fields));
+      assert.equal(err.category, 'invalid_request');
+      assert.equal(err.details.status, 400);
+      assert.match(err.message, /labels/);
+      assert.equal(fakes.jira.issues.length, 0);
+    });
+
+    it("classifies bad credentials as 'config' without leaking the token", async () => {
+      const err = await providerError(client('wrong-token').findIssueByLabel('x'));
+      assert.equal(err.category, 'config');
+      assert.equal(err.details.status, 401);
+      assert.ok(!err.message.includes('wrong-token'));
+    });
+
+    it("classifies a 429 as 'rate_limit' with Retry-After", async () => {
+      fakes.jira.injectFaults({ status: 429, headers: { 'retry-after': '11' } });
+      const err = await providerError(client().findIssueByLabel('x'));
+      assert.equal(err.category, 'rate_limit');
+      assert.equal(err.details.retryAfterMs, 11_000);
+    });
+  });
+
+  describe('activities in MockActivityEnvironment', () => {
+    let deps: ActivityDeps;
+    let printed: string[];
+    let logsDir: string;
+
+    const scratch: string[] = [];
+
+    /** depsFor, remembering the folders it made so they are removed afterwards. */
+    async function scratchDeps(env: Record<string, string>): Promise<{ deps: ActivityDeps; printed: string[] }> {
+      const built = await depsFor(env, logsDir);
+      scratch.push(built.config.dataDir);
+      return built;
+    }
+
+    before(async () => {
+      logsDir = tempDir('logs');
+      scratch.push(logsDir);
+      ({ deps, printed } = await scratchDeps(fakes.env));
+    });
+
+    after(async () => {
+      await deps?.siem.close();
+      for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    beforeEach(() => {
+      printed.length = 0;
+    });
+
+    it('postTicket on attempt 2 finds the message an ambiguous attempt 1 posted instead of posting again', async () => {
+      const activities = createActivities(deps);
+      const input = postInput();
+      // Attempt 1: Slack stores the message, then the connection drops before the answer.
+      fakes.slack.injectFaults({ path: '/api/chat.postMessage', afterHandling: true, reset: true });
+      await applicationFailure(runAttempt(1, activities.postTicket, input));
+      assert.equal(fakes.slack.messages.length, 1);
+      const posted = fakes.slack.messages[0];
+      assert.ok(posted);
+
+      const second = await runAttempt(2, activities.postTicket, input);
+      assert.deepEqual(second, { kind: 'slack', channel: CHANNEL, ts: posted.ts });
+      assert.equal(fakes.slack.messages.length, 1, 'no second post');
+    });
+
+    it('postTicket on attempt 2 posts when no earlier message exists', async () => {
+      const activities = createActivities(deps);
+      const result = await runAttempt(2, activities.postTicket, postInput());
+      assert.equal(result.kind, 'slack');
+      assert.equal(fakes.slack.messages.length, 1);
+    });
+
+    it('postTicket on attempt 1 posts without looking first', async () => {
+      const activities = createActivities(deps);
+      await runAttempt(1, activities.postTicket, postInput());
+      assert.equal(fakes.slack.messages.length, 1);
+      assert.ok(!fakes.slack.requests.some((r) => r.path === '/api/conversations.history'));
+    });
+
+    it('postTicket falls back to a text-only message when Slack rejects the blocks', async () => {
+      const activities = createActivities(deps);
+      fakes.slack.injectFaults({ path: '/api/chat.postMessage', status: 200, body: { ok: false, error: 'invalid_blocks' } });
+      const result = await runAttempt(1, activities.postTicket, postInput());
+      assert.equal(result.kind, 'slack');
+      assert.equal(fakes.slack.messages.length, 1);
+      const message = fakes.slack.messages[0];
+      assert.ok(message);
+      assert.ok(!message.blocks?.length, 'no blocks');
+      assert.match(message.text, /Suspected brute force Okta logins[\s\S]*\(the full ticket could not be rendered: invalid_blocks\)$/);
+    });
+
+    it('updateSlackTicket re-renders the posted message with the Jira link', async () => {
+      const activities = createActivities(deps);
+      const input = postInput();
+      const posted = await runAttempt(1, activities.postTicket, input);
+      assert.equal(posted.kind, 'slack');
+      if (posted.kind !== 'slack') return;
+      const jira = { key: 'SEC-7', url: `${fakes.jira.url}/browse/SEC-7` };
+      await runAttempt(1, activities.updateSlackTicket, { ...input, jira, ref: { channel: posted.channel, ts: posted.ts } });
+      const message = fakes.slack.messages[0];
+      assert.equal(fakes.slack.messages.length, 1);
+      assert.equal(message?.edits.length, 1);
+      assert.ok(JSON.stringify(message?.blocks).includes(`<${jira.url}|Jira SEC-7 ↗>`));
+    });
+
+    it('postTicket keeps retrying a bad Slack token (delivery policy), with a retryable failure', async () => {
+      const { deps: badDeps } = await scratchDeps({ ...fakes.env, SLACK_BOT_TOKEN: 'xoxb-revoked' });
+      try {
+        const f = await applicationFailure(runAttempt(1, createActivities(badDeps).postTicket, postInput()));
+        assert.equal(f.type, 'Slack.config');
+        assert.equal(f.nonRetryable, false);
+      } finally {
+        await badDeps.siem.close();
+      }
+    });
+
+    it('createJiraIssue on attempt 2 finds the issue an ambiguous attempt 1 created', async () => {
+      const activities = createActivities(deps);
+      const input = ticketInput();
+      fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', afterHandling: true, reset: true });
+      await applicationFailure(runAttempt(1, activities.createJiraIssue, input));
+      assert.equal(fakes.jira.issues.length, 1);
+      const key = fakes.jira.issues[0]?.key;
+
+      const second = await runAttempt(2, activities.createJiraIssue, input);
+      assert.deepEqual(second, { status: 'ok', data: { key, url: `${fakes.jira.url}/browse/${String(key)}` } });
+      assert.equal(fakes.jira.issues.length, 1, 'no second issue');
+    });
+
+    it('lookupIpReputation turns a VirusTotal 429 into a failure retried after Retry-After', async () => {
+      const activities = createActivities(deps);
+      fakes.vt.injectFaults({ status: 429, headers: { 'retry-after': '7' } });
+      const f = await applicationFailure(runAttempt(1, activities.lookupIpReputation, { ip: IP }));
+      assert.equal(f.nonRetryable, false);
+      assert.equal(f.nextRetryDelay, 7000);
+      const ok = await runAttempt(1, activities.lookupIpReputation, { ip: IP });
+      assert.equal(ok.status, 'ok');
+    });
+
+    it('postTicket without Slack writes <ticketsDir>/<source>/<alertId>.txt and prints the ticket', async () => {
+      const { deps: localDeps, printed: localPrinted } = await scratchDeps({});
+      try {
+        const activities = createActivities(localDeps);
+        const alert = forgotPasswordAlert({ alertId: 'Test.Alert' });
+        const input = postInput({ alert });
+        const result = await runAttempt(1, activities.postTicket, input);
+        const expected = path.join(localDeps.ticketsDir, 'panther', 'Test.Alert.txt');
+        assert.deepEqual(result, { kind: 'local', path: expected });
+        const saved = fs.readFileSync(expected, 'utf8');
+        assert.ok(saved.startsWith(`🔐 ${alert.title}`), saved.slice(0, 200));
+        assert.ok(saved.includes('Top login locations'));
+        assert.ok(fs.existsSync(path.join(localDeps.ticketsDir, 'panther', 'Test.Alert.slack.json')));
+        assert.equal(localPrinted.length, 1);
+        assert.ok(localPrinted[0]?.includes(saved.trimEnd()), 'the printed ticket is the saved one');
+        assert.ok(localPrinted[0]?.includes(expected));
+        assert.equal(fakes.slack.requestCount, 0);
+
+        const jira = await runAttempt(1, activities.createJiraIssue, input);
+        assert.equal(jira.status, 'not_configured');
+        const vt = await runAttempt(1, activities.lookupIpReputation, { ip: IP });
+        assert.equal(vt.status, 'not_configured');
+      } finally {
+        await localDeps.siem.close();
+      }
+    });
+  });
+});

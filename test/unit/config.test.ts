@@ -1,0 +1,122 @@
+/** Configuration from the environment (src/config/config.ts). */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ConfigError, parseConfig, type Config } from '../../src/config/config';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('the configuration was accepted');
+}
+
+const SLACK = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_CHANNEL: 'C0123ABCDEF' };
+const JIRA = { JIRA_HOST: 'https://acme.atlassian.net', JIRA_EMAIL: 'soc-bot@acme.io', JIRA_API_TOKEN: 'tok', JIRA_PROJECT_KEY: 'SEC' };
+
+describe('parseConfig', () => {
+  it('has the documented defaults with an empty environment', () => {
+    const c: Config = parseConfig({ LOG_FORMAT: 'json' });
+    assert.deepEqual(c.api, { host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000', webhookSecret: undefined, maxBodyBytes: 1024 * 1024 });
+    assert.deepEqual(c.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'autotriage', uiPort: 8233, cliPath: undefined });
+    assert.equal(c.virustotal, undefined, 'VirusTotal is skipped without a key');
+    assert.deepEqual(c.siem, { kind: 'local', logsDir: path.resolve('./data/logs') });
+    assert.equal(c.slack, undefined);
+    assert.equal(c.jira, undefined);
+    assert.equal(c.autoCloseMode, 'shadow');
+    assert.equal(c.dataDir, path.resolve('./.data'));
+    assert.deepEqual(c.log, { level: 'info', format: 'json' });
+  });
+
+  it('builds the Slack, Jira and VirusTotal sections when fully configured', () => {
+    const c = parseConfig({ ...SLACK, ...JIRA, VIRUSTOTAL_API_KEY: 'k' });
+    assert.deepEqual(c.slack, { botToken: 'xoxb-1-2-abc', channel: 'C0123ABCDEF', apiUrl: 'https://slack.com/api/', signingSecret: undefined, auditChannel: undefined });
+    assert.deepEqual(c.jira, { host: 'https://acme.atlassian.net', email: 'soc-bot@acme.io', apiToken: 'tok', projectKey: 'SEC', issueType: 'Task' });
+    assert.deepEqual(c.virustotal, { apiKey: 'k', baseUrl: 'https://www.virustotal.com/api/v3' });
+  });
+
+  it('rejects a Slack token without a channel, naming SLACK_CHANNEL', () => {
+    const err = configError({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' });
+    assert.match(err.message, /Slack/);
+    assert.match(err.message, /set SLACK_CHANNEL/);
+  });
+
+  it('rejects a Slack channel without a token, naming SLACK_BOT_TOKEN', () => {
+    assert.match(configError({ SLACK_CHANNEL: 'C0123ABCDEF' }).message, /set SLACK_BOT_TOKEN/);
+  });
+
+  it('rejects a partial Jira configuration, naming each missing variable', () => {
+    const err = configError({ JIRA_HOST: 'https://acme.atlassian.net', JIRA_EMAIL: 'soc-bot@acme.io' });
+    assert.match(err.message, /JIRA_API_TOKEN/);
+    assert.match(err.message, /JIRA_PROJECT_KEY/);
+  });
+
+  it('rejects SIEM=panther without its URL and token', () => {
+    assert.match(configError({ SIEM: 'panther' }).message, /PANTHER_API_URL/);
+  });
+
+  it('rejects a bad PORT naming it', () => {
+    for (const PORT of ['abc', '70000', '3000.5', '-1']) {
+      const err = configError({ PORT });
+      assert.match(err.message, /\bPORT\b/, `PORT=${PORT}: ${err.message}`);
+    }
+  });
+
+  it('rejects bad enumerations and URLs, naming the variable', () => {
+    assert.match(configError({ AUTOCLOSE_MODE: 'always' }).message, /AUTOCLOSE_MODE/);
+    assert.match(configError({ SIEM: 'splunk' }).message, /\bSIEM\b/);
+    assert.match(configError({ JIRA_HOST: 'acme.atlassian.net' }).message, /JIRA_HOST/);
+  });
+
+  it('treats empty optional strings as unset', () => {
+    const c = parseConfig({
+      WEBHOOK_SECRET: '',
+      VIRUSTOTAL_API_KEY: '',
+      SLACK_BOT_TOKEN: '',
+      SLACK_CHANNEL: '  ',
+      JIRA_HOST: '',
+      JIRA_EMAIL: '',
+      JIRA_API_TOKEN: '',
+      JIRA_PROJECT_KEY: '',
+      PUBLIC_URL: '',
+      TEMPORAL_CLI_PATH: '',
+    });
+    assert.equal(c.api.webhookSecret, undefined);
+    assert.equal(c.virustotal, undefined);
+    assert.equal(c.slack, undefined);
+    assert.equal(c.jira, undefined);
+    assert.equal(c.api.publicUrl, 'http://127.0.0.1:3000');
+    assert.equal(c.temporal.cliPath, undefined);
+  });
+  it('treats empty strings as unset for variables with defaults too (PORT, HOST, base URLs)', () => {
+    const c = parseConfig({ PORT: '', HOST: '', VIRUSTOTAL_API_KEY: 'k', VIRUSTOTAL_BASE_URL: '', SLACK_API_URL: '', ...SLACK, TEMPORAL_ADDRESS: '' });
+    assert.equal(c.api.port, 3000);
+    assert.equal(c.api.host, '127.0.0.1');
+    assert.equal(c.virustotal?.baseUrl, 'https://www.virustotal.com/api/v3');
+    assert.equal(c.slack?.apiUrl, 'https://slack.com/api/');
+    assert.equal(c.temporal.address, '127.0.0.1:7233');
+  });
+
+  it('trims trailing slashes from VIRUSTOTAL_BASE_URL, JIRA_HOST and PUBLIC_URL', () => {
+    const c = parseConfig({
+      VIRUSTOTAL_API_KEY: 'k',
+      VIRUSTOTAL_BASE_URL: 'http://127.0.0.1:4010/api/v3/',
+      ...JIRA,
+      JIRA_HOST: 'https://acme.atlassian.net//',
+      PUBLIC_URL: 'https://soar.acme.io/',
+    });
+    assert.equal(c.virustotal?.baseUrl, 'http://127.0.0.1:4010/api/v3');
+    assert.equal(c.jira?.host, 'https://acme.atlassian.net');
+    assert.equal(c.api.publicUrl, 'https://soar.acme.io');
+  });
+
+  it('adds the trailing slash the Slack client needs to SLACK_API_URL', () => {
+    assert.equal(parseConfig({ ...SLACK, SLACK_API_URL: 'http://127.0.0.1:4011/api' }).slack?.apiUrl, 'http://127.0.0.1:4011/api/');
+  });
+
+  it('shows a loopback public URL when listening on all interfaces', () => {
+    assert.equal(parseConfig({ HOST: '0.0.0.0', PORT: '8080' }).api.publicUrl, 'http://127.0.0.1:8080');
+  });
+});

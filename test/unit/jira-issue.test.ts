@@ -1,0 +1,138 @@
+/** Ticket → Jira issue fields and ADF description (src/tickets/jira-issue.ts). */
+import assert from 'node:assert/strict';
+import { alertLabel, jiraLabel, renderJiraIssue, type AdfDoc, type AdfNode, type AdfText } from '../../src/tickets/jira-issue';
+import { link, text } from '../../src/tickets/spans';
+import { buildTicket } from '../../src/tickets/ticket';
+import { HOSTILE, forgotPasswordAlert, hostileTicketInput, manyRowsTicketInput, ticketInput } from '../helpers/ticket-fixtures';
+
+/** Node types this renderer may produce, and which of them must have content. */
+const BLOCK_TYPES = new Set(['paragraph', 'heading', 'bulletList', 'listItem']);
+const NEEDS_CONTENT = new Set(['heading', 'bulletList', 'listItem']);
+
+function isText(n: AdfNode | AdfText): n is AdfText {
+  return n.type === 'text';
+}
+
+/** Every node of the tree, depth first, with its path. */
+function walk(doc: AdfDoc): Array<{ node: AdfNode | AdfText; path: string }> {
+  const out: Array<{ node: AdfNode | AdfText; path: string }> = [];
+  const visit = (node: AdfNode | AdfText, path: string): void => {
+    out.push({ node, path });
+    if (!isText(node)) node.content?.forEach((child, i) => visit(child, `${path}/${i}`));
+  };
+  doc.content.forEach((n, i) => visit(n, `/${i}`));
+  return out;
+}
+
+function assertValidAdf(doc: AdfDoc): void {
+  assert.equal(doc.type, 'doc');
+  assert.equal(doc.version, 1);
+  assert.ok(Array.isArray(doc.content) && doc.content.length > 0, 'doc has content');
+  for (const top of doc.content) assert.ok(['paragraph', 'heading', 'bulletList'].includes(top.type), `top-level ${top.type}`);
+  for (const { node, path } of walk(doc)) {
+    if (isText(node)) {
+      assert.equal(typeof node.text, 'string', `${path} text`);
+      assert.ok(node.text.length > 0, `empty text node at ${path}`);
+      for (const mark of node.marks ?? []) {
+        if (mark.type === 'link') assert.match(mark.attrs.href, /^https?:\/\//, `${path} link href`);
+      }
+      continue;
+    }
+    assert.ok(BLOCK_TYPES.has(node.type), `unexpected node ${node.type} at ${path}`);
+    if (NEEDS_CONTENT.has(node.type)) assert.ok(node.content && node.content.length > 0, `${node.type} without content at ${path}`);
+    if (node.type === 'heading') assert.ok(typeof node.attrs?.['level'] === 'number', `${path} heading level`);
+    if (node.type === 'bulletList') for (const c of node.content ?? []) assert.equal(c.type, 'listItem');
+    if (node.type === 'listItem') for (const c of node.content ?? []) assert.equal(c.type, 'paragraph');
+    if (node.type === 'paragraph') for (const c of node.content ?? []) assert.equal(c.type, 'text');
+  }
+}
+
+function allText(doc: AdfDoc): string[] {
+  return walk(doc).flatMap(({ node }) => (isText(node) ? [node.text] : []));
+}
+
+describe('renderJiraIssue', () => {
+  it('renders a realistic ticket: summary, labels, and a valid ADF description', () => {
+    const input = ticketInput();
+    const issue = renderJiraIssue(buildTicket(input), input.alert);
+    assert.equal(issue.summary, `[MEDIUM] ${input.alert.title}`);
+    assert.deepEqual(issue.labels, ['autotriage', 'autotriage-panther-5f0c1e3b9a7d4c22b1e8f0a6d3c4b2a1', 'detection-Okta.BruteForceLogins']);
+    assertValidAdf(issue.description);
+    const headings = issue.description.content.filter((n) => n.type === 'heading').map((n) => (n.content?.[0] as AdfText | undefined)?.text);
+    assert.deepEqual(headings, ['VirusTotal', 'SIEM indicator search', 'Top login locations', 'Last successful logins']);
+    const links = walk(issue.description).flatMap(({ node }) =>
+      isText(node) ? (node.marks ?? []).flatMap((m) => (m.type === 'link' ? [m.attrs.href] : [])) : [],
+    );
+    assert.ok(links.includes(input.alert.link ?? ''), 'links the SIEM alert');
+    assert.ok(links.some((l) => l.startsWith('https://www.virustotal.com/gui/ip-address/')), 'links VirusTotal');
+  });
+
+  it('has no empty text node anywhere, even where spans are empty (no first/last seen, empty runbook, empty reason)', () => {
+    const base = ticketInput();
+    const input = ticketInput({
+      alert: forgotPasswordAlert({ runbook: '' }),
+      enrichments: {
+        ...base.enrichments,
+        indicatorSearch: {
+          status: 'ok',
+          data: {
+            indicator: '198.51.100.7', from: '2025-06-15T14:25:00.000Z', to: '2025-06-18T14:30:00.000Z', days: 3, hits: 4,
+            tables: [{ table: 'okta_systemlog', hits: 4 }], link: 'http://127.0.0.1:3000/siem/search?indicator=198.51.100.7',
+          },
+        },
+        loginLocations: { status: 'unavailable', reason: '' },
+      },
+    });
+    const doc = buildTicket(input);
+    doc.meta.push(text(''), text('', { bold: true }), link('', 'https://example.com'));
+    assertValidAdf(renderJiraIssue(doc, input.alert).description);
+  });
+
+  it('stays valid ADF with 500 login rows and with hostile text', () => {
+    for (const input of [manyRowsTicketInput(500), hostileTicketInput()]) {
+      assertValidAdf(renderJiraIssue(buildTicket(input), input.alert).description);
+    }
+  });
+
+  it('places hostile text verbatim in text nodes (ADF has no markup to inject into)', () => {
+    const input = hostileTicketInput();
+    const texts = allText(renderJiraIssue(buildTicket(input), input.alert).description);
+    assert.ok(texts.some((t) => t.includes(HOSTILE)), 'the hostile runbook is one text node');
+    assert.ok(texts.some((t) => t.includes(`by ${HOSTILE}`)), 'the hostile user is plain text');
+  });
+
+  it('never puts a link mark on a non-http URL', () => {
+    const input = ticketInput();
+    const doc = buildTicket(input);
+    doc.meta.push(link('click', 'javascript:alert(1)'));
+    const description = renderJiraIssue(doc, input.alert).description;
+    assertValidAdf(description);
+    const click = walk(description).find(({ node }) => isText(node) && node.text === 'click')?.node as AdfText | undefined;
+    assert.ok(click, 'the label is kept as text');
+    assert.equal(click.marks, undefined);
+  });
+
+  it('keeps the summary ≤255 characters and on one line', () => {
+    const alert = forgotPasswordAlert({ title: `Brute force\r\non alice\nfrom [198.51.100.7] ${'z'.repeat(990)}` });
+    const { summary } = renderJiraIssue(buildTicket(ticketInput({ alert })), alert);
+    assert.ok(summary.length <= 255, `summary of ${summary.length}`);
+    assert.ok(!/[\r\n]/.test(summary), 'no newline');
+    assert.ok(summary.startsWith('[MEDIUM] Brute force on alice from [198.51.100.7] zzz'), summary);
+  });
+
+  it('makes labels without whitespace that contain the alert label', () => {
+    const alert = forgotPasswordAlert({ alertId: 'Test.Alert', detectionId: 'Custom Rule: brute\tforce on <users>' });
+    const { labels } = renderJiraIssue(buildTicket(ticketInput({ alert })), alert);
+    assert.ok(labels.includes(alertLabel(alert)));
+    assert.equal(alertLabel(alert), 'autotriage-panther-Test.Alert');
+    for (const l of labels) {
+      assert.ok(l.length > 0 && l.length <= 255, l);
+      assert.ok(!/\s/.test(l), `label with whitespace: ${JSON.stringify(l)}`);
+    }
+    assert.ok(labels.includes('detection-Custom_Rule:_brute_force_on__users_'), labels.join(','));
+  });
+
+  it('jiraLabel caps labels at 255 characters', () => {
+    assert.equal(jiraLabel('a b'.repeat(200)).length, 255);
+  });
+});

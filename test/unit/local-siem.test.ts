@@ -1,0 +1,345 @@
+/**
+ * The embedded SIEM: real DuckDB over a small handmade log folder (src/siem/local/local-siem.ts).
+ *
+ * okta_systemlog/
+ *   2025-06-a.jsonl      alice: 3 Lisbon + 2 Porto logins, 1 failure; bob: 2 Berlin logins; 1 malformed line;
+ *                        1 bob event whose p_event_time (Jun 16 20:00) differs from published (Jun 2)
+ *   2025-06-b.jsonl.gz   alice: 1 Madrid login (gzip)
+ * aws_cloudtrail/
+ *   2025-06.jsonl        one CloudTrail event from alice's Lisbon IP
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { LocalSiem } from '../../src/siem/local/local-siem';
+import { SiemQueryError } from '../../src/siem/siem';
+import { tempDir } from '../helpers/sample-logs';
+
+const PUBLIC_URL = 'http://127.0.0.1:3000';
+const FROM = new Date('2025-06-01T00:00:00.000Z');
+const TO = new Date('2025-06-19T00:00:00.000Z');
+const LISBON = '198.51.100.7';
+const PORTO = '198.51.100.20';
+const MADRID = '100.64.9.9';
+const BERLIN = '203.0.113.9';
+const SHIFTED = '192.0.2.55';
+const ALICE = 'alice@acme.io';
+const BOB = 'bob@acme.io';
+
+interface Login {
+  user: string;
+  ip: string;
+  at: string;
+  city?: string;
+  country?: string;
+  result?: 'SUCCESS' | 'FAILURE';
+  eventType?: string;
+  pEventTime?: string;
+}
+
+/** An Okta System Log LogEvent, trimmed to the fields the SIEM reads plus a few realistic others. */
+function oktaEvent(l: Login): Record<string, unknown> {
+  return {
+    uuid: `${l.user}-${l.at}`,
+    published: l.at,
+    ...(l.pEventTime ? { p_event_time: l.pEventTime, p_log_type: 'Okta.SystemLog' } : {}),
+    eventType: l.eventType ?? 'user.session.start',
+    displayMessage: 'User login to Okta',
+    severity: 'INFO',
+    actor: { id: '00u1abcdEFGHijkl2345', type: 'User', alternateId: l.user, displayName: l.user.split('@')[0] },
+    client: {
+      ipAddress: l.ip,
+      userAgent: { rawUserAgent: `Mozilla/5.0 (${l.city ?? 'unknown'})`, os: 'Mac OS X', browser: 'CHROME' },
+      geographicalContext: { city: l.city ?? null, country: l.country ?? null },
+    },
+    outcome: { result: l.result ?? 'SUCCESS', reason: l.result === 'FAILURE' ? 'INVALID_CREDENTIALS' : null },
+    request: { ipChain: [{ ip: l.ip }] },
+  };
+}
+
+const jsonl = (events: Array<Record<string, unknown>>): string => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+
+function writeFixture(dir: string): void {
+  const okta = path.join(dir, 'okta_systemlog');
+  const aws = path.join(dir, 'aws_cloudtrail');
+  fs.mkdirSync(okta, { recursive: true });
+  fs.mkdirSync(aws, { recursive: true });
+  const lines = [
+    JSON.stringify(oktaEvent({ user: ALICE, ip: LISBON, at: '2025-06-10T08:00:00.000Z', city: 'Lisbon', country: 'Portugal' })),
+    JSON.stringify(oktaEvent({ user: ALICE, ip: PORTO, at: '2025-06-11T09:00:00.000Z', city: 'Porto', country: 'Portugal' })),
+    JSON.stringify(oktaEvent({ user: 'ALICE@Acme.io', ip: LISBON, at: '2025-06-12T08:00:00.000Z', city: 'Lisbon', country: 'Portugal' })),
+    '{"published": "2025-06-13T00:00:00.000Z", "actor": {"alternateId": "alice@acme.io"', // malformed
+    JSON.stringify(oktaEvent({ user: BOB, ip: BERLIN, at: '2025-06-14T07:30:00.000Z', city: 'Berlin', country: 'Germany' })),
+    JSON.stringify(oktaEvent({ user: BOB, ip: BERLIN, at: '2025-06-16T07:30:00.000Z', city: 'Berlin', country: 'Germany' })),
+    JSON.stringify(oktaEvent({ user: BOB, ip: SHIFTED, at: '2025-06-02T00:00:00.000Z', pEventTime: '2025-06-16 20:00:00.000', city: 'Paris', country: 'France' })),
+    JSON.stringify(oktaEvent({ user: ALICE, ip: LISBON, at: '2025-06-17T08:00:00.000Z', city: 'Lisbon', country: 'Portugal' })),
+    JSON.stringify(oktaEvent({ user: ALICE, ip: PORTO, at: '2025-06-18T10:00:00.000Z', city: 'Porto', country: 'Portugal' })),
+    JSON.stringify(oktaEvent({ user: ALICE, ip: LISBON, at: '2025-06-18T11:50:00.000Z', city: 'Lisbon', country: 'Portugal', result: 'FAILURE' })),
+    JSON.stringify(oktaEvent({ user: ALICE, ip: LISBON, at: '2025-06-18T11:51:00.000Z', city: 'Lisbon', country: 'Portugal', eventType: 'user.authentication.sso' })),
+  ];
+  fs.writeFileSync(path.join(okta, '2025-06-a.jsonl'), lines.join('\n') + '\n');
+  fs.writeFileSync(
+    path.join(okta, '2025-06-b.jsonl.gz'),
+    gzipSync(jsonl([oktaEvent({ user: ALICE, ip: MADRID, at: '2025-06-15T07:00:00.000Z', city: 'Madrid', country: 'Spain' })])),
+  );
+  fs.writeFileSync(
+    path.join(aws, '2025-06.jsonl'),
+    jsonl([{ eventTime: '2025-06-09T00:00:00Z', eventName: 'ConsoleLogin', sourceIPAddress: LISBON, userIdentity: { userName: 'alice' } }]),
+  );
+}
+
+describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let siem: LocalSiem;
+
+  before(async () => {
+    dir = tempDir('siem');
+    writeFixture(dir);
+    siem = await LocalSiem.open({ logsDir: dir, publicUrl: PUBLIC_URL });
+  });
+
+  after(async () => {
+    await siem?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads every well-formed event of .jsonl and .jsonl.gz files and skips the malformed line', async () => {
+    const tables = Object.fromEntries((await siem.describe()).map((t) => [t.table, t.rows]));
+    assert.deepEqual(tables, { okta_systemlog: 11, aws_cloudtrail: 1 });
+  });
+
+  describe('indicatorSearch', () => {
+    it('counts hits per table, largest first, with first and last seen across tables', async () => {
+      const r = await siem.indicatorSearch({ indicator: LISBON, from: FROM, to: TO });
+      assert.equal(r.indicator, LISBON);
+      assert.equal(r.hits, 6);
+      assert.deepEqual(r.tables, [
+        { table: 'okta_systemlog', hits: 5 },
+        { table: 'aws_cloudtrail', hits: 1 },
+      ]);
+      assert.equal(r.firstSeen, '2025-06-09T00:00:00.000Z');
+      assert.equal(r.lastSeen, '2025-06-18T11:51:00.000Z');
+      assert.equal(r.from, FROM.toISOString());
+      assert.equal(r.to, TO.toISOString());
+      assert.equal(r.days, 18);
+    });
+
+    it('links to the results page for the same indicator and range', async () => {
+      const r = await siem.indicatorSearch({ indicator: LISBON, from: FROM, to: TO });
+      const url = new URL(r.link);
+      assert.equal(`${url.origin}${url.pathname}`, `${PUBLIC_URL}/siem/search`);
+      assert.equal(url.searchParams.get('indicator'), LISBON);
+      assert.equal(url.searchParams.get('from'), FROM.toISOString());
+      assert.equal(url.searchParams.get('to'), TO.toISOString());
+    });
+
+    it('only counts events inside [from, to)', async () => {
+      const r = await siem.indicatorSearch({ indicator: LISBON, from: new Date('2025-06-11T00:00:00Z'), to: new Date('2025-06-18T11:50:00Z') });
+      assert.equal(r.hits, 2);
+      assert.deepEqual(r.tables, [{ table: 'okta_systemlog', hits: 2 }]);
+      assert.equal(r.firstSeen, '2025-06-12T08:00:00.000Z');
+      assert.equal(r.lastSeen, '2025-06-17T08:00:00.000Z');
+    });
+
+    it('matches the indicator exactly (198.51.100.2 does not match 198.51.100.20)', async () => {
+      const r = await siem.indicatorSearch({ indicator: '198.51.100.2', from: FROM, to: TO });
+      assert.equal(r.hits, 0);
+      assert.deepEqual(r.tables, []);
+      assert.equal(r.firstSeen, undefined);
+    });
+
+    it("uses a Panther export's p_event_time over published", async () => {
+      const r = await siem.indicatorSearch({ indicator: SHIFTED, from: FROM, to: TO });
+      assert.equal(r.hits, 1);
+      assert.equal(r.firstSeen, '2025-06-16T20:00:00.000Z');
+      const atPublished = await siem.indicatorSearch({ indicator: SHIFTED, from: FROM, to: new Date('2025-06-03T00:00:00Z') });
+      assert.equal(atPublished.hits, 0, 'the published time is not the event time');
+    });
+
+    it('treats a hostile indicator as data: `1.2.3.4\' OR 1=1 --` matches nothing', async () => {
+      const hostile = "1.2.3.4' OR 1=1 --";
+      const r = await siem.indicatorSearch({ indicator: hostile, from: FROM, to: TO });
+      assert.equal(r.hits, 0);
+      assert.deepEqual(r.tables, []);
+      assert.deepEqual(await siem.searchEvents({ indicator: hostile, from: FROM, to: TO }), []);
+      const quoted = await siem.indicatorSearch({ indicator: '198.51.100.7" OR "1"="1', from: FROM, to: TO });
+      assert.equal(quoted.hits, 0);
+    });
+  });
+
+  describe('searchEvents', () => {
+    it('returns the raw matching events, newest first, for the results page', async () => {
+      const hits = await siem.searchEvents({ indicator: LISBON, from: FROM, to: TO });
+      assert.equal(hits.length, 6);
+      assert.deepEqual(
+        hits.map((h) => h.time),
+        [
+          '2025-06-18T11:51:00.000Z',
+          '2025-06-18T11:50:00.000Z',
+          '2025-06-17T08:00:00.000Z',
+          '2025-06-12T08:00:00.000Z',
+          '2025-06-10T08:00:00.000Z',
+          '2025-06-09T00:00:00.000Z',
+        ],
+      );
+      assert.equal(hits[5]?.table, 'aws_cloudtrail');
+      const newest = JSON.parse(hits[0]?.event ?? '{}') as { client?: { ipAddress?: string }; eventType?: string };
+      assert.equal(newest.client?.ipAddress, LISBON);
+      assert.equal(newest.eventType, 'user.authentication.sso');
+      const aws = JSON.parse(hits[5]?.event ?? '{}') as { eventName?: string };
+      assert.equal(aws.eventName, 'ConsoleLogin');
+    });
+
+    it('honours the limit', async () => {
+      const hits = await siem.searchEvents({ indicator: LISBON, from: FROM, to: TO }, 2);
+      assert.deepEqual(hits.map((h) => h.time), ['2025-06-18T11:51:00.000Z', '2025-06-18T11:50:00.000Z']);
+    });
+  });
+
+  describe('loginLocations', () => {
+    it('ranks successful-login IPs by count, with place, count and last seen', async () => {
+      const r = await siem.loginLocations({ user: ALICE, logType: 'Okta.SystemLog', limit: 5, from: FROM, to: TO });
+      assert.equal(r.user, ALICE);
+      assert.equal(r.days, 18);
+      assert.equal(r.totalLogins, 6, 'failures and SSO events are not logins');
+      assert.deepEqual(r.locations, [
+        { ip: LISBON, city: 'Lisbon', country: 'Portugal', count: 3, lastSeen: '2025-06-17T08:00:00.000Z' },
+        { ip: PORTO, city: 'Porto', country: 'Portugal', count: 2, lastSeen: '2025-06-18T10:00:00.000Z' },
+        { ip: MADRID, city: 'Madrid', country: 'Spain', count: 1, lastSeen: '2025-06-15T07:00:00.000Z' },
+      ]);
+    });
+
+    it('matches the user case-insensitively', async () => {
+      const r = await siem.loginLocations({ user: 'Alice@ACME.IO', logType: 'Okta.SystemLog', limit: 5, from: FROM, to: TO });
+      assert.equal(r.user, 'Alice@ACME.IO');
+      assert.equal(r.totalLogins, 6);
+      assert.equal(r.locations[0]?.count, 3);
+    });
+
+    it('limits the locations but counts every login in the total', async () => {
+      const r = await siem.loginLocations({ user: ALICE, logType: 'Okta.SystemLog', limit: 1, from: FROM, to: TO });
+      assert.deepEqual(r.locations.map((l) => l.ip), [LISBON]);
+      assert.equal(r.totalLogins, 6);
+    });
+
+    it('returns no locations for a user without logins', async () => {
+      const r = await siem.loginLocations({ user: 'carol@acme.io', logType: 'Okta.SystemLog', limit: 5, from: FROM, to: TO });
+      assert.deepEqual(r.locations, []);
+      assert.equal(r.totalLogins, 0);
+    });
+
+    it("treats a hostile user `x' OR '1'='1` as data: zero rows", async () => {
+      const hostile = "x' OR '1'='1";
+      const locations = await siem.loginLocations({ user: hostile, logType: 'Okta.SystemLog', limit: 5, from: FROM, to: TO });
+      assert.deepEqual(locations.locations, []);
+      assert.equal(locations.totalLogins, 0);
+      const recent = await siem.recentLogins({ user: hostile, logType: 'Okta.SystemLog', limit: 5, from: FROM, to: TO });
+      assert.deepEqual(recent.logins, []);
+    });
+
+    it('rejects a LogType without a login profile with SiemQueryError', async () => {
+      await assert.rejects(
+        siem.loginLocations({ user: ALICE, logType: 'AWS.CloudTrail', limit: 5, from: FROM, to: TO }),
+        (err: unknown) => err instanceof SiemQueryError && /AWS\.CloudTrail/.test(err.message),
+      );
+      await assert.rejects(siem.recentLogins({ user: ALICE, logType: 'Nope.Nothing', limit: 5, from: FROM, to: TO }), SiemQueryError);
+    });
+  });
+
+  describe('recentLogins', () => {
+    it('lists successful logins newest first, with the limit', async () => {
+      const r = await siem.recentLogins({ user: ALICE, logType: 'Okta.SystemLog', limit: 3, from: FROM, to: TO });
+      assert.equal(r.user, ALICE);
+      assert.deepEqual(r.logins, [
+        { time: '2025-06-18T10:00:00.000Z', ip: PORTO, city: 'Porto', country: 'Portugal', userAgent: 'Mozilla/5.0 (Porto)' },
+        { time: '2025-06-17T08:00:00.000Z', ip: LISBON, city: 'Lisbon', country: 'Portugal', userAgent: 'Mozilla/5.0 (Lisbon)' },
+        { time: '2025-06-15T07:00:00.000Z', ip: MADRID, city: 'Madrid', country: 'Spain', userAgent: 'Mozilla/5.0 (Madrid)' },
+      ]);
+    });
+
+    it('uses p_event_time for the login time', async () => {
+      const r = await siem.recentLogins({ user: BOB, logType: 'Okta.SystemLog', limit: 5, from: FROM, to: TO });
+      assert.deepEqual(r.logins.map((l) => `${l.time} ${l.ip ?? ''}`), [
+        `2025-06-16T20:00:00.000Z ${SHIFTED}`,
+        `2025-06-16T07:30:00.000Z ${BERLIN}`,
+        `2025-06-14T07:30:00.000Z ${BERLIN}`,
+      ]);
+    });
+  });
+  it('reports UTC times whatever the host time zone (TZ=America/New_York)', () => {
+    const modulePath = path.resolve(__dirname, '../../src/siem/local/local-siem.js');
+    const script = `
+      const { LocalSiem } = require(${JSON.stringify(modulePath)});
+      (async () => {
+        const siem = await LocalSiem.open({ logsDir: ${JSON.stringify(dir)}, publicUrl: 'http://x' });
+        const q = { logType: 'Okta.SystemLog', limit: 1, from: new Date('${FROM.toISOString()}'), to: new Date('${TO.toISOString()}') };
+        const alice = await siem.recentLogins({ ...q, user: 'alice@acme.io' });
+        const bob = await siem.recentLogins({ ...q, user: 'bob@acme.io' });
+        process.stdout.write(JSON.stringify([alice.logins[0].time, bob.logins[0].time]));
+        await siem.close();
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, TZ: 'America/New_York' }, encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), ['2025-06-18T10:00:00.000Z', '2025-06-16T20:00:00.000Z']);
+  });
+
+  describe('new files', () => {
+    let liveDir: string;
+    let live: LocalSiem;
+
+    before(async () => {
+      liveDir = tempDir('siem-live');
+      writeFixture(liveDir);
+      live = await LocalSiem.open({ logsDir: liveDir, publicUrl: PUBLIC_URL, refreshIntervalMs: 0 });
+    });
+
+    after(async () => {
+      await live?.close();
+      fs.rmSync(liveDir, { recursive: true, force: true });
+    });
+
+    it('picks up a file added after the first query, without a restart', async () => {
+      const q = { user: ALICE, logType: 'Okta.SystemLog', limit: 1, from: FROM, to: TO };
+      assert.equal((await live.recentLogins(q)).logins[0]?.ip, PORTO);
+      fs.writeFileSync(
+        path.join(liveDir, 'okta_systemlog', '2025-06-c.jsonl'),
+        jsonl([oktaEvent({ user: ALICE, ip: '192.0.2.200', at: '2025-06-18T11:00:00.000Z', city: 'Faro', country: 'Portugal' })]),
+      );
+      assert.deepEqual((await live.recentLogins(q)).logins[0], {
+        time: '2025-06-18T11:00:00.000Z',
+        ip: '192.0.2.200',
+        city: 'Faro',
+        country: 'Portugal',
+        userAgent: 'Mozilla/5.0 (Faro)',
+      });
+      assert.equal((await live.indicatorSearch({ indicator: '192.0.2.200', from: FROM, to: TO })).hits, 1);
+    });
+
+    it('picks up a new table folder', async () => {
+      const folder = path.join(liveDir, 'gsuite_reports');
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, 'a.jsonl'), jsonl([{ id: { time: '2025-06-18T09:00:00.000Z' }, ipAddress: '192.0.2.201' }]));
+      const r = await live.indicatorSearch({ indicator: '192.0.2.201', from: FROM, to: TO });
+      assert.deepEqual(r.tables, [{ table: 'gsuite_reports', hits: 1 }]);
+      assert.equal(r.firstSeen, '2025-06-18T09:00:00.000Z');
+    });
+  });
+
+  it('rejects login queries when the LogType has no logs with SiemQueryError', async () => {
+    const emptyDir = tempDir('siem-empty');
+    const empty = await LocalSiem.open({ logsDir: emptyDir, publicUrl: PUBLIC_URL });
+    try {
+      await assert.rejects(
+        empty.recentLogins({ user: ALICE, logType: 'Okta.SystemLog', limit: 5, from: FROM, to: TO }),
+        (err: unknown) => err instanceof SiemQueryError && /okta_systemlog/.test(err.message),
+      );
+      const r = await empty.indicatorSearch({ indicator: LISBON, from: FROM, to: TO });
+      assert.equal(r.hits, 0);
+    } finally {
+      await empty.close();
+      fs.rmSync(emptyDir, { recursive: true, force: true });
+    }
+  });
+});
