@@ -38,7 +38,7 @@ async function ensureTemporal(address: string, uiPort: number, dataDir: string, 
   const dbFile = path.join(dataDir, 'temporal.db');
   say(`starting the Temporal dev server on ${address} (state in ${path.relative(process.cwd(), dbFile)}, Web UI on :${uiPort})…`);
   const started = Date.now();
-  const server = await startDevServer({ cliPath, ip: host === 'localhost' ? '127.0.0.1' : host, port, uiPort, dbFile, namespace, onOutput: printer('temporal') });
+  const server = await startDevServer({ cliPath, ip: host === 'localhost' ? '127.0.0.1' : host, port, uiPort, dbFile, namespace, detached: true, onOutput: printer('temporal') });
   say(`Temporal dev server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return server;
 }

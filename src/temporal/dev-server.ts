@@ -68,6 +68,11 @@ export interface DevServerOptions {
   /** Each line the server prints. */
   onOutput?: (line: string) => void;
   startupTimeoutMs?: number;
+  /**
+   * Own process group, so a terminal's Ctrl-C reaches only the parent, which stops the server last
+   * (npm start). Tests leave it attached so the server dies with an interrupted test run.
+   */
+  detached?: boolean;
 }
 
 export interface DevServer {
@@ -115,7 +120,7 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   const ip = o.ip ?? '127.0.0.1';
   const address = `${ip}:${o.port}`;
   if (await isPortOpen(ip, o.port, 500)) throw new Error(`port ${o.port} on ${ip} is already in use`);
-  const child = spawn(o.cliPath, devServerArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(o.cliPath, devServerArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: o.detached ?? false });
   const recent: string[] = [];
   const onLine = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
