@@ -30,6 +30,15 @@ export function isUnavailable(err: unknown): boolean {
   return e?.cause !== undefined && isUnavailable(e.cause);
 }
 
+/**
+ * The one-line summary the Web UI shows for the run. The UI renders summaries as Markdown, so alert text
+ * loses Markdown/HTML syntax here: an alert must not plant a link or an image the operator's browser loads.
+ */
+export function webUiSummary(alert: Alert): string {
+  const plain = (s: string) => s.replace(/[\[\]()<>!*_`#|\\~]/g, ' ').replace(/\s+/g, ' ').trim();
+  return plain(`${alert.severity} · ${alert.detectionId} · ${alert.title}`).slice(0, 300);
+}
+
 export function createAlertStarter(client: Client, taskQueue: string, timeoutMs = 5000): AlertStarter {
   return {
     async start(alert) {
@@ -43,7 +52,7 @@ export function createAlertStarter(client: Client, taskQueue: string, timeoutMs 
             // FAIL (not USE_EXISTING) so the duplicate is reported to the caller; either way nothing is started twice.
             workflowIdConflictPolicy: 'FAIL',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            staticSummary: `${alert.severity} · ${alert.detectionId} · ${alert.title}`.slice(0, 400),
+            staticSummary: webUiSummary(alert),
             typedSearchAttributes: [
               { key: SA.AlertSource, value: alert.source },
               { key: SA.AlertId, value: alert.alertId },

@@ -27,6 +27,9 @@ async function main(): Promise<void> {
   const added = await ensureSearchAttributes(admin, namespace).finally(() => admin.close());
   if (added.length) log.info({ added }, 'registered search attributes');
 
+  if (config.slack && !/^[CG][A-Z0-9]{6,}$/.test(config.slack.channel)) {
+    log.warn({ channel: config.slack.channel }, 'SLACK_CHANNEL should be a channel ID (C0123ABCDEF): a retried post looks up earlier messages by ID');
+  }
   const deps = await buildActivityDeps(config, (text) => process.stdout.write(`${text}\n`));
   const worker = await Worker.create({
     connection,

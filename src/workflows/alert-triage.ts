@@ -4,7 +4,7 @@
  *   2. enrich it in that child workflow (enrichments run in parallel, each with its own budget);
  *   3. deliver one ticket: Slack (or a local ticket file) and Jira, then link the two.
  */
-import { executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { executeChild, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { routeByDetection, routeByLogType, childWorkflowId } from '../routing/route';
 import { SA, type TriageStatus } from '../temporal/search-attributes';
 import type { TicketInput } from '../tickets/ticket';
@@ -52,7 +52,10 @@ export async function alertTriage({ alert }: AlertTriageInput): Promise<TriageRe
     jira.createJiraIssue(ticket).catch((err: unknown) => ({ status: 'unavailable' as const, reason: failureReason(err) })),
   ]);
   if (delivery.kind === 'slack' && jiraIssue.status === 'ok') {
-    await slack.updateSlackTicket({ ...ticket, jira: jiraIssue.data, ref: { channel: delivery.channel, ts: delivery.ts } });
+    // Nice to have: the ticket is out and the Jira key is in the result, so a refusal here is not a failure.
+    await slack
+      .updateSlackTicket({ ...ticket, jira: jiraIssue.data, ref: { channel: delivery.channel, ts: delivery.ts } })
+      .catch((err: unknown) => log.warn('could not add the Jira link to the Slack message', { reason: failureReason(err) }));
   }
   setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'ticketed');
   return { workflowId, alert, report, delivery, jira: jiraIssue };

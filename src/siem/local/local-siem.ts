@@ -299,7 +299,3 @@ export class LocalSiem implements Siem {
     });
   }
 }
-
-export function daysAgo(anchor: Date, days: number): Date {
-  return new Date(anchor.getTime() - days * DAY_MS);
-}
