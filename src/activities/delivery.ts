@@ -9,8 +9,9 @@ import { Context } from '@temporalio/activity';
 import type { JiraClient, JiraIssueRef } from '../connectors/jira';
 import { ProviderError } from '../connectors/http';
 import type { SlackClient, SlackMessageRef } from '../connectors/slack';
-import { notConfigured, ok, type Outcome } from '../domain/enrichment';
-import { alertLabel, renderJiraIssue } from '../tickets/jira-issue';
+import { ENRICHMENT_SECTIONS, notConfigured, ok, type EnrichmentKey, type Outcome } from '../domain/enrichment';
+import { alertLabel, renderJiraComment, renderJiraIssue } from '../tickets/jira-issue';
+import { text } from '../tickets/spans';
 import { renderPlainText } from '../tickets/plain-text';
 import { renderSlackMessage } from '../tickets/slack-message';
 import { buildTicket, type TicketInput } from '../tickets/ticket';
@@ -40,7 +41,7 @@ function isRetry(): boolean {
 }
 
 export function createDeliveryActivities(deps: DeliveryDeps) {
-  async function saveLocally(input: TicketInput): Promise<string> {
+  async function saveLocally(input: TicketInput, announce = true): Promise<string> {
     const doc = buildTicket(input);
     const dir = path.join(deps.ticketsDir, input.alert.source);
     await fs.mkdir(dir, { recursive: true });
@@ -49,7 +50,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
     const plain = renderPlainText(doc);
     await fs.writeFile(`${base}.txt`, `${plain}\n`);
     await fs.writeFile(`${base}.slack.json`, `${JSON.stringify(renderSlackMessage(doc), null, 2)}\n`);
-    deps.print(`\n──── ticket ${input.workflowId} (Slack not configured; saved to ${base}.txt) ────\n${plain}\n`);
+    if (announce) deps.print(`\n──── ticket ${input.workflowId} (Slack not configured; saved to ${base}.txt) ────\n${plain}\n`);
     return `${base}.txt`;
   }
 
@@ -74,8 +75,8 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
     },
 
     /** Last resort when Slack refused the ticket for good: keep it on disk and in the logs. */
-    async saveTicketLocally(input: TicketInput): Promise<string> {
-      return saveLocally(input);
+    async saveTicketLocally(input: TicketInput & { announce?: boolean }): Promise<string> {
+      return saveLocally(input, input.announce ?? true);
     },
 
     async createJiraIssue(input: TicketInput): Promise<Outcome<JiraIssueRef>> {
@@ -88,6 +89,26 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
           if (existing) return ok(existing);
         }
         return ok(await jira.createIssue(renderJiraIssue(buildTicket(input), input.alert)));
+      });
+    },
+
+    /** Adds a comment to the alert's Jira issue, once (a retry first looks for the comment's marker). */
+    async commentJiraIssue(input: {
+      issueKey: string;
+      marker: string;
+      intro: string;
+      /** Sections of the ticket to include (e.g. a late enrichment). */
+      ticket?: TicketInput;
+      sections?: EnrichmentKey[];
+    }): Promise<void> {
+      const jira = deps.jira;
+      if (!jira) return;
+      const doc = input.ticket && buildTicket(input.ticket);
+      const titles = new Set((input.sections ?? []).map((k) => ENRICHMENT_SECTIONS.find((s) => s.key === k)?.title));
+      const sections = doc ? doc.sections.filter((s) => titles.has(s.title)) : [];
+      await classified(DELIVERY_POLICY, async () => {
+        if (isRetry() && (await jira.hasComment(input.issueKey, input.marker))) return;
+        await jira.addComment(input.issueKey, renderJiraComment(input.marker, [text(input.intro)], sections));
       });
     },
 

@@ -3,21 +3,18 @@
  * `not_configured` instead of failing when an integration has no credentials.
  */
 import { Context } from '@temporalio/activity';
-import type { VirusTotalClient } from '../connectors/virustotal';
 import {
-  notConfigured,
   ok,
   type IndicatorSearch,
-  type IpReputation,
   type LoginLocations,
   type Outcome,
   type RecentLogins,
 } from '../domain/enrichment';
 import type { Siem } from '../siem/siem';
 import { ENRICHMENT_POLICY, classified } from './failures';
+import { heartbeating } from './heartbeat';
 
 export interface EnrichmentDeps {
-  virustotal?: VirusTotalClient;
   siem: Siem;
 }
 
@@ -40,29 +37,22 @@ export interface UserLoginsInput extends TimeWindow {
 const signal = () => Context.current().cancellationSignal;
 const window = (w: TimeWindow) => ({ from: new Date(w.from), to: new Date(w.to) });
 
-export function createEnrichmentActivities({ virustotal, siem }: EnrichmentDeps) {
+/** SIEM queries for the playbooks (reputation lookups are in ./reputation.ts). */
+export function createEnrichmentActivities({ siem }: EnrichmentDeps) {
+  /** Runs a SIEM query, heartbeating while it runs (a Panther query can take a while). */
+  const query = <T>(run: () => Promise<T>): Promise<Outcome<T>> =>
+    classified(ENRICHMENT_POLICY, async () => ok(await heartbeating(run)));
   return {
-    async lookupIpReputation(input: { ip: string }): Promise<Outcome<IpReputation>> {
-      if (!virustotal) return notConfigured('set VIRUSTOTAL_API_KEY to look up IP reputation');
-      return classified(ENRICHMENT_POLICY, async () => ok(await virustotal.ipReputation(input.ip, signal())));
-    },
-
     async searchIndicator(input: IndicatorSearchInput): Promise<Outcome<IndicatorSearch>> {
-      return classified(ENRICHMENT_POLICY, async () =>
-        ok(await siem.indicatorSearch({ indicator: input.indicator, ...window(input) }, signal())),
-      );
+      return query(() => siem.indicatorSearch({ indicator: input.indicator, ...window(input) }, signal()));
     },
 
     async topLoginLocations(input: UserLoginsInput): Promise<Outcome<LoginLocations>> {
-      return classified(ENRICHMENT_POLICY, async () =>
-        ok(await siem.loginLocations({ user: input.user, logType: input.logType, limit: input.limit, ...window(input) }, signal())),
-      );
+      return query(() => siem.loginLocations({ user: input.user, logType: input.logType, limit: input.limit, ...window(input) }, signal()));
     },
 
     async recentSuccessfulLogins(input: UserLoginsInput): Promise<Outcome<RecentLogins>> {
-      return classified(ENRICHMENT_POLICY, async () =>
-        ok(await siem.recentLogins({ user: input.user, logType: input.logType, limit: input.limit, ...window(input) }, signal())),
-      );
+      return query(() => siem.recentLogins({ user: input.user, logType: input.logType, limit: input.limit, ...window(input) }, signal()));
     },
   };
 }

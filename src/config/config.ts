@@ -6,10 +6,35 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ReputationProvider } from '../domain/enrichment';
 
 const optionalString = z.string().optional();
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 const port = z.coerce.number().int().min(0).max(65535);
+const httpUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((v) => ['true', '1', 'yes'].includes(v))
+    .default(fallback);
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** `90s`, `5m`, `24h`, `7d` → milliseconds. */
+export function parseDuration(value: string): number | undefined {
+  const m = DURATION.exec(value.trim());
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
+}
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'must be a duration like 90s, 5m, 24h or 7d' });
+      return ms ?? 0;
+    });
 
 const EnvSchema = z.object({
   PORT: port.default(3000),
@@ -23,15 +48,33 @@ const EnvSchema = z.object({
   WEBHOOK_SECRET: optionalString,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   VIRUSTOTAL_API_KEY: optionalString,
-  VIRUSTOTAL_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://www.virustotal.com/api/v3'),
+  VIRUSTOTAL_BASE_URL: httpUrl('https://www.virustotal.com/api/v3'),
+  VIRUSTOTAL_RATE_PER_MINUTE: positive(4),
+  VIRUSTOTAL_DAILY_BUDGET: positive(500),
+  VIRUSTOTAL_CACHE_TTL: duration('24h'),
+  ABUSEIPDB_API_KEY: optionalString,
+  ABUSEIPDB_BASE_URL: httpUrl('https://api.abuseipdb.com/api/v2'),
+  ABUSEIPDB_RATE_PER_MINUTE: positive(30),
+  ABUSEIPDB_DAILY_BUDGET: positive(1000),
+  ABUSEIPDB_CACHE_TTL: duration('24h'),
+  GREYNOISE_API_KEY: optionalString,
+  GREYNOISE_BASE_URL: httpUrl('https://api.greynoise.io/v3'),
+  GREYNOISE_RATE_PER_MINUTE: positive(10),
+  GREYNOISE_DAILY_BUDGET: positive(50),
+  GREYNOISE_CACHE_TTL: duration('24h'),
+  ENRICHMENT_WAIT: duration('60s'),
   SIEM: z.enum(['local', 'panther']).default('local'),
   LOCAL_SIEM_LOGS: z.string().default('./data/logs'),
   PANTHER_API_URL: optionalUrl,
   PANTHER_API_TOKEN: optionalString,
+  PANTHER_CONSOLE_URL: optionalUrl,
+  PANTHER_QUERY_TIMEOUT: duration('50s'),
+  PANTHER_COMMENT: flag(true),
+  PANTHER_STATUS_ON_TICKET: z.enum(['OPEN', 'TRIAGED', 'RESOLVED', 'CLOSED']).optional(),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_CHANNEL: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
-  SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+  SLACK_API_URL: httpUrl('https://slack.com/api/'),
   SLACK_AUDIT_CHANNEL: optionalString,
   JIRA_HOST: optionalUrl,
   JIRA_EMAIL: optionalString,
@@ -49,13 +92,46 @@ export type Env = z.infer<typeof EnvSchema>;
 export interface Config {
   api: { host: string; port: number; publicUrl: string; webhookSecret?: string; maxBodyBytes: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; cliPath?: string };
-  virustotal?: { apiKey: string; baseUrl: string };
-  siem: { kind: 'local'; logsDir: string } | { kind: 'panther'; apiUrl: string; apiToken: string };
+  reputation: Partial<Record<ReputationProvider, ReputationProviderConfig>>;
+  /** How long a ticket waits for a rate-limited lookup before it goes out with that lookup pending. */
+  enrichmentWaitMs: number;
+  siem: { kind: 'local'; logsDir: string } | { kind: 'panther' };
+  /** Panther's API: the SIEM when SIEM=panther, and alert look-ups and write-back whenever configured. */
+  panther?: PantherConfig;
   slack?: { botToken: string; channel: string; apiUrl: string; signingSecret?: string; auditChannel?: string };
   jira?: { host: string; email: string; apiToken: string; projectKey: string; issueType: string };
   autoCloseMode: 'off' | 'shadow' | 'enforce';
   dataDir: string;
   log: { level: Env['LOG_LEVEL']; format: 'pretty' | 'json' };
+}
+
+export interface ReputationProviderConfig {
+  apiKey: string;
+  baseUrl: string;
+  /** Enforced across all workers by the provider's own task queue rate limit. */
+  ratePerMinute: number;
+  /** Enforced across all workers by a budget workflow per provider and UTC day. */
+  dailyBudget: number;
+  cacheTtlMs: number;
+}
+
+export interface PantherConfig {
+  apiUrl: string;
+  apiToken: string;
+  /** The Panther console, for links in tickets (derived from the API URL by default). */
+  consoleUrl: string;
+  /** A data-lake query still running after this is cancelled. */
+  queryTimeoutMs: number;
+  /** Add a comment to the Panther alert saying what autotriage found. */
+  comment: boolean;
+  /** Set the Panther alert to this status once the ticket is out (unset: leave it). */
+  statusOnTicket?: 'OPEN' | 'TRIAGED' | 'RESOLVED' | 'CLOSED';
+}
+
+/** `https://api.acme.runpanther.net/public/graphql` → `https://acme.runpanther.net`. */
+export function pantherConsoleUrl(apiUrl: string): string {
+  const url = new URL(apiUrl);
+  return `${url.protocol}//${url.host.replace(/^api\./, '')}`;
 }
 
 export class ConfigError extends Error {
@@ -93,9 +169,19 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = parsed.data;
   const hasSlack = requireTogether(env, ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL'], 'Slack');
   const hasJira = requireTogether(env, ['JIRA_HOST', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY'], 'Jira');
-  if (env.SIEM === 'panther' && (!env.PANTHER_API_URL || !env.PANTHER_API_TOKEN)) {
+  const hasPanther = requireTogether(env, ['PANTHER_API_URL', 'PANTHER_API_TOKEN'], 'Panther');
+  if (env.SIEM === 'panther' && !hasPanther) {
     throw new ConfigError('SIEM=panther needs PANTHER_API_URL and PANTHER_API_TOKEN');
   }
+  if (env.ENRICHMENT_WAIT > 90_000) throw new ConfigError('ENRICHMENT_WAIT: at most 90s (the ticket would wait too long)');
+  const provider = (
+    apiKey: string | undefined,
+    baseUrl: string,
+    ratePerMinute: number,
+    dailyBudget: number,
+    cacheTtlMs: number,
+  ): ReputationProviderConfig | undefined =>
+    apiKey ? { apiKey, baseUrl: baseUrl.replace(/\/+$/, ''), ratePerMinute, dailyBudget, cacheTtlMs } : undefined;
   const displayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
   return {
     api: {
@@ -112,13 +198,23 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
       uiPort: env.TEMPORAL_UI_PORT,
       cliPath: env.TEMPORAL_CLI_PATH,
     },
-    virustotal: env.VIRUSTOTAL_API_KEY
-      ? { apiKey: env.VIRUSTOTAL_API_KEY, baseUrl: env.VIRUSTOTAL_BASE_URL.replace(/\/+$/, '') }
+    reputation: {
+      virustotal: provider(env.VIRUSTOTAL_API_KEY, env.VIRUSTOTAL_BASE_URL, env.VIRUSTOTAL_RATE_PER_MINUTE, env.VIRUSTOTAL_DAILY_BUDGET, env.VIRUSTOTAL_CACHE_TTL),
+      abuseipdb: provider(env.ABUSEIPDB_API_KEY, env.ABUSEIPDB_BASE_URL, env.ABUSEIPDB_RATE_PER_MINUTE, env.ABUSEIPDB_DAILY_BUDGET, env.ABUSEIPDB_CACHE_TTL),
+      greynoise: provider(env.GREYNOISE_API_KEY, env.GREYNOISE_BASE_URL, env.GREYNOISE_RATE_PER_MINUTE, env.GREYNOISE_DAILY_BUDGET, env.GREYNOISE_CACHE_TTL),
+    },
+    enrichmentWaitMs: env.ENRICHMENT_WAIT,
+    siem: env.SIEM === 'panther' ? { kind: 'panther' } : { kind: 'local', logsDir: path.resolve(env.LOCAL_SIEM_LOGS) },
+    panther: hasPanther
+      ? {
+          apiUrl: env.PANTHER_API_URL!,
+          apiToken: env.PANTHER_API_TOKEN!,
+          consoleUrl: (env.PANTHER_CONSOLE_URL ?? pantherConsoleUrl(env.PANTHER_API_URL!)).replace(/\/+$/, ''),
+          queryTimeoutMs: env.PANTHER_QUERY_TIMEOUT,
+          comment: env.PANTHER_COMMENT,
+          statusOnTicket: env.PANTHER_STATUS_ON_TICKET,
+        }
       : undefined,
-    siem:
-      env.SIEM === 'panther'
-        ? { kind: 'panther', apiUrl: env.PANTHER_API_URL!, apiToken: env.PANTHER_API_TOKEN! }
-        : { kind: 'local', logsDir: path.resolve(env.LOCAL_SIEM_LOGS) },
     slack: hasSlack
       ? {
           botToken: env.SLACK_BOT_TOKEN!,

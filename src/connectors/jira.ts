@@ -84,6 +84,51 @@ export class JiraClient {
     }
   }
 
+  /** Whether the issue already has a comment containing `marker` (look-before-create for comments). */
+  async hasComment(issueKey: string, marker: string): Promise<boolean> {
+    try {
+      const page = await this.client.issueComments.getComments({ issueIdOrKey: issueKey, maxResults: 100, orderBy: '-created' });
+      return (page.comments ?? []).some((c) => JSON.stringify(c.body ?? '').includes(marker));
+    } catch (err) {
+      throw toProviderError(err, 'reading the issue comments');
+    }
+  }
+
+  async addComment(issueKey: string, body: AdfDoc): Promise<void> {
+    try {
+      await this.client.issueComments.addComment({ issueIdOrKey: issueKey, comment: body as never });
+    } catch (err) {
+      throw toProviderError(err, 'commenting on the issue');
+    }
+  }
+
+  /**
+   * Moves the issue to the first transition whose name or target status matches one of `targets`
+   * (case-insensitive), or whose target is in the `done` category when `targets` includes `done`.
+   * Transition ids differ per Jira workflow, so they are always looked up. Returns the status reached,
+   * or undefined when the issue is already there or no transition matches.
+   */
+  async transition(issueKey: string, targets: string[]): Promise<string | undefined> {
+    const wanted = targets.map((t) => t.toLowerCase());
+    try {
+      const issue = await this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: ['status'] });
+      const current = String((issue.fields as { status?: { name?: string } } | undefined)?.status?.name ?? '').toLowerCase();
+      if (wanted.includes(current)) return undefined;
+      const { transitions = [] } = await this.client.issues.getTransitions({ issueIdOrKey: issueKey });
+      const match = transitions.find(
+        (t) =>
+          wanted.includes(String(t.name ?? '').toLowerCase()) ||
+          wanted.includes(String(t.to?.name ?? '').toLowerCase()) ||
+          (wanted.includes('done') && t.to?.statusCategory?.key === 'done'),
+      );
+      if (!match?.id) return undefined;
+      await this.client.issues.doTransition({ issueIdOrKey: issueKey, transition: { id: match.id } });
+      return match.to?.name ?? match.name;
+    } catch (err) {
+      throw toProviderError(err, 'transitioning the issue');
+    }
+  }
+
   async createIssue(fields: { summary: string; labels: string[]; description: AdfDoc }): Promise<JiraIssueRef> {
     try {
       const created = await this.client.issues.createIssue({

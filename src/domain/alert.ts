@@ -8,7 +8,7 @@ export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Where the alert's LogType came from — shown in the ticket so a surprising route is easy to explain. */
-export const LOG_TYPE_SOURCES = ['payload', 'routing-table', 'title', 'default'] as const;
+export const LOG_TYPE_SOURCES = ['payload', 'routing-table', 'title', 'siem-api', 'default'] as const;
 export type LogTypeSource = (typeof LOG_TYPE_SOURCES)[number];
 
 export const UNKNOWN_LOG_TYPE = 'Unknown';

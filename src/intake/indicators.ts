@@ -51,8 +51,8 @@ const USER_PATHS: readonly (readonly string[])[] = [
   ['userName'],
   ['email'],
   ['actor', 'email'], // GSuite
-  ['userIdentity', 'userName'], // CloudTrail
-  ['userIdentity', 'arn'],
+  ['userIdentity', 'arn'], // CloudTrail: the ARN first, it is what the login history is keyed by
+  ['userIdentity', 'userName'],
   ['p_any_emails'],
   ['p_any_usernames'],
 ];

@@ -4,7 +4,7 @@
  */
 import type { EnrichmentKey } from '../domain/enrichment';
 
-export const PLAYBOOK_IDS = ['bruteForce', 'ipTriage'] as const;
+export const PLAYBOOK_IDS = ['bruteForce', 'identityTriage', 'ipTriage'] as const;
 export type PlaybookId = (typeof PLAYBOOK_IDS)[number];
 
 export interface PlaybookDefinition {
@@ -24,6 +24,14 @@ export const PLAYBOOKS: Readonly<Record<PlaybookId, PlaybookDefinition>> = {
       'Check the source IP against the user\'s usual login locations and its reputation. Usual location + clean IP: ' +
       'the user most likely forgot the password. Unfamiliar or malicious IP: reset the password, revoke sessions, ' +
       'block the IP.',
+  },
+  identityTriage: {
+    id: 'identityTriage',
+    title: 'IP and user triage',
+    enrichments: ['ipReputation', 'indicatorSearch', 'loginLocations', 'recentLogins'],
+    runbook:
+      'Check where the user usually logs in from and what their recent logins looked like, and the reputation of ' +
+      'the IPs in the alert. Confirm unusual activity with the user before closing.',
   },
   ipTriage: {
     id: 'ipTriage',

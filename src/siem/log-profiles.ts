@@ -39,6 +39,32 @@ export const LOGIN_PROFILES: Readonly<Record<string, LoginProfile>> = {
       { path: ['outcome', 'result'], equals: 'SUCCESS' },
     ],
   },
+  // Console sign-ins (eventName ConsoleLogin). CloudTrail has no geo fields; the user is the ARN, which
+  // stays unique across accounts (every account's root is called "root").
+  'AWS.CloudTrail': {
+    logType: 'AWS.CloudTrail',
+    table: 'aws_cloudtrail',
+    time: [['p_event_time'], ['eventTime']],
+    user: ['userIdentity', 'arn'],
+    ip: ['sourceIPAddress'],
+    userAgent: ['userAgent'],
+    successfulLogin: [
+      { path: ['eventName'], equals: 'ConsoleLogin' },
+      { path: ['responseElements', 'ConsoleLogin'], equals: 'Success' },
+    ],
+  },
+  // Google Workspace login activity (applicationName login, event login_success).
+  'GSuite.ActivityEvent': {
+    logType: 'GSuite.ActivityEvent',
+    table: 'gsuite_activityevent',
+    time: [['p_event_time'], ['id', 'time']],
+    user: ['actor', 'email'],
+    ip: ['ipAddress'],
+    successfulLogin: [
+      { path: ['id', 'applicationName'], equals: 'login' },
+      { path: ['name'], equals: 'login_success' },
+    ],
+  },
 };
 
 export function loginProfileFor(logType: string): LoginProfile | undefined {

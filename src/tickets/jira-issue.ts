@@ -5,8 +5,9 @@
  */
 import type { Alert } from '../domain/alert';
 import { truncate } from './format';
+import { rowLine, type Table } from './describe';
 import type { Line, Span } from './spans';
-import type { TicketDoc } from './ticket';
+import type { TicketDoc, TicketSection } from './ticket';
 
 type AdfMark = { type: 'strong' } | { type: 'code' } | { type: 'link'; attrs: { href: string } };
 export interface AdfText {
@@ -45,20 +46,50 @@ function heading(textValue: string, level = 3): AdfNode {
   return { type: 'heading', attrs: { level }, content: [{ type: 'text', text: textValue }] };
 }
 
+export function adfTable(table: Table): AdfNode {
+  const cell = (type: 'tableHeader' | 'tableCell', line: Line): AdfNode => ({ type, attrs: {}, content: [adfParagraph(line)] });
+  return {
+    type: 'table',
+    attrs: { isNumberColumnEnabled: false, layout: 'default' },
+    content: [
+      { type: 'tableRow', content: table.header.map((h) => cell('tableHeader', h ? [{ kind: 'text', text: h }] : [])) },
+      ...table.rows.map((row) => ({ type: 'tableRow', content: row.map((c) => cell('tableCell', c)) })),
+    ],
+  };
+}
+
+/** A section as ADF: its rows as a table where it has one, the other lines as a bullet list. */
+export function adfSection(section: TicketSection): AdfNode[] {
+  const rowKeys = new Set((section.table?.rows ?? []).map((r) => JSON.stringify(rowLine(r))));
+  const lines = section.lines.filter((l) => !rowKeys.has(JSON.stringify(l)));
+  const nodes: AdfNode[] = [heading(section.title)];
+  if (lines.length) {
+    nodes.push({ type: 'bulletList', content: lines.map((line) => ({ type: 'listItem', content: [adfParagraph(line)] })) });
+  }
+  if (section.table) nodes.push(adfTable(section.table));
+  return nodes;
+}
+
 export function renderJiraDescription(doc: TicketDoc): AdfDoc {
   const content: AdfNode[] = [
     adfParagraph([{ kind: 'text', text: `${doc.severity} · `, bold: true }, ...doc.meta]),
     adfParagraph([{ kind: 'text', text: 'Runbook: ', bold: true }, { kind: 'text', text: doc.runbook }]),
   ];
-  for (const section of doc.sections) {
-    content.push(heading(section.title));
-    content.push({
-      type: 'bulletList',
-      content: section.lines.map((line) => ({ type: 'listItem', content: [adfParagraph(line)] })),
-    });
-  }
+  for (const section of doc.sections) content.push(...adfSection(section));
   content.push(adfParagraph(doc.footer));
   return { type: 'doc', version: 1, content };
+}
+
+/**
+ * A comment (late enrichment, an analyst's action, an auto-close). The marker line identifies it, so a
+ * retried comment can see that it was already added.
+ */
+export function renderJiraComment(marker: string, intro: Line, sections: TicketSection[] = []): AdfDoc {
+  return {
+    type: 'doc',
+    version: 1,
+    content: [adfParagraph(intro), ...sections.flatMap(adfSection), adfParagraph([{ kind: 'text', text: marker, code: true }])],
+  };
 }
 
 /** Jira labels may not contain spaces; keep letters, digits and a few separators. */

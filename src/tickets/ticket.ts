@@ -7,17 +7,25 @@ import type { Alert, Severity } from '../domain/alert';
 import { ENRICHMENT_SECTIONS, type Enrichments, type Outcome } from '../domain/enrichment';
 import type { PlaybookId } from '../routing/playbooks';
 import { PLAYBOOKS } from '../routing/playbooks';
+import { ago } from './format';
 import {
+  describeAbuseIpReport,
+  describeGreyNoiseReport,
   describeIndicatorSearch,
   describeIpReputation,
   describeLoginLocations,
   describeRecentLogins,
+  loginLocationsTable,
+  recentLoginsTable,
+  type Table,
 } from './describe';
 import { link, text, type Line } from './spans';
 
 export interface TicketSection {
   title: string;
   lines: Line[];
+  /** The rows again as a table, for renderers that have tables (Jira). */
+  table?: Table;
   status: Outcome<unknown>['status'];
 }
 
@@ -48,12 +56,17 @@ export const SEVERITY_EMOJI: Record<Severity, string> = {
   INFO: '⚪',
 };
 
-const PLAYBOOK_EMOJI: Record<PlaybookId, string> = { bruteForce: '🔐', ipTriage: '🌐' };
+const PLAYBOOK_EMOJI: Record<PlaybookId, string> = { bruteForce: '🔐', identityTriage: '🪪', ipTriage: '🌐' };
 
-function outcomeLines<T>(outcome: Outcome<T>, describe: (data: T) => Line[]): Line[] {
+function outcomeLines<T>(outcome: Outcome<T>, describe: (data: T) => Line[], anchor: Date): Line[] {
   switch (outcome.status) {
-    case 'ok':
-      return describe(outcome.data);
+    case 'ok': {
+      const lines = describe(outcome.data);
+      if (outcome.cache?.hit && lines[0]) lines[0] = [...lines[0], text(` · cached ${ago(outcome.cache.fetchedAt, anchor)}`)];
+      return lines;
+    }
+    case 'pending':
+      return [[text('pending: ', { bold: true }), text(`${outcome.reason} — this ticket is updated when it arrives`)]];
     case 'unavailable':
       return [[text('unavailable: ', { bold: true }), text(outcome.reason)]];
     case 'not_configured':
@@ -68,14 +81,30 @@ function sectionFor(key: keyof Enrichments, input: TicketInput): Line[] | undefi
   const anchor = new Date(alert.createdAt);
   switch (key) {
     case 'ipReputation':
-      return e.ipReputation && outcomeLines(e.ipReputation, describeIpReputation);
+      return e.ipReputation && outcomeLines(e.ipReputation, describeIpReputation, anchor);
+    case 'abuseIpdb':
+      return e.abuseIpdb && outcomeLines(e.abuseIpdb, describeAbuseIpReport, anchor);
+    case 'greyNoise':
+      return e.greyNoise && outcomeLines(e.greyNoise, describeGreyNoiseReport, anchor);
     case 'indicatorSearch':
-      return e.indicatorSearch && outcomeLines(e.indicatorSearch, describeIndicatorSearch);
+      return e.indicatorSearch && outcomeLines(e.indicatorSearch, describeIndicatorSearch, anchor);
     case 'loginLocations':
-      return e.loginLocations && outcomeLines(e.loginLocations, (d) => describeLoginLocations(d, alert.ips, anchor));
+      return e.loginLocations && outcomeLines(e.loginLocations, (d) => describeLoginLocations(d, alert.ips, anchor), anchor);
     case 'recentLogins':
-      return e.recentLogins && outcomeLines(e.recentLogins, (d) => describeRecentLogins(d, alert.ips, anchor));
+      return e.recentLogins && outcomeLines(e.recentLogins, (d) => describeRecentLogins(d, alert.ips, anchor), anchor);
   }
+}
+
+function tableFor(key: keyof Enrichments, input: TicketInput): Table | undefined {
+  const { enrichments: e, alert } = input;
+  const anchor = new Date(alert.createdAt);
+  if (key === 'loginLocations' && e.loginLocations?.status === 'ok' && e.loginLocations.data.locations.length) {
+    return loginLocationsTable(e.loginLocations.data, alert.ips, anchor);
+  }
+  if (key === 'recentLogins' && e.recentLogins?.status === 'ok' && e.recentLogins.data.logins.length) {
+    return recentLoginsTable(e.recentLogins.data, alert.ips, anchor);
+  }
+  return undefined;
 }
 
 export function buildTicket(input: TicketInput): TicketDoc {
@@ -85,10 +114,11 @@ export function buildTicket(input: TicketInput): TicketDoc {
   if (alert.link) meta.push(text(' · '), link('SIEM alert ↗', alert.link));
   if (input.jira) meta.push(text(' · '), link(`Jira ${input.jira.key} ↗`, input.jira.url));
   const sections: TicketSection[] = [];
-  for (const { key, title } of ENRICHMENT_SECTIONS) {
-    const lines = sectionFor(key, input);
+  for (const { key, title, optional } of ENRICHMENT_SECTIONS) {
     const outcome = input.enrichments[key];
-    if (lines && outcome) sections.push({ title, lines, status: outcome.status });
+    if (!outcome || (optional && outcome.status === 'not_configured')) continue;
+    const lines = sectionFor(key, input);
+    if (lines) sections.push({ title, lines, status: outcome.status, table: tableFor(key, input) });
   }
   const routing =
     input.playbook.matchedBy === 'fallback'

@@ -3,15 +3,14 @@
  * drain in-flight activities (up to the grace time) before exit; anything unfinished is retried by the
  * next worker, because the state lives in Temporal.
  */
-import { Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/config';
 import { createLogger } from '../logging/logger';
 import { ensureSearchAttributes, retryUntilConnected } from '../temporal/connection';
 import { buildActivityDeps } from './dependencies';
 import { temporalLogger } from './temporal-logger';
-import { workflowSource } from './workflow-source';
+import { createWorkers, runWorkers } from './workers';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -23,22 +22,17 @@ async function main(): Promise<void> {
   });
   const { address, namespace, taskQueue } = config.temporal;
   const connection = await retryUntilConnected(`Temporal at ${address}`, () => NativeConnection.connect({ address }), log);
-  const admin = await Connection.connect({ address });
-  const added = await ensureSearchAttributes(admin, namespace).finally(() => admin.close());
+  // A client connection too: for search attributes, and for the activities that reach the cache and budget workflows.
+  const clientConnection = await Connection.connect({ address });
+  const added = await ensureSearchAttributes(clientConnection, namespace);
   if (added.length) log.info({ added }, 'registered search attributes');
 
   if (config.slack && !/^[CG][A-Z0-9]{6,}$/.test(config.slack.channel)) {
     log.warn({ channel: config.slack.channel }, 'SLACK_CHANNEL should be a channel ID (C0123ABCDEF): a retried post looks up earlier messages by ID');
   }
-  const deps = await buildActivityDeps(config, (text) => process.stdout.write(`${text}\n`));
-  const worker = await Worker.create({
-    connection,
-    namespace,
-    taskQueue,
-    ...workflowSource(),
-    activities: createActivities(deps),
-    shutdownGraceTime: '10s',
-  });
+  const client = new Client({ connection: clientConnection, namespace });
+  const deps = await buildActivityDeps(config, client, (text) => process.stdout.write(`${text}\n`));
+  const workers = await createWorkers({ connection, namespace, taskQueue, deps });
   log.info(
     {
       taskQueue,
@@ -46,14 +40,15 @@ async function main(): Promise<void> {
       siem: deps.siem.kind,
       slack: config.slack ? 'configured' : 'not configured (tickets printed and saved locally)',
       jira: config.jira ? 'configured' : 'not configured',
-      virustotal: config.virustotal ? 'configured' : 'not configured',
+      reputation: Object.entries(deps.reputation.sources).map(([p, s]) => `${p} (${s.ratePerMinute}/min, ${s.dailyBudget}/day)`),
     },
     'worker started',
   );
   try {
-    await worker.run();
+    await runWorkers(workers);
   } finally {
     await deps.siem.close();
+    await clientConnection.close();
     await connection.close();
     log.info('worker stopped');
   }

@@ -6,16 +6,28 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
-/** VirusTotal: answers in ~1 s; give up after 40 s so the ticket is not held hostage by one vendor. */
-export const virustotal = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  scheduleToCloseTimeout: '40s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' },
+/**
+ * Reputation lookups through the shared cache: each waits at most ENRICHMENT_WAIT (≤ 90 s) for the
+ * provider, then answers `pending` so the ticket is not held hostage by one vendor's rate budget.
+ */
+export const reputation = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '30s',
+  scheduleToCloseTimeout: '5m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 },
 });
 
-/** SIEM queries: the first query may load logs into DuckDB or wait on a Panther query. */
+/** A lookup that was still pending when the ticket went out: waited for until it lands. */
+export const lateReputation = proxyActivities<Activities>({
+  startToCloseTimeout: '7m',
+  heartbeatTimeout: '30s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/** SIEM queries: the first query may load logs into DuckDB or wait on a Panther query (they heartbeat). */
 export const siem = proxyActivities<Activities>({
   startToCloseTimeout: '60s',
+  heartbeatTimeout: '30s',
   scheduleToCloseTimeout: '3m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 4 },
 });
@@ -30,6 +42,19 @@ export const slack = proxyActivities<Activities>({
 export const jira = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m' },
+});
+
+/** The SIEM's own alert record: looked up when the webhook lacked facts; written back once ticketed. */
+export const siemAlerts = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '2m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '20s' },
+});
+
+export const siemWriteBack = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '6h',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
 
 /** Local disk: the fallback of last resort. */

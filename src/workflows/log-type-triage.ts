@@ -21,6 +21,16 @@ export async function oktaTriage(input: LogTypeTriageInput): Promise<PlaybookRep
   return runPlaybook(input, { loginLogType: 'Okta.SystemLog' });
 }
 
+/** AWS CloudTrail alerts: login history comes from ConsoleLogin events, keyed by the user's ARN. */
+export async function cloudTrailTriage(input: LogTypeTriageInput): Promise<PlaybookReport> {
+  return runPlaybook(input, { loginLogType: 'AWS.CloudTrail' });
+}
+
+/** Google Workspace alerts: login history comes from the login application's events. */
+export async function gsuiteTriage(input: LogTypeTriageInput): Promise<PlaybookReport> {
+  return runPlaybook(input, { loginLogType: 'GSuite.ActivityEvent' });
+}
+
 /** Every other LogType: the playbook's steps that need no LogType-specific data. */
 export async function genericTriage(input: LogTypeTriageInput): Promise<PlaybookReport> {
   return runPlaybook(input, {});

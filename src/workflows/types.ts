@@ -27,4 +27,5 @@ export interface TriageResult {
   report: PlaybookReport;
   delivery: TicketDelivery | { kind: 'failed'; reason: string; savedTo?: string };
   jira: Outcome<{ key: string; url: string }>;
+  siemWriteBack?: Outcome<{ commented: boolean; status?: string }>;
 }

@@ -9,11 +9,11 @@ import { indicatorSearch, ipReputation, recentSuccessfulLogins, topLoginLocation
 export async function bruteForcePlaybook(alert: Alert, ctx: PlaybookContext): Promise<Enrichments> {
   const ip = primaryIp(alert);
   const user = primaryUser(alert);
-  const [ipRep, search, locations, recent] = await Promise.all([
+  const [reputation, search, locations, recent] = await Promise.all([
     ipReputation(ip),
     indicatorSearch(alert, ip, 3),
     topLoginLocations(alert, user, ctx, { days: 90, limit: 5 }),
     recentSuccessfulLogins(alert, user, ctx, { days: 90, limit: 5 }),
   ]);
-  return { ipReputation: ipRep, indicatorSearch: search, loginLocations: locations, recentLogins: recent };
+  return { ...reputation, indicatorSearch: search, loginLocations: locations, recentLogins: recent };
 }

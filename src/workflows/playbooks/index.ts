@@ -3,6 +3,7 @@ import type { Alert } from '../../domain/alert';
 import type { Enrichments } from '../../domain/enrichment';
 import type { PlaybookId } from '../../routing/playbooks';
 import { bruteForcePlaybook } from './brute-force';
+import { identityTriagePlaybook } from './identity-triage';
 import { ipTriagePlaybook } from './ip-triage';
 import type { PlaybookContext } from './steps';
 
@@ -10,6 +11,7 @@ export type PlaybookRunner = (alert: Alert, ctx: PlaybookContext) => Promise<Enr
 
 export const PLAYBOOK_RUNNERS: Readonly<Record<PlaybookId, PlaybookRunner>> = {
   bruteForce: bruteForcePlaybook,
+  identityTriage: identityTriagePlaybook,
   ipTriage: ipTriagePlaybook,
 };
 

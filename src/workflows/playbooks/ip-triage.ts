@@ -5,6 +5,6 @@ import { indicatorSearch, ipReputation, type PlaybookContext } from './steps';
 
 export async function ipTriagePlaybook(alert: Alert, _ctx: PlaybookContext): Promise<Enrichments> {
   const ip = primaryIp(alert);
-  const [ipRep, search] = await Promise.all([ipReputation(ip), indicatorSearch(alert, ip, 3)]);
-  return { ipReputation: ipRep, indicatorSearch: search };
+  const [reputation, search] = await Promise.all([ipReputation(ip), indicatorSearch(alert, ip, 3)]);
+  return { ...reputation, indicatorSearch: search };
 }

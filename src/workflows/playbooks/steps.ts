@@ -4,15 +4,17 @@
  */
 import type { Alert } from '../../domain/alert';
 import {
+  REPUTATION_KEYS,
+  REPUTATION_PROVIDERS,
   skipped,
+  type Enrichments,
   type IndicatorSearch,
-  type IpReputation,
   type LoginLocations,
   type Outcome,
   type RecentLogins,
 } from '../../domain/enrichment';
 import { DAY_MS } from '../../domain/time';
-import { siem, virustotal } from '../activities';
+import { reputation, siem } from '../activities';
 import { settle } from '../settle';
 
 /** Queries run up to a few minutes past the alert, so late events of the same burst are included. */
@@ -28,9 +30,19 @@ export interface PlaybookContext {
   loginLogType?: string;
 }
 
-export function ipReputation(ip: string | undefined): Promise<Outcome<IpReputation>> {
-  if (!ip) return Promise.resolve(skipped('the alert has no IP address'));
-  return settle(virustotal.lookupIpReputation({ ip }));
+export type ReputationEnrichments = Pick<Enrichments, 'ipReputation' | 'abuseIpdb' | 'greyNoise'>;
+
+/** The IP's reputation from every provider (VirusTotal; AbuseIPDB and GreyNoise where configured), via the shared cache. */
+export async function ipReputation(ip: string | undefined): Promise<ReputationEnrichments> {
+  const results = await Promise.all(
+    REPUTATION_PROVIDERS.map(async (provider) => {
+      const outcome: Outcome<unknown> = ip
+        ? await settle(reputation.lookupReputation({ provider, indicator: ip }))
+        : skipped('the alert has no IP address');
+      return [REPUTATION_KEYS[provider], outcome] as const;
+    }),
+  );
+  return Object.fromEntries(results) as ReputationEnrichments;
 }
 
 export function indicatorSearch(alert: Alert, ip: string | undefined, days: number): Promise<Outcome<IndicatorSearch>> {

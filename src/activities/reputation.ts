@@ -1,0 +1,180 @@
+/**
+ * Reputation lookups go through the shared enrichment cache (src/workflows/enrichment-cache.ts):
+ * - `lookupReputation` runs for a triage: it asks the cache (update-with-start) and waits up to the
+ *   ticket's patience (ENRICHMENT_WAIT); a lookup still queued behind the rate budget comes back
+ *   `pending`, and the ticket is updated when it lands (`awaitReputation`).
+ * - `fetchReputation` runs for the cache, on the provider's rate-limited task queue: it takes a permit
+ *   from the provider's daily budget, then calls the provider.
+ */
+import { Context } from '@temporalio/activity';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  PROVIDER_NAMES,
+  notConfigured,
+  skipped,
+  unavailable,
+  type Outcome,
+  type ReputationProvider,
+  type ReputationReports,
+} from '../domain/enrichment';
+import { ProviderError } from '../connectors/http';
+import { budgetWorkflowId, cacheWorkflowId } from '../temporal/task-queues';
+import { lookupUpdate, type CacheAnswer, type enrichmentCache } from '../workflows/enrichment-cache';
+import { takePermitUpdate, type rateBudget } from '../workflows/rate-budget';
+import { ENRICHMENT_POLICY, classified } from './failures';
+import { heartbeating } from './heartbeat';
+
+export interface ReputationSource<P extends ReputationProvider = ReputationProvider> {
+  fetch(indicator: string, signal: AbortSignal): Promise<ReputationReports[P]>;
+  cacheTtlMs: number;
+  /** Enforced by the rate limit of `fetchTaskQueue` (its worker sets it). */
+  ratePerMinute: number;
+  dailyBudget: number;
+  /** The provider's rate-limited task queue. */
+  fetchTaskQueue: string;
+}
+
+export interface ReputationDeps {
+  /** The Temporal client the activities use to reach the cache and budget workflows. */
+  temporal: { client: Client; taskQueue: string };
+  sources: { [P in ReputationProvider]?: ReputationSource<P> };
+  /** How long a ticket waits for a lookup before it goes out with the lookup pending. */
+  waitMs: number;
+}
+
+export interface ReputationInput {
+  provider: ReputationProvider;
+  indicator: string;
+}
+
+const KEY_HINT: Record<ReputationProvider, string> = {
+  virustotal: 'set VIRUSTOTAL_API_KEY to look up IP reputation',
+  abuseipdb: 'set ABUSEIPDB_API_KEY to add AbuseIPDB',
+  greynoise: 'set GREYNOISE_API_KEY to add GreyNoise',
+};
+
+/**
+ * Stops waiting when the activity is cancelled (the update itself ends on its own within its wait).
+ * One listener per call: the client's per-RPC abort wiring would add one per poll of a long update.
+ */
+function untilCancelled<T>(call: Promise<T>): Promise<T> {
+  const signal = Context.current().cancellationSignal;
+  let onAbort: (() => void) | undefined;
+  const cancelled = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('activity cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([call, cancelled]).finally(() => signal.removeEventListener('abort', onAbort!));
+}
+
+/**
+ * Errors (5xx, timeouts) get a bounded budget inside one attempt, then the lookup is given up and the
+ * ticket shows the provider unavailable. Rate limits are different: they are thrown to Temporal, which
+ * retries them after the provider's Retry-After for as long as it takes — a rate limit never loses a result.
+ */
+export const TRANSIENT_BUDGET_MS = 30_000;
+
+async function retryTransient<T>(provider: string, call: () => Promise<T>, budgetMs = TRANSIENT_BUDGET_MS): Promise<T> {
+  const started = Date.now();
+  let delay = 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof ProviderError) || err.category !== 'transient') throw err;
+      const elapsed = Date.now() - started;
+      if (elapsed + delay > budgetMs) {
+        throw ApplicationFailure.nonRetryable(
+          `${err.message} (gave up after ${attempt} attempts in ${Math.round(elapsed / 1000)} s)`,
+          `${provider}.transient`,
+        );
+      }
+      await Context.current().sleep(delay);
+      delay = Math.min(delay * 2, 8000);
+    }
+  }
+}
+
+export function createReputationActivities(deps: ReputationDeps) {
+  const { client, taskQueue } = deps.temporal;
+
+  async function askCache(input: ReputationInput, waitMs: number): Promise<CacheAnswer> {
+    const source = deps.sources[input.provider]!;
+    const start = new WithStartWorkflowOperation<typeof enrichmentCache>('enrichmentCache', {
+      workflowId: cacheWorkflowId(taskQueue, input.provider, input.indicator),
+      taskQueue,
+      args: [{ ...input, ttlMs: source.cacheTtlMs, fetchTaskQueue: source.fetchTaskQueue }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    return heartbeating(() =>
+      untilCancelled(client.workflow.executeUpdateWithStart(lookupUpdate, { args: [{ waitMs }], startWorkflowOperation: start })),
+    );
+  }
+
+  function toOutcome<P extends ReputationProvider>(answer: CacheAnswer): Outcome<ReputationReports[P]> | undefined {
+    switch (answer.status) {
+      case 'ok':
+        return { status: 'ok', data: answer.value as ReputationReports[P], cache: { hit: answer.hit, fetchedAt: answer.fetchedAt } };
+      case 'failed':
+        return unavailable(answer.reason);
+      case 'pending':
+        return undefined;
+    }
+  }
+
+  function unusable(input: ReputationInput): Outcome<never> | undefined {
+    if (!deps.sources[input.provider]) return notConfigured(KEY_HINT[input.provider]);
+    if (input.provider === 'greynoise' && input.indicator.includes(':')) return skipped('GreyNoise covers IPv4 only');
+    return undefined;
+  }
+
+  return {
+    async lookupReputation<P extends ReputationProvider>(input: ReputationInput): Promise<Outcome<ReputationReports[P]>> {
+      const early = unusable(input);
+      if (early) return early;
+      const answer = await askCache(input, deps.waitMs);
+      return (
+        toOutcome<P>(answer) ?? {
+          status: 'pending',
+          reason: `queued behind ${PROVIDER_NAMES[input.provider]}'s rate budget`,
+          lookup: { provider: input.provider, indicator: input.indicator },
+        }
+      );
+    },
+
+    /** For a ticket that went out with this lookup pending: waits for it (retried until it lands). */
+    async awaitReputation<P extends ReputationProvider>(input: ReputationInput): Promise<Outcome<ReputationReports[P]>> {
+      const early = unusable(input);
+      if (early) return early;
+      const outcome = toOutcome<P>(await askCache(input, 5 * 60_000));
+      if (outcome) return outcome;
+      throw ApplicationFailure.create({ message: `still queued behind ${PROVIDER_NAMES[input.provider]}'s rate budget`, type: 'StillPending' });
+    },
+
+    async fetchReputation(input: ReputationInput): Promise<unknown> {
+      const source = deps.sources[input.provider];
+      if (!source) throw ApplicationFailure.nonRetryable(`${PROVIDER_NAMES[input.provider]} is not configured on this worker`, 'NotConfigured');
+      const permit = await client.workflow.executeUpdateWithStart(takePermitUpdate, {
+        args: [{ perDay: source.dailyBudget }],
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof rateBudget>('rateBudget', {
+          workflowId: budgetWorkflowId(taskQueue, input.provider),
+          taskQueue,
+          args: [{ provider: input.provider }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+      if (!permit.granted) {
+        throw ApplicationFailure.create({
+          message: `${PROVIDER_NAMES[input.provider]}'s daily budget of ${permit.perDay} calls is used up; waiting for 00:00 UTC`,
+          type: 'DailyBudgetExhausted',
+          nextRetryDelay: permit.retryAfterMs,
+        });
+      }
+      const fetchReport = source.fetch as (indicator: string, signal: AbortSignal) => Promise<unknown>;
+      return classified(ENRICHMENT_POLICY, () =>
+        retryTransient(PROVIDER_NAMES[input.provider], () => fetchReport(input.indicator, Context.current().cancellationSignal)),
+      );
+    },
+  };
+}

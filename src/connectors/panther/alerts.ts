@@ -1,0 +1,63 @@
+/**
+ * Panther alerts through the public API: reading an alert (and its first events) when the webhook lacked
+ * the LogType or the indicators, and writing back what autotriage found (a comment, optionally a status).
+ * Documents from reference/panther.md §2.4.
+ */
+import type { PantherClient } from './client';
+
+const GET_ALERT = `query GetAlertById($id: ID!, $eventsInput: AlertEventsInput) {
+  alert(id: $id) {
+    id
+    title
+    severity
+    status
+    events(input: $eventsInput) {
+      edges { node }
+    }
+  }
+}`;
+
+const UPDATE_STATUS = `mutation UpdateAlertStatusById($input: UpdateAlertStatusByIdInput!) {
+  updateAlertStatusById(input: $input) { alerts { id status } }
+}`;
+
+const CREATE_COMMENT = `mutation CreateAlertComment($input: CreateAlertCommentInput!) {
+  createAlertComment(input: $input) { comment { id } }
+}`;
+
+export type PantherAlertStatus = 'OPEN' | 'TRIAGED' | 'RESOLVED' | 'CLOSED';
+
+export interface PantherAlertEvents {
+  id: string;
+  title: string;
+  status: string;
+  events: Array<Record<string, unknown>>;
+}
+
+export class PantherAlerts {
+  constructor(private readonly client: PantherClient) {}
+
+  async get(alertId: string, signal?: AbortSignal, eventCount = 10): Promise<PantherAlertEvents> {
+    const { alert } = await this.client.graphql<{
+      alert: { id: string; title: string; status: string; events?: { edges: Array<{ node: Record<string, unknown> }> } | null };
+    }>(GET_ALERT, { id: alertId, eventsInput: { pageSize: eventCount } }, signal);
+    return { id: alert.id, title: alert.title, status: alert.status, events: (alert.events?.edges ?? []).map((e) => e.node) };
+  }
+
+  async setStatus(alertId: string, status: PantherAlertStatus, signal?: AbortSignal): Promise<void> {
+    await this.client.graphql(UPDATE_STATUS, { input: { ids: [alertId], status } }, signal);
+  }
+
+  async comment(alertId: string, body: string, signal?: AbortSignal): Promise<void> {
+    await this.client.graphql(CREATE_COMMENT, { input: { alertId, body, format: 'PLAIN_TEXT' } }, signal);
+  }
+
+  /** Whether a comment containing `marker` exists (REST `GET /alert-comments`; look-before-create on retries). */
+  async hasComment(alertId: string, marker: string, signal?: AbortSignal): Promise<boolean> {
+    const params = new URLSearchParams({ 'alert-id': alertId, limit: '50' });
+    const page = (await this.client.rest('GET', `/alert-comments?${params.toString()}`, undefined, signal)) as {
+      results?: Array<{ body?: string }>;
+    };
+    return (page.results ?? []).some((c) => (c.body ?? '').includes(marker));
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Running a Panther data-lake or indicator-search query: execute, then poll `dataLakeQuery(id)` (status
+ * is lower-case) with a growing pause (1 s, +1 s, at most 5 s, as Panther's own MCP server does), then
+ * page through the results with `endCursor`. A query still running at the deadline — or whose caller
+ * gave up — is cancelled, so it does not keep burning warehouse credits.
+ */
+import { ProviderError } from '../http';
+import type { PantherClient } from './client';
+
+const EXECUTE_SQL = `mutation ExecuteDataLakeQuery($input: ExecuteDataLakeQueryInput!) {
+  executeDataLakeQuery(input: $input) { id }
+}`;
+
+const EXECUTE_INDICATOR_SEARCH = `mutation ExecuteIndicatorSearchQuery($input: ExecuteIndicatorSearchQueryInput!) {
+  executeIndicatorSearchQuery(input: $input) { id }
+}`;
+
+const GET_QUERY = `query GetDataLakeQuery($id: ID!, $resultsInput: DataLakeQueryResultsInput) {
+  dataLakeQuery(id: $id) {
+    id
+    status
+    message
+    results(input: $resultsInput) {
+      edges { node }
+      pageInfo { hasNextPage endCursor }
+      stats { rowCount }
+    }
+  }
+}`;
+
+const CANCEL_QUERY = `mutation CancelDataLakeQuery($input: CancelDataLakeQueryInput!) {
+  cancelDataLakeQuery(input: $input) { id }
+}`;
+
+interface QueryState {
+  dataLakeQuery: {
+    id: string;
+    status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+    message?: string | null;
+    results?: {
+      edges: Array<{ node: Record<string, unknown> }>;
+      pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+      stats?: { rowCount?: number } | null;
+    } | null;
+  };
+}
+
+export interface QueryResult {
+  rows: Array<Record<string, unknown>>;
+  /** Rows the query produced in all (more than `rows` when the page cap was reached). */
+  totalRows: number;
+  queryId: string;
+}
+
+export interface RunOptions {
+  /** Give up (and cancel the query) after this long. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Called on every poll (the activity heartbeats here). */
+  onPoll?: () => void;
+  /** Stop paging after this many rows. */
+  maxRows?: number;
+  pageSize?: number;
+  /** Pause before the first poll; grows by the same amount up to 5 s. */
+  pollStepMs?: number;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (the listener is removed either way). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Snowflake upper-cases unquoted aliases; rows are read with lower-case keys whatever came back. */
+export function lowerKeys(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+export class DataLake {
+  constructor(private readonly client: PantherClient) {}
+
+  async sql(sql: string, opts: RunOptions): Promise<QueryResult> {
+    const { executeDataLakeQuery } = await this.client.graphql<{ executeDataLakeQuery: { id: string } }>(
+      EXECUTE_SQL,
+      { input: { sql, databaseName: 'panther_logs.public' } },
+      opts.signal,
+    );
+    return this.collect(executeDataLakeQuery.id, opts);
+  }
+
+  async indicatorSearch(
+    input: { indicators: string[]; startTime: string; endTime: string; indicatorName: string },
+    opts: RunOptions,
+  ): Promise<QueryResult> {
+    const { executeIndicatorSearchQuery } = await this.client.graphql<{ executeIndicatorSearchQuery: { id: string } }>(
+      EXECUTE_INDICATOR_SEARCH,
+      { input },
+      opts.signal,
+    );
+    return this.collect(executeIndicatorSearchQuery.id, opts);
+  }
+
+  async cancel(id: string): Promise<void> {
+    await this.client.graphql(CANCEL_QUERY, { input: { id } });
+  }
+
+  private async collect(id: string, opts: RunOptions): Promise<QueryResult> {
+    const deadline = Date.now() + opts.timeoutMs;
+    const pageSize = Math.min(opts.pageSize ?? 999, 999);
+    const maxRows = opts.maxRows ?? 5000;
+    const step = opts.pollStepMs ?? 1000;
+    let pause = step;
+    let state: QueryState['dataLakeQuery'];
+    try {
+      for (;;) {
+        state = (await this.client.graphql<QueryState>(GET_QUERY, { id, resultsInput: { pageSize, cursor: null } }, opts.signal))
+          .dataLakeQuery;
+        if (state.status !== 'running') break;
+        opts.onPoll?.();
+        if (opts.signal?.aborted) throw new ProviderError('Panther', `query ${id} abandoned: the activity was cancelled`);
+        if (Date.now() + pause > deadline) {
+          throw new ProviderError('Panther', `Panther query ${id} still running after ${Math.round(opts.timeoutMs / 1000)} s; cancelled`, {
+            category: 'invalid_request',
+          });
+        }
+        await sleep(pause, opts.signal);
+        pause = Math.min(pause + step, 5 * step);
+      }
+    } catch (err) {
+      // Best effort: a query nobody waits for any more is cancelled.
+      await this.cancel(id).catch(() => undefined);
+      throw err;
+    }
+    if (state.status !== 'succeeded' || !state.results) {
+      throw new ProviderError('Panther', `Panther query ${id} ${state.status}: ${state.message ?? 'no message'}`, {
+        category: 'invalid_request',
+      });
+    }
+    const rows = state.results.edges.map((e) => lowerKeys(e.node));
+    const totalRows = state.results.stats?.rowCount ?? rows.length;
+    let page = state.results.pageInfo;
+    while (page.hasNextPage && page.endCursor && rows.length < maxRows) {
+      opts.onPoll?.();
+      const next = (
+        await this.client.graphql<QueryState>(GET_QUERY, { id, resultsInput: { pageSize, cursor: page.endCursor } }, opts.signal)
+      ).dataLakeQuery.results;
+      if (!next) break;
+      rows.push(...next.edges.map((e) => lowerKeys(e.node)));
+      page = next.pageInfo;
+    }
+    return { rows, totalRows: Math.max(totalRows, rows.length), queryId: id };
+  }
+}

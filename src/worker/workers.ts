@@ -1,0 +1,46 @@
+/**
+ * The workers of one worker process: the main one (workflows, SIEM and delivery activities) and one per
+ * configured reputation provider, polling that provider's task queue with its rate limit — the limit
+ * the Temporal server enforces across every worker of the deployment.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { workflowSource } from './workflow-source';
+
+export interface WorkerSetOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Defaults to the prebuilt bundle or the workflows module (see workflow-source.ts). */
+  workflows?: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+}
+
+export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
+  const activities = createActivities(o.deps);
+  const common = { connection: o.connection, namespace: o.namespace, shutdownGraceTime: o.shutdownGraceTime ?? '10s' };
+  const main = await Worker.create({ ...common, taskQueue: o.taskQueue, ...(o.workflows ?? workflowSource()), activities });
+  const providers = await Promise.all(
+    Object.values(o.deps.reputation.sources).map((source) =>
+      Worker.create({
+        ...common,
+        taskQueue: source.fetchTaskQueue,
+        activities: { fetchReputation: activities.fetchReputation },
+        maxTaskQueueActivitiesPerSecond: source.ratePerMinute / 60,
+        maxConcurrentActivityTaskExecutions: 20,
+      }),
+    ),
+  );
+  return [main, ...providers];
+}
+
+/** Runs them all; when one stops (shutdown signal or failure), the others are shut down too. */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  const runs = workers.map((w) =>
+    w.run().finally(() => {
+      for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
+    }),
+  );
+  await Promise.all(runs);
+}

@@ -1,0 +1,74 @@
+/**
+ * The delivery steps of a triage, as workflow code: post the ticket and open the Jira issue, link them,
+ * and later bring in enrichments that were still queued behind a rate budget when the ticket went out.
+ */
+import { log } from '@temporalio/workflow';
+import type { TicketDelivery } from '../activities';
+import { REPUTATION_KEYS, type EnrichmentKey, type Enrichments, type Outcome } from '../domain/enrichment';
+import type { TicketInput } from '../tickets/ticket';
+import { jira, lateReputation, local, slack } from './activities';
+import { failureReason, settle } from './settle';
+import type { TriageResult } from './types';
+
+export type Delivery = TriageResult['delivery'];
+export type JiraOutcome = Outcome<{ key: string; url: string }>;
+
+/** The Slack ticket and the Jira issue in parallel, then the Jira link into the Slack message. */
+export async function deliverTicket(ticket: TicketInput, notBefore: Date): Promise<{ delivery: Delivery; jira: JiraOutcome }> {
+  const [delivery, jiraIssue] = await Promise.all([
+    slack.postTicket({ ...ticket, notBefore: notBefore.toISOString() }).catch(async (err: unknown): Promise<Delivery> => {
+      // Slack refused this ticket for good (not an outage — those are retried): keep it on disk.
+      const savedTo = await local.saveTicketLocally(ticket);
+      return { kind: 'failed', reason: failureReason(err), savedTo };
+    }),
+    jira.createJiraIssue(ticket).catch((err: unknown): JiraOutcome => ({ status: 'unavailable', reason: failureReason(err) })),
+  ]);
+  if (jiraIssue.status === 'ok') await refreshSlackTicket({ ...ticket, jira: jiraIssue.data }, delivery);
+  return { delivery, jira: jiraIssue };
+}
+
+/** Re-renders the posted ticket. Nice to have: a refusal here is logged, not a failed triage. */
+async function refreshSlackTicket(ticket: TicketInput, delivery: Delivery): Promise<void> {
+  if (delivery.kind === 'slack') {
+    await slack
+      .updateSlackTicket({ ...ticket, ref: { channel: delivery.channel, ts: delivery.ts } })
+      .catch((err: unknown) => log.warn('could not update the Slack ticket', { reason: failureReason(err) }));
+  } else if (delivery.kind === 'local') {
+    await local.saveTicketLocally({ ...ticket, announce: false });
+  }
+}
+
+function pendingLookups(e: Enrichments): Array<{ key: EnrichmentKey; lookup: { provider: keyof typeof REPUTATION_KEYS; indicator: string } }> {
+  return Object.values(REPUTATION_KEYS).flatMap((key) => {
+    const outcome = e[key];
+    return outcome?.status === 'pending' ? [{ key, lookup: outcome.lookup }] : [];
+  });
+}
+
+/**
+ * Lookups that were still queued behind a provider's rate budget when the ticket went out: wait for
+ * them (as long as it takes — a rate limit never drops a result), then update the Slack message and
+ * add them to the Jira issue.
+ */
+export async function completeLateEnrichments(ticket: TicketInput, delivery: Delivery, jiraIssue: JiraOutcome): Promise<Enrichments> {
+  const pending = pendingLookups(ticket.enrichments);
+  if (pending.length === 0) return ticket.enrichments;
+  const late = await Promise.all(
+    pending.map(async ({ key, lookup }) => [key, await settle(lateReputation.awaitReputation(lookup))] as const),
+  );
+  const enrichments: Enrichments = { ...ticket.enrichments, ...Object.fromEntries(late) };
+  const updated: TicketInput = { ...ticket, enrichments, jira: jiraIssue.status === 'ok' ? jiraIssue.data : undefined };
+  await refreshSlackTicket(updated, delivery);
+  if (jiraIssue.status === 'ok') {
+    await jira.commentJiraIssue({
+      issueKey: jiraIssue.data.key,
+      marker: `autotriage ${ticket.workflowId} late-enrichment`,
+      intro: 'Enrichment that was queued behind a rate budget when this issue was created:',
+      ticket: updated,
+      sections: pending.map((p) => p.key),
+    });
+  }
+  return enrichments;
+}
+
+export type { TicketDelivery };
