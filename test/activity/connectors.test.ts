@@ -408,16 +408,6 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(fakes.jira.issues.length, 1, 'no second issue');
     });
 
-    it('lookupIpReputation turns a VirusTotal 429 into a failure retried after Retry-After', async () => {
-      const activities = createActivities(deps);
-      fakes.vt.injectFaults({ status: 429, headers: { 'retry-after': '7' } });
-      const f = await applicationFailure(runAttempt(1, activities.lookupIpReputation, { ip: IP }));
-      assert.equal(f.nonRetryable, false);
-      assert.equal(f.nextRetryDelay, 7000);
-      const ok = await runAttempt(1, activities.lookupIpReputation, { ip: IP });
-      assert.equal(ok.status, 'ok');
-    });
-
     it('postTicket without Slack writes <ticketsDir>/<source>/<alertId>.txt and prints the ticket', async () => {
       const { deps: localDeps, printed: localPrinted } = await scratchDeps({});
       try {
@@ -438,7 +428,7 @@ describe('connectors and activities against the HTTP fakes', function () {
 
         const jira = await runAttempt(1, activities.createJiraIssue, input);
         assert.equal(jira.status, 'not_configured');
-        const vt = await runAttempt(1, activities.lookupIpReputation, { ip: IP });
+        const vt = await runAttempt(1, activities.lookupReputation, { provider: 'virustotal', indicator: IP });
         assert.equal(vt.status, 'not_configured');
       } finally {
         await localDeps.siem.close();

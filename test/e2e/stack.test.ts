@@ -94,7 +94,7 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
     const message = JSON.stringify(fakes.slack.messages.at(-1)!.blocks);
     assert.match(message, /VirusTotal\*\\n`198\.51\.100\.7` — clean: 0 malicious/);
     assert.match(message, /SIEM indicator search\*\\n`198\.51\.100\.7` in \d+ events over 3 days/);
-    assert.match(message, /Top login locations\*\\n\d+ successful logins by alice\.martin@acme\.io in 90 days\\n1\. `198\.51\.100\.7`  Lisbon, Portugal/);
+    assert.match(message, /Top login locations\*\\n\d+ successful logins by alice\.martin@acme\.io in 90 days\\n1\.  `198\.51\.100\.7`  Lisbon, Portugal/);
     assert.match(message, /Last successful logins\*\\n/);
   });
 

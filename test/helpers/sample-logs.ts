@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeSampleLogs } from '../../src/sample-data/write-logs';
+import { writeMoreLogs } from './more-logs';
 
 let cached: Promise<string> | undefined;
 const made: string[] = [];
@@ -14,7 +15,9 @@ process.once('exit', () => {
 export function sampleLogsDir(): Promise<string> {
   cached ??= (async () => {
     const dir = tempDir('logs');
-    await writeSampleLogs(dir, { users: 20, days: 30, now: new Date() });
+    const now = new Date();
+    await writeSampleLogs(dir, { users: 20, days: 30, now });
+    writeMoreLogs(dir, now);
     return dir;
   })();
   return cached;

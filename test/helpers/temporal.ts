@@ -1,10 +1,11 @@
 /** Real Temporal for tests: a client on the test server, unique task queues, and in-process workers. */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../../src/activities';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { ActivityDeps } from '../../src/activities';
 import { ensureSearchAttributes } from '../../src/temporal/connection';
 import { PREBUILT_BUNDLE } from '../../src/worker/workflow-source';
+import { createWorkers, runWorkers } from '../../src/worker/workers';
 
 export function testAddress(): string {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
@@ -39,12 +40,29 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
   };
 }
 
-/** A worker running the prebuilt workflow bundle with activities built from the given clients. */
-export async function createTestWorker(t: TestTemporal, taskQueue: string, deps: ActivityDeps): Promise<Worker> {
-  return Worker.create({
+export interface RunningWorkers {
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The workers a worker process runs (main + one per configured reputation provider, with their rate
+ * limits), on the prebuilt workflow bundle, with activities built from the given clients.
+ */
+export async function startTestWorkers(t: TestTemporal, taskQueue: string, deps: ActivityDeps): Promise<RunningWorkers> {
+  const workers = await createWorkers({
     connection: t.native,
     taskQueue,
-    workflowBundle: { codePath: PREBUILT_BUNDLE },
-    activities: createActivities(deps),
+    deps,
+    workflows: { workflowBundle: { codePath: PREBUILT_BUNDLE } },
+    shutdownGraceTime: '2s',
   });
+  const running = runWorkers(workers);
+  return {
+    workers,
+    stop: async () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await running;
+    },
+  };
 }

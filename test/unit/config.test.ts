@@ -1,7 +1,7 @@
 /** Configuration from the environment (src/config/config.ts). */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ConfigError, parseConfig, type Config } from '../../src/config/config';
+import { ConfigError, pantherConsoleUrl, parseConfig, parseDuration, type Config } from '../../src/config/config';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -21,7 +21,7 @@ describe('parseConfig', () => {
     const c: Config = parseConfig({ LOG_FORMAT: 'json' });
     assert.deepEqual(c.api, { host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000', webhookSecret: undefined, maxBodyBytes: 1024 * 1024 });
     assert.deepEqual(c.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'autotriage', uiPort: 8233, cliPath: undefined });
-    assert.equal(c.virustotal, undefined, 'VirusTotal is skipped without a key');
+    assert.equal(c.reputation.virustotal, undefined, 'VirusTotal is skipped without a key');
     assert.deepEqual(c.siem, { kind: 'local', logsDir: path.resolve('./data/logs') });
     assert.equal(c.slack, undefined);
     assert.equal(c.jira, undefined);
@@ -34,7 +34,7 @@ describe('parseConfig', () => {
     const c = parseConfig({ ...SLACK, ...JIRA, VIRUSTOTAL_API_KEY: 'k' });
     assert.deepEqual(c.slack, { botToken: 'xoxb-1-2-abc', channel: 'C0123ABCDEF', apiUrl: 'https://slack.com/api/', signingSecret: undefined, auditChannel: undefined });
     assert.deepEqual(c.jira, { host: 'https://acme.atlassian.net', email: 'soc-bot@acme.io', apiToken: 'tok', projectKey: 'SEC', issueType: 'Task' });
-    assert.deepEqual(c.virustotal, { apiKey: 'k', baseUrl: 'https://www.virustotal.com/api/v3' });
+    assert.deepEqual(c.reputation.virustotal, { apiKey: 'k', baseUrl: 'https://www.virustotal.com/api/v3', ratePerMinute: 4, dailyBudget: 500, cacheTtlMs: 86_400_000 });
   });
 
   it('rejects a Slack token without a channel, naming SLACK_CHANNEL', () => {
@@ -84,7 +84,7 @@ describe('parseConfig', () => {
       TEMPORAL_CLI_PATH: '',
     });
     assert.equal(c.api.webhookSecret, undefined);
-    assert.equal(c.virustotal, undefined);
+    assert.equal(c.reputation.virustotal, undefined);
     assert.equal(c.slack, undefined);
     assert.equal(c.jira, undefined);
     assert.equal(c.api.publicUrl, 'http://127.0.0.1:3000');
@@ -94,7 +94,7 @@ describe('parseConfig', () => {
     const c = parseConfig({ PORT: '', HOST: '', VIRUSTOTAL_API_KEY: 'k', VIRUSTOTAL_BASE_URL: '', SLACK_API_URL: '', ...SLACK, TEMPORAL_ADDRESS: '' });
     assert.equal(c.api.port, 3000);
     assert.equal(c.api.host, '127.0.0.1');
-    assert.equal(c.virustotal?.baseUrl, 'https://www.virustotal.com/api/v3');
+    assert.equal(c.reputation.virustotal?.baseUrl, 'https://www.virustotal.com/api/v3');
     assert.equal(c.slack?.apiUrl, 'https://slack.com/api/');
     assert.equal(c.temporal.address, '127.0.0.1:7233');
   });
@@ -107,7 +107,7 @@ describe('parseConfig', () => {
       JIRA_HOST: 'https://acme.atlassian.net//',
       PUBLIC_URL: 'https://soar.acme.io/',
     });
-    assert.equal(c.virustotal?.baseUrl, 'http://127.0.0.1:4010/api/v3');
+    assert.equal(c.reputation.virustotal?.baseUrl, 'http://127.0.0.1:4010/api/v3');
     assert.equal(c.jira?.host, 'https://acme.atlassian.net');
     assert.equal(c.api.publicUrl, 'https://soar.acme.io');
   });
@@ -118,5 +118,34 @@ describe('parseConfig', () => {
 
   it('shows a loopback public URL when listening on all interfaces', () => {
     assert.equal(parseConfig({ HOST: '0.0.0.0', PORT: '8080' }).api.publicUrl, 'http://127.0.0.1:8080');
+  });
+});
+
+describe('config: budgets, durations, Panther', () => {
+  it('parses durations and names a bad one', () => {
+    assert.equal(parseDuration('90s'), 90_000);
+    assert.equal(parseDuration('24h'), 86_400_000);
+    assert.equal(parseDuration('1.5m'), 90_000);
+    assert.equal(parseDuration('soon'), undefined);
+    assert.throws(() => parseConfig({ VIRUSTOTAL_CACHE_TTL: 'forever' }), /VIRUSTOTAL_CACHE_TTL: must be a duration/);
+  });
+
+  it('configures each reputation provider only with its key, with the public budgets by default', () => {
+    const c = parseConfig({ ABUSEIPDB_API_KEY: 'a', GREYNOISE_API_KEY: 'g', GREYNOISE_DAILY_BUDGET: '20' });
+    assert.equal(c.reputation.virustotal, undefined);
+    assert.equal(c.reputation.abuseipdb?.dailyBudget, 1000);
+    assert.equal(c.reputation.greynoise?.dailyBudget, 20);
+    assert.equal(c.enrichmentWaitMs, 60_000);
+    assert.throws(() => parseConfig({ ENRICHMENT_WAIT: '5m' }), /at most 90s/);
+  });
+
+  it('derives the Panther console from the API URL, and needs both Panther variables', () => {
+    assert.equal(pantherConsoleUrl('https://api.acme.runpanther.net/public/graphql'), 'https://acme.runpanther.net');
+    const c = parseConfig({ PANTHER_API_URL: 'https://api.acme.runpanther.net/public/graphql', PANTHER_API_TOKEN: 't' });
+    assert.equal(c.panther?.consoleUrl, 'https://acme.runpanther.net');
+    assert.equal(c.panther?.comment, true);
+    assert.equal(c.siem.kind, 'local', 'Panther API alone does not switch the SIEM');
+    assert.throws(() => parseConfig({ PANTHER_API_TOKEN: 't' }), /Panther is partly configured: set PANTHER_API_URL/);
+    assert.throws(() => parseConfig({ SIEM: 'panther' }), /SIEM=panther needs/);
   });
 });

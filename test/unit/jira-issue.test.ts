@@ -6,8 +6,8 @@ import { buildTicket } from '../../src/tickets/ticket';
 import { HOSTILE, forgotPasswordAlert, hostileTicketInput, manyRowsTicketInput, ticketInput } from '../helpers/ticket-fixtures';
 
 /** Node types this renderer may produce, and which of them must have content. */
-const BLOCK_TYPES = new Set(['paragraph', 'heading', 'bulletList', 'listItem']);
-const NEEDS_CONTENT = new Set(['heading', 'bulletList', 'listItem']);
+const BLOCK_TYPES = new Set(['paragraph', 'heading', 'bulletList', 'listItem', 'table', 'tableRow', 'tableHeader', 'tableCell']);
+const NEEDS_CONTENT = new Set(['heading', 'bulletList', 'listItem', 'table', 'tableRow', 'tableHeader', 'tableCell']);
 
 function isText(n: AdfNode | AdfText): n is AdfText {
   return n.type === 'text';
@@ -28,7 +28,7 @@ function assertValidAdf(doc: AdfDoc): void {
   assert.equal(doc.type, 'doc');
   assert.equal(doc.version, 1);
   assert.ok(Array.isArray(doc.content) && doc.content.length > 0, 'doc has content');
-  for (const top of doc.content) assert.ok(['paragraph', 'heading', 'bulletList'].includes(top.type), `top-level ${top.type}`);
+  for (const top of doc.content) assert.ok(['paragraph', 'heading', 'bulletList', 'table'].includes(top.type), `top-level ${top.type}`);
   for (const { node, path } of walk(doc)) {
     if (isText(node)) {
       assert.equal(typeof node.text, 'string', `${path} text`);
@@ -43,6 +43,9 @@ function assertValidAdf(doc: AdfDoc): void {
     if (node.type === 'heading') assert.ok(typeof node.attrs?.['level'] === 'number', `${path} heading level`);
     if (node.type === 'bulletList') for (const c of node.content ?? []) assert.equal(c.type, 'listItem');
     if (node.type === 'listItem') for (const c of node.content ?? []) assert.equal(c.type, 'paragraph');
+    if (node.type === 'table') for (const c of node.content ?? []) assert.equal(c.type, 'tableRow');
+    if (node.type === 'tableRow') for (const c of node.content ?? []) assert.ok(['tableHeader', 'tableCell'].includes(c.type), `${path} row cell`);
+    if (node.type === 'tableHeader' || node.type === 'tableCell') for (const c of node.content ?? []) assert.equal(c.type, 'paragraph');
     if (node.type === 'paragraph') for (const c of node.content ?? []) assert.equal(c.type, 'text');
   }
 }
@@ -110,6 +113,18 @@ describe('renderJiraIssue', () => {
     const click = walk(description).find(({ node }) => isText(node) && node.text === 'click')?.node as AdfText | undefined;
     assert.ok(click, 'the label is kept as text');
     assert.equal(click.marks, undefined);
+  });
+
+  it('shows login locations and recent logins as tables with a header row', () => {
+    const doc = renderJiraIssue(buildTicket(ticketInput()), forgotPasswordAlert()).description;
+    const tables = doc.content.filter((n) => n.type === 'table');
+    assert.equal(tables.length, 2);
+    const header = tables[0]!.content![0] as AdfNode;
+    assert.deepEqual(
+      (header.content ?? []).map((cell) => JSON.stringify(cell).match(/"text":"([^"]*)"/)?.[1] ?? ''),
+      ['#', 'IP', 'Location', 'Logins', 'Last seen', ''],
+    );
+    assert.match(JSON.stringify(tables[0]), /198\.51\.100\.7/);
   });
 
   it('keeps the summary ≤255 characters and on one line', () => {

@@ -242,8 +242,8 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
 
     it('rejects a LogType without a login profile with SiemQueryError', async () => {
       await assert.rejects(
-        siem.loginLocations({ user: ALICE, logType: 'AWS.CloudTrail', limit: 5, from: FROM, to: TO }),
-        (err: unknown) => err instanceof SiemQueryError && /AWS\.CloudTrail/.test(err.message),
+        siem.loginLocations({ user: ALICE, logType: 'Box.Event', limit: 5, from: FROM, to: TO }),
+        (err: unknown) => err instanceof SiemQueryError && /Box\.Event/.test(err.message),
       );
       await assert.rejects(siem.recentLogins({ user: ALICE, logType: 'Nope.Nothing', limit: 5, from: FROM, to: TO }), SiemQueryError);
     });

@@ -144,7 +144,7 @@ describe('routing decisions', () => {
   });
 
   it('routes any other LogType to genericTriage', () => {
-    for (const logType of ['AWS.CloudTrail', 'GSuite.Reports', 'Unknown', 'okta.systemlog']) {
+    for (const logType of ['Box.Event', 'GSuite.Reports', 'Unknown', 'okta.systemlog']) {
       assert.deepEqual(routeByLogType(logType), { workflow: 'genericTriage', childSuffix: 'generic' }, logType);
     }
   });
@@ -156,7 +156,8 @@ describe('routing decisions', () => {
 
   it("extends the parent's workflow id for the child (…/okta, …/generic)", () => {
     assert.equal(childWorkflowId(PARENT_ID, routeByLogType('Okta.SystemLog')), `${PARENT_ID}/okta`);
-    assert.equal(childWorkflowId(PARENT_ID, routeByLogType('AWS.CloudTrail')), `${PARENT_ID}/generic`);
+    assert.equal(childWorkflowId(PARENT_ID, routeByLogType('Box.Event')), `${PARENT_ID}/generic`);
+    assert.equal(childWorkflowId(PARENT_ID, routeByLogType('AWS.CloudTrail')), `${PARENT_ID}/cloudtrail`);
   });
 
   it('describeRoute combines the LogType and detection routes of an alert', () => {
@@ -164,7 +165,7 @@ describe('routing decisions', () => {
       logType: { workflow: 'oktaTriage', childSuffix: 'okta' },
       playbook: { playbook: 'bruteForce', matchedBy: 'routing-table' },
     });
-    assert.deepEqual(describeRoute(alertWith({ detectionId: 'Custom.X', logType: 'AWS.CloudTrail' })), {
+    assert.deepEqual(describeRoute(alertWith({ detectionId: 'Custom.X', logType: 'Box.Event' })), {
       logType: { workflow: 'genericTriage', childSuffix: 'generic' },
       playbook: { playbook: FALLBACK_PLAYBOOK, matchedBy: 'fallback' },
     });

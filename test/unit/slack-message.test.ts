@@ -71,13 +71,18 @@ describe('renderSlackMessage', () => {
     assert.ok(message.text.includes('[MEDIUM] Suspected brute force Okta logins to account alice@acme.io'));
   });
 
-  it('puts the enrichment sections in the documented order', () => {
-    const message = renderSlackMessage(buildTicket(ticketInput()));
-    const titles = blockTexts(message)
+  it('puts the enrichment sections in the documented order, leaving out optional ones that are not configured', () => {
+    const input = ticketInput();
+    input.enrichments = {
+      ...input.enrichments,
+      abuseIpdb: { status: 'not_configured', reason: 'set ABUSEIPDB_API_KEY' },
+      greyNoise: { status: 'unavailable', reason: 'GreyNoise answered HTTP 500' },
+    };
+    const titles = blockTexts(renderSlackMessage(buildTicket(input)))
       .filter((b) => b.block === 'section')
       .map((b) => /^\*([^*]+)\*/.exec(b.text)?.[1])
       .filter((t): t is string => t !== undefined && ENRICHMENT_SECTIONS.some((s) => s.title === t));
-    assert.deepEqual(titles, ENRICHMENT_SECTIONS.map((s) => s.title));
+    assert.deepEqual(titles, ENRICHMENT_SECTIONS.map((s) => s.title).filter((t) => t !== 'AbuseIPDB'));
   });
 
   describe('hostile alert text', () => {

@@ -3,7 +3,6 @@
  * embedded DuckDB SIEM over generated sample logs.
  */
 import assert from 'node:assert/strict';
-import type { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
 import { alertWorkflowId, type Alert } from '../../src/domain/alert';
 import { normalizePanther } from '../../src/intake/panther';
@@ -12,12 +11,20 @@ import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
 import { SA } from '../../src/temporal/search-attributes';
 import type { TriageResult } from '../../src/workflows/types';
 import { startFakes, type RunningFakes } from '../fakes';
+import { CLOUDTRAIL_HOME_IP, GSUITE_HOME_IP, GSUITE_USER, ROOT_ARN } from '../helpers/more-logs';
 import { sampleLogsDir } from '../helpers/sample-logs';
 import { depsFor } from '../helpers/stack-deps';
-import { connectTestTemporal, createTestWorker, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+import { connectTestTemporal, startTestWorkers, uniqueTaskQueue, type RunningWorkers, type TestTemporal } from '../helpers/temporal';
 
 function forgotPasswordAlert(): Alert {
   return normalizePanther(demoPantherAlerts()[0]!.payload, new Date());
+}
+
+/** A fresh IP per test: reputation results are cached per IP, and a test must not get another's answer. */
+let ipCounter = 0;
+export function freshIp(): string {
+  ipCounter++;
+  return `203.0.113.${ipCounter}`;
 }
 
 function sectionText(blocks: unknown): string {
@@ -29,21 +36,20 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
   let t: TestTemporal;
   let fakes: RunningFakes;
   let deps: ActivityDeps;
-  let worker: Worker;
-  let running: Promise<void>;
+  let workers: RunningWorkers;
   const taskQueue = uniqueTaskQueue('triage');
 
   before(async () => {
     t = await connectTestTemporal();
     fakes = await startFakes();
-    ({ deps } = await depsFor(fakes.env, await sampleLogsDir()));
-    worker = await createTestWorker(t, taskQueue, deps);
-    running = worker.run();
+    // No rate budget to speak of here (the budget has its own suite): the fakes have no quota.
+    const env = { ...fakes.env, TEMPORAL_TASK_QUEUE: taskQueue, VIRUSTOTAL_RATE_PER_MINUTE: '6000' };
+    ({ deps } = await depsFor(env, await sampleLogsDir(), t.client));
+    workers = await startTestWorkers(t, taskQueue, deps);
   });
 
   after(async () => {
-    worker?.shutdown();
-    await running;
+    await workers?.stop();
     await deps?.siem.close();
     await fakes?.stop();
     await t?.close();
@@ -98,29 +104,83 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     const alert: Alert = { ...forgotPasswordAlert(), alertId: `unknown-${Date.now()}`, detectionId: 'Custom.Something', logType: 'Custom.Thing', logTypeSource: 'payload' };
     const { result } = await triage(alert);
     assert.equal(result.report.logTypeWorkflow, 'genericTriage');
-    assert.equal(result.report.playbook, 'ipTriage');
+    assert.equal(result.report.playbook, 'identityTriage');
     assert.equal(result.report.matchedBy, 'fallback');
-    assert.deepEqual(Object.keys(result.report.enrichments).sort(), ['indicatorSearch', 'ipReputation']);
+    const e = result.report.enrichments;
+    assert.equal(e.ipReputation?.status, 'ok');
+    assert.equal(e.indicatorSearch?.status, 'ok');
+    assert.deepEqual(e.loginLocations, { status: 'skipped', reason: 'no login history is known for this LogType' });
+    assert.equal(result.report.enrichments.abuseIpdb?.status, 'not_configured');
+    assert.doesNotMatch(sectionText(fakes.slack.messages[0]!.blocks), /AbuseIPDB|GreyNoise/, 'unconfigured extras stay out of the ticket');
     await t.client.workflow.getHandle(`${alertWorkflowId(alert)}/generic`).describe();
     assert.match(sectionText(fakes.slack.messages[0]!.blocks), /fallback: detection not in the routing table/);
   });
 
+  it('routes CloudTrail and Google Workspace alerts to their child workflows, with login history from their logs', async () => {
+    const base = forgotPasswordAlert();
+    const root: Alert = {
+      ...base,
+      alertId: `ct-${Date.now()}`,
+      detectionId: 'AWS.Console.RootLoginFailed',
+      title: 'Failed Root Console Login',
+      logType: 'AWS.CloudTrail',
+      logTypeSource: 'routing-table',
+      ips: ['185.220.101.48'],
+      users: [ROOT_ARN],
+    };
+    const gsuite: Alert = {
+      ...base,
+      alertId: `gs-${Date.now()}`,
+      detectionId: 'GSuite.BruteForceLogin',
+      title: 'GSuite Brute Force Login',
+      logType: 'GSuite.ActivityEvent',
+      logTypeSource: 'routing-table',
+      ips: ['185.220.101.49'],
+      users: [GSUITE_USER],
+    };
+    const [{ result: ct }, { result: gs }] = [await triage(root), await triage(gsuite)];
+    assert.equal(ct.report.logTypeWorkflow, 'cloudTrailTriage');
+    assert.equal(ct.report.playbook, 'bruteForce');
+    const ctLocations = ct.report.enrichments.loginLocations;
+    assert.equal(ctLocations?.status, 'ok');
+    if (ctLocations?.status === 'ok') {
+      assert.deepEqual(ctLocations.data.locations.map((l) => [l.ip, l.count]), [[CLOUDTRAIL_HOME_IP, 5], ['198.51.100.78', 1]]);
+    }
+    assert.equal(ct.report.enrichments.indicatorSearch?.status === 'ok' && ct.report.enrichments.indicatorSearch.data.tables[0]?.table, 'aws_cloudtrail');
+    await t.client.workflow.getHandle(`${alertWorkflowId(root)}/cloudtrail`).describe();
+
+    assert.equal(gs.report.logTypeWorkflow, 'gsuiteTriage');
+    const gsRecent = gs.report.enrichments.recentLogins;
+    assert.equal(gsRecent?.status, 'ok');
+    if (gsRecent?.status === 'ok') assert.deepEqual(gsRecent.data.logins.map((l) => l.ip), [GSUITE_HOME_IP, GSUITE_HOME_IP, GSUITE_HOME_IP, GSUITE_HOME_IP]);
+    await t.client.workflow.getHandle(`${alertWorkflowId(gsuite)}/gsuite`).describe();
+  });
+
+  it('leaves one Jira issue when a create times out after Jira created it and is retried', async () => {
+    fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', afterHandling: true, hangMs: 25_000 });
+    const alert = { ...forgotPasswordAlert(), alertId: `jiradup-${Date.now()}` };
+    const { result } = await triage(alert);
+    assert.equal(result.jira.status, 'ok');
+    assert.equal(fakes.jira.issues.length, 1, 'the retry found the issue instead of creating another');
+    assert.equal(fakes.jira.requests.filter((r) => r.method === 'POST' && r.path === '/rest/api/3/issue').length, 1);
+  });
+
   it('still tickets within the retry budget when VirusTotal answers 500, showing it unavailable', async () => {
     fakes.vt.injectFaults(...Array.from({ length: 50 }, () => ({ status: 500 })));
-    const { result, ms } = await triage({ ...forgotPasswordAlert(), alertId: `vt500-${Date.now()}` });
+    const { result, ms } = await triage({ ...forgotPasswordAlert(), alertId: `vt500-${Date.now()}`, ips: [freshIp()] });
     const vt = result.report.enrichments.ipReputation;
     assert.equal(vt?.status, 'unavailable');
     if (vt?.status === 'unavailable') assert.match(vt.reason, /VirusTotal answered HTTP 500/);
     assert.ok(ms < 60_000, `ticketed in ${ms} ms, within the 40 s VirusTotal budget plus delivery`);
     assert.ok(fakes.vt.requests.length >= 3, 'VirusTotal was retried');
-    assert.equal(result.report.enrichments.loginLocations?.status, 'ok', 'the other enrichments are unaffected');
+    assert.equal(result.report.enrichments.recentLogins?.status, 'ok', 'the other enrichments are unaffected');
     assert.equal(fakes.slack.messages.length, 1);
     assert.match(sectionText(fakes.slack.messages[0]!.blocks), /unavailable: \*VirusTotal answered HTTP 500/);
   });
 
   it('still tickets when VirusTotal hangs, showing which timeout ran out', async () => {
     fakes.vt.injectFaults(...Array.from({ length: 20 }, () => ({ hangMs: Infinity })));
-    const { result, ms } = await triage({ ...forgotPasswordAlert(), alertId: `vthang-${Date.now()}` });
+    const { result, ms } = await triage({ ...forgotPasswordAlert(), alertId: `vthang-${Date.now()}`, ips: [freshIp()] });
     const vt = result.report.enrichments.ipReputation;
     assert.equal(vt?.status, 'unavailable');
     if (vt?.status === 'unavailable') assert.match(vt.reason, /timed out|did not answer|budget/);
@@ -130,7 +190,7 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
 
   it('retries a VirusTotal 429 after the Retry-After delay it names', async () => {
     fakes.vt.injectFaults({ status: 429, headers: { 'retry-after': '3' } });
-    const { result } = await triage({ ...forgotPasswordAlert(), alertId: `vt429-${Date.now()}` });
+    const { result } = await triage({ ...forgotPasswordAlert(), alertId: `vt429-${Date.now()}`, ips: [freshIp()] });
     assert.equal(result.report.enrichments.ipReputation?.status, 'ok');
     const [first, second] = fakes.vt.requests;
     assert.ok(first && second, 'two VirusTotal requests');

@@ -1,0 +1,175 @@
+/**
+ * PantherSiem and the Panther connectors against the Panther GraphQL fake: real polling, pagination,
+ * cancellation, errors, and SQL that alert text cannot alter.
+ */
+import assert from 'node:assert/strict';
+import { PantherAlerts } from '../../src/connectors/panther/alerts';
+import { PantherClient } from '../../src/connectors/panther/client';
+import { ProviderError } from '../../src/connectors/http';
+import { LOGIN_PROFILES } from '../../src/siem/log-profiles';
+import { PantherSiem } from '../../src/siem/panther/panther-siem';
+import { loginLocationsSql, recentLoginsSql, sqlString } from '../../src/siem/panther/sql';
+import { SiemQueryError } from '../../src/siem/siem';
+import { FAKE_CREDENTIALS, PantherFake } from '../fakes';
+
+const okta = LOGIN_PROFILES['Okta.SystemLog']!;
+const from = new Date('2026-08-28T00:00:00.000Z');
+const to = new Date('2026-11-26T12:00:00.000Z');
+
+/**
+ * The SQL with every string literal blanked out: what the query does, independent of the values. Snowflake
+ * literals are single-quoted, with '' and backslash escapes.
+ */
+function skeleton(sql: string): string {
+  return sql.replace(/'(?:[^'\\]|''|\\.)*'/g, "'?'");
+}
+
+async function expectProviderError(p: Promise<unknown>, category: string, message?: RegExp): Promise<ProviderError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof ProviderError, `expected a ProviderError, got ${String(err)}`);
+    assert.equal(err.category, category);
+    if (message) assert.match(err.message, message);
+    return err;
+  }
+  assert.fail('expected a failure');
+}
+
+describe('Panther SQL: values from alerts cannot alter the query', () => {
+  const hostileUsers = [
+    "x' OR '1'='1",
+    "alice@acme.io') UNION SELECT * FROM panther_logs.public.aws_cloudtrail --",
+    "o'brien@acme.io",
+    "back\\slash' OR 1=1 --",
+    "\\' OR '1'='1",
+    "'; DROP TABLE okta_systemlog; --",
+  ];
+  for (const build of [loginLocationsSql, recentLoginsSql]) {
+    for (const user of hostileUsers) {
+      it(`${build.name}: ${JSON.stringify(user)} stays one string literal`, () => {
+        const benign = build(okta, { user: 'alice@acme.io', from, to, limit: 5 });
+        const hostile = build(okta, { user, from, to, limit: 5 });
+        assert.equal(skeleton(hostile), skeleton(benign), 'the query structure is unchanged');
+        assert.ok(hostile.includes(`LOWER(${sqlString(user)})`));
+      });
+    }
+  }
+
+  it('refuses control characters instead of quoting them', () => {
+    assert.throws(() => loginLocationsSql(okta, { user: 'a\nb', from, to, limit: 5 }), SiemQueryError);
+  });
+
+  it('bounds LIMIT whatever the caller asks', () => {
+    assert.match(loginLocationsSql(okta, { user: 'a', from, to, limit: 10_000 }), /LIMIT 100$/);
+  });
+});
+
+describe('PantherSiem against the Panther fake', () => {
+  let fake: PantherFake;
+  let siem: PantherSiem;
+  const client = () => new PantherClient({ apiUrl: fake.graphqlUrl, apiToken: FAKE_CREDENTIALS.pantherApiToken });
+  const make = (opts: Partial<ConstructorParameters<typeof PantherSiem>[0]> = {}) =>
+    new PantherSiem({ client: client(), consoleUrl: 'https://acme.runpanther.net', queryTimeoutMs: 10_000, pollStepMs: 50, ...opts });
+
+  before(async () => {
+    fake = new PantherFake({ apiKey: FAKE_CREDENTIALS.pantherApiToken });
+    await fake.start();
+  });
+  after(() => fake.stop());
+  beforeEach(() => {
+    fake.reset();
+    siem = make();
+  });
+
+  it('runs the login-locations query in Okta\'s table with Panther syntax, polling until it succeeds, and reads upper-case columns', async () => {
+    fake.respond = () => [
+      { IP: '198.51.100.7', CITY: 'Lisbon', COUNTRY: 'Portugal', LOGINS: 79, LAST_SEEN: '2026-11-26 09:00:00.000', TOTAL: 88 },
+      { IP: '198.51.100.20', CITY: 'Porto', COUNTRY: 'Portugal', LOGINS: 5, LAST_SEEN: '2026-10-01 09:00:00.000', TOTAL: 88 },
+    ];
+    const result = await siem.loginLocations({ user: 'alice.martin@acme.io', logType: 'Okta.SystemLog', from, to, limit: 5 });
+    assert.equal(result.totalLogins, 88);
+    assert.deepEqual(result.locations[0], { ip: '198.51.100.7', city: 'Lisbon', country: 'Portugal', count: 79, lastSeen: '2026-11-26T09:00:00.000Z' });
+    const q = fake.queries[0]!;
+    assert.equal(q.kind, 'sql');
+    assert.match(q.sql!, /FROM panther_logs\.public\.okta_systemlog/);
+    assert.match(q.sql!, /p_occurs_between\('2026-08-28T00:00:00\.000Z', '2026-11-26T12:00:00\.000Z'\)/);
+    assert.match(q.sql!, /LOWER\(actor:alternateId::varchar\) = LOWER\('alice\.martin@acme\.io'\)/);
+    assert.match(q.sql!, /eventType::varchar = 'user\.session\.start'/);
+    assert.match(q.sql!, /outcome:result::varchar = 'SUCCESS'/);
+    assert.equal(q.polls, 3, 'two "running" answers, then the result');
+  });
+
+  it('pages through results with endCursor', async () => {
+    siem = make({ pageSize: 2 });
+    fake.respond = () =>
+      Array.from({ length: 5 }, (_, i) => ({ TIME: `2026-11-2${i} 10:00:00`, IP: `198.51.100.${i}`, CITY: 'Lisbon', COUNTRY: 'Portugal', USER_AGENT: 'ua' }));
+    const result = await siem.recentLogins({ user: 'alice', logType: 'Okta.SystemLog', from, to, limit: 5 });
+    assert.equal(result.logins.length, 5);
+    assert.deepEqual(result.logins.map((l) => l.ip), ['198.51.100.0', '198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4']);
+    assert.ok(fake.queries[0]!.polls >= 5, 'three result pages were read');
+  });
+
+  it('runs the indicator search through executeIndicatorSearchQuery and summarizes hits per table', async () => {
+    fake.respond = () => [
+      { p_log_type: 'Okta.SystemLog', p_event_time: '2026-11-24 09:13:00' },
+      { p_log_type: 'Okta.SystemLog', p_event_time: '2026-11-26 11:40:00' },
+      { p_log_type: 'AWS.CloudTrail', p_event_time: '2026-11-25 10:00:00' },
+    ];
+    const result = await siem.indicatorSearch({ indicator: '198.51.100.7', from, to });
+    assert.equal(result.hits, 3);
+    assert.equal(result.firstSeen, '2026-11-24T09:13:00.000Z');
+    assert.equal(result.lastSeen, '2026-11-26T11:40:00.000Z');
+    assert.deepEqual(result.tables, [{ table: 'okta_systemlog', hits: 2 }, { table: 'aws_cloudtrail', hits: 1 }]);
+    assert.ok(result.link.startsWith('https://acme.runpanther.net/investigate/search/?query=198.51.100.7'));
+    const input = fake.queries[0]!.input as { indicators: string[]; indicatorName: string; startTime: string; endTime: string };
+    assert.deepEqual(input.indicators, ['198.51.100.7']);
+    assert.equal(input.indicatorName, 'p_any_ip_addresses');
+    assert.equal(input.startTime, from.toISOString());
+  });
+
+  it('refuses an indicator that is not an IP without sending anything', async () => {
+    await assert.rejects(siem.indicatorSearch({ indicator: "1.2.3.4' OR 1=1 --", from, to }), SiemQueryError);
+    assert.equal(fake.queries.length, 0);
+  });
+
+  it('cancels a query that never finishes once its time is up', async () => {
+    siem = make({ queryTimeoutMs: 600 });
+    fake.neverFinishes = true;
+    await expectProviderError(siem.recentLogins({ user: 'alice', logType: 'Okta.SystemLog', from, to, limit: 5 }), 'invalid_request', /still running after .* cancelled/);
+    assert.equal(fake.cancellations.length, 1);
+    assert.equal(fake.queries[0]!.status, 'cancelled');
+  });
+
+  it('cancels the query when the caller gives up (the activity is cancelled)', async () => {
+    fake.neverFinishes = true;
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    await assert.rejects(siem.loginLocations({ user: 'alice', logType: 'Okta.SystemLog', from, to, limit: 5 }, abort.signal));
+    assert.equal(fake.cancellations.length, 1);
+  });
+
+  it('reports a failed query with Panther\'s message, and a bad key as a configuration error', async () => {
+    fake.respond = () => ({ error: 'SQL compilation error: invalid identifier' });
+    await expectProviderError(siem.recentLogins({ user: 'a', logType: 'Okta.SystemLog', from, to, limit: 5 }), 'invalid_request', /invalid identifier/);
+    const wrongKey = new PantherSiem({
+      client: new PantherClient({ apiUrl: fake.graphqlUrl, apiToken: 'wrong' }),
+      consoleUrl: 'x',
+      queryTimeoutMs: 1000,
+    });
+    await expectProviderError(wrongKey.recentLogins({ user: 'a', logType: 'Okta.SystemLog', from, to, limit: 5 }), 'config', /PANTHER_API_TOKEN/);
+  });
+
+  it('reads an alert\'s events and writes back a comment and a status', async () => {
+    fake.setAlert({ id: 'a1', events: [{ p_log_type: 'Okta.SystemLog', client: { ipAddress: '198.51.100.7' }, actor: { alternateId: 'alice@acme.io' } }] });
+    const alerts = new PantherAlerts(client());
+    const alert = await alerts.get('a1');
+    assert.equal(alert.events.length, 1);
+    assert.equal(alert.events[0]!.p_log_type, 'Okta.SystemLog');
+    await alerts.comment('a1', 'autotriage found… [autotriage alert/panther/a1]');
+    assert.equal(await alerts.hasComment('a1', '[autotriage alert/panther/a1]'), true);
+    assert.equal(await alerts.hasComment('a1', '[autotriage alert/panther/other]'), false);
+    await alerts.setStatus('a1', 'TRIAGED');
+    assert.equal(fake.getAlert('a1')?.status, 'TRIAGED');
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * The shared enrichment cache and the providers' rate budgets, on the real dev server: workers with the
+ * provider task-queue rate limits, real triage workflows, the VirusTotal fake.
+ */
+import assert from 'node:assert/strict';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { ActivityDeps } from '../../src/activities';
+import type { Alert } from '../../src/domain/alert';
+import { normalizePanther } from '../../src/intake/panther';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { takePermitUpdate, type rateBudget } from '../../src/workflows/rate-budget';
+import type { FakeRequest } from '../fakes';
+import { sampleLogsDir } from '../helpers/sample-logs';
+import { depsFor } from '../helpers/stack-deps';
+import { connectTestTemporal, startTestWorkers, uniqueTaskQueue, type RunningWorkers, type TestTemporal } from '../helpers/temporal';
+import { startStack, type Stack } from '../helpers/worker-stack';
+
+function alertFor(ip: string, n: number): Alert {
+  const alert = normalizePanther(demoPantherAlerts()[0]!.payload, new Date());
+  return { ...alert, alertId: `${alert.alertId.slice(0, 20)}-${n}`, ips: [ip] };
+}
+
+describe('shared enrichment cache (real Temporal)', function () {
+  this.timeout(300_000);
+  let s: Stack;
+  before(async () => (s = await startStack({ VIRUSTOTAL_RATE_PER_MINUTE: '6000' })));
+  after(() => s?.stop());
+
+  it('costs one VirusTotal call for 50 alerts about the same IP within a minute, and says the others were cached', async () => {
+    const ip = '198.18.201.1';
+    const started = Date.now();
+    const results = await s.triage(Array.from({ length: 50 }, (_, i) => alertFor(ip, i)));
+    assert.ok(Date.now() - started < 60_000, 'all 50 within a minute');
+    assert.equal(s.fakes.vt.lookups(ip), 1, 'one VirusTotal call');
+    const vt = results.map((r) => r.report.enrichments.ipReputation);
+    assert.ok(vt.every((o) => o?.status === 'ok'), 'every alert has the result');
+    const hits = vt.filter((o) => o?.status === 'ok' && o.cache?.hit).length;
+    assert.equal(hits, 49, 'the other 49 were served by the cache');
+    assert.equal(s.fakes.slack.messages.length, 50);
+    assert.ok(s.fakes.slack.messages.some((m) => JSON.stringify(m.blocks).includes('cached')), 'the ticket shows the cache hit');
+    const cache = await s.t.client.workflow.getHandle(`${s.taskQueue}/enrichment-cache/virustotal/${ip}`).describe();
+    assert.equal(cache.type, 'enrichmentCache');
+  });
+});
+
+describe('VirusTotal public budget (real Temporal, rate-limited task queue)', function () {
+  this.timeout(300_000);
+  let s: Stack;
+  // The fake enforces a quota like VirusTotal's: 429 QuotaExceededError past 6 calls in any 10 s. The
+  // budget configured below is 30/min (one call every 2 s): without the rate limit, 20 concurrent
+  // lookups would get 14 refusals.
+  const accepted: number[] = [];
+  // The fake asks every queued fault whether it matches: decide once per request.
+  const decided = new WeakMap<FakeRequest, boolean>();
+  const overQuota = (req: FakeRequest): boolean => {
+    if (!req.path.startsWith('/api/v3/ip_addresses/')) return false;
+    const known = decided.get(req);
+    if (known !== undefined) return known;
+    const over = accepted.filter((at) => req.at - at < 10_000).length >= 6;
+    if (!over) accepted.push(req.at);
+    decided.set(req, over);
+    return over;
+  };
+  before(async () => {
+    s = await startStack({ VIRUSTOTAL_RATE_PER_MINUTE: '30', ENRICHMENT_WAIT: '90s' });
+    s.fakes.vt.injectFaults(...Array.from({ length: 500 }, () => ({ match: overQuota, status: 429, headers: { 'retry-after': '10' } })));
+  });
+  after(() => s?.stop());
+
+  it('gives 20 alerts about 20 different IPs their VirusTotal result, none failed or throttled by the provider', async () => {
+    const ips = Array.from({ length: 20 }, (_, i) => `198.18.202.${i + 1}`);
+    const started = Date.now();
+    const results = await s.triage(ips.map((ip, i) => alertFor(ip, i)));
+    const statuses = results.map((r) => r.report.enrichments.ipReputation?.status);
+    assert.deepEqual(statuses, ips.map(() => 'ok'), 'every alert got its VirusTotal result');
+    assert.equal(s.fakes.vt.requests.filter((r) => r.status === 429).length, 0, 'VirusTotal never had to say 429');
+    assert.equal(s.fakes.vt.requests.length, 20, 'one call per IP');
+    console.log(`      20 lookups at 30/min took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+});
+
+describe('a lookup still queued behind the budget when the ticket goes out (real Temporal)', function () {
+  this.timeout(300_000);
+  let s: Stack;
+  before(async () => (s = await startStack({ VIRUSTOTAL_RATE_PER_MINUTE: '6', ENRICHMENT_WAIT: '2s' })));
+  after(() => s?.stop());
+
+  it('posts the ticket with VirusTotal pending, then updates the Slack message and comments on the Jira issue', async () => {
+    const ips = ['198.18.203.1', '198.18.203.2', '198.18.203.3'];
+    const results = await s.triage(ips.map((ip, i) => alertFor(ip, i)));
+    assert.ok(results.every((r) => r.report.enrichments.ipReputation?.status === 'ok'), 'in the end every result arrived');
+    const late = s.fakes.slack.messages.filter((m) => JSON.stringify(m.edits ?? []).includes('pending:'));
+    assert.ok(late.length >= 1, 'at least one ticket went out before its VirusTotal result');
+    for (const message of late) {
+      assert.match(JSON.stringify(message.blocks), /clean: 0 malicious/, 'the message was updated with the result');
+      assert.doesNotMatch(JSON.stringify(message.blocks), /pending:/);
+    }
+    const commented = s.fakes.jira.issues.filter((i) => JSON.stringify(i.comments ?? []).includes('late-enrichment'));
+    assert.equal(commented.length, late.length, 'each late result was added to its Jira issue, once');
+  });
+});
+
+describe('rateBudget workflow (real Temporal)', () => {
+  let t: TestTemporal;
+  let workers: RunningWorkers;
+  let deps: ActivityDeps;
+  const taskQueue = uniqueTaskQueue('permits');
+  before(async () => {
+    t = await connectTestTemporal();
+    ({ deps } = await depsFor({ TEMPORAL_TASK_QUEUE: taskQueue }, await sampleLogsDir(), t.client));
+    workers = await startTestWorkers(t, taskQueue, deps);
+  });
+  after(async () => {
+    await workers?.stop();
+    await deps?.siem.close();
+    await t?.close();
+  });
+
+  it('grants the daily budget, then tells callers to wait until 00:00 UTC', async () => {
+    const take = () =>
+      t.client.workflow.executeUpdateWithStart(takePermitUpdate, {
+        args: [{ perDay: 2 }],
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof rateBudget>('rateBudget', {
+          workflowId: `budget/test-${taskQueue}`,
+          taskQueue,
+          args: [{ provider: 'virustotal' }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+    assert.deepEqual(await take(), { granted: true, used: 1, perDay: 2 });
+    assert.deepEqual(await take(), { granted: true, used: 2, perDay: 2 });
+    const third = await take();
+    assert.equal(third.granted, false);
+    if (!third.granted) {
+      const now = new Date();
+      const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+      assert.ok(Math.abs(Date.now() + third.retryAfterMs - midnight) < 10_000, 'retry at the next UTC midnight');
+    }
+  });
+});

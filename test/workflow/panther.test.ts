@@ -1,0 +1,93 @@
+/**
+ * Panther as the SIEM and as the alert's system of record, on the real dev server: the brute-force
+ * playbook against the Panther fake (whose data lake answers from the same sample logs as the embedded
+ * SIEM) must produce the same enrichment as against the embedded SIEM; an alert whose webhook lacked its
+ * LogType and indicators is completed from Panther's API; the finding is written back to Panther.
+ */
+import assert from 'node:assert/strict';
+import type { Alert } from '../../src/domain/alert';
+import { normalizePanther } from '../../src/intake/panther';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { LocalSiem } from '../../src/siem/local/local-siem';
+import { lakeBackedBy } from '../helpers/panther-lake';
+import { sampleLogsDir } from '../helpers/sample-logs';
+import { startStack, type Stack } from '../helpers/worker-stack';
+
+describe('Panther as the SIEM (real Temporal, Panther fake)', function () {
+  this.timeout(180_000);
+  let local: Stack;
+  let panther: Stack;
+  let lake: LocalSiem;
+
+  before(async () => {
+    lake = await LocalSiem.open({ logsDir: await sampleLogsDir(), publicUrl: 'http://unused' });
+    local = await startStack();
+    panther = await startStack(
+      { SIEM: 'panther', PANTHER_STATUS_ON_TICKET: 'TRIAGED' },
+      { panther: { respond: lakeBackedBy(lake), autoCreateAlerts: true } },
+    );
+  });
+  after(async () => {
+    await Promise.all([local?.stop(), panther?.stop()]);
+    await lake?.close();
+  });
+
+  it('gives the brute-force playbook the same four enrichments as the embedded SIEM, through polled queries', async () => {
+    const alert = normalizePanther(demoPantherAlerts()[0]!.payload, new Date());
+    const [viaLocal] = await local.triage([alert]);
+    const [viaPanther] = await panther.triage([{ ...alert, alertId: `${alert.alertId}-p` }]);
+    const a = viaLocal!.report.enrichments;
+    const b = viaPanther!.report.enrichments;
+    for (const key of ['ipReputation', 'indicatorSearch', 'loginLocations', 'recentLogins'] as const) {
+      assert.equal(b[key]?.status, 'ok', `${key} via Panther`);
+    }
+    assert.deepEqual(b.loginLocations, a.loginLocations);
+    assert.deepEqual(b.recentLogins, a.recentLogins);
+    if (a.indicatorSearch?.status === 'ok' && b.indicatorSearch?.status === 'ok') {
+      const { link: localLink, ...localSearch } = a.indicatorSearch.data;
+      const { link: pantherLink, ...pantherSearch } = b.indicatorSearch.data;
+      assert.deepEqual(pantherSearch, localSearch);
+      assert.ok(localLink.includes('/siem/search?'));
+      assert.ok(pantherLink.includes('/investigate/search/'), 'the link opens the search in Panther');
+    }
+    const sqls = panther.fakes.panther!.queries;
+    assert.equal(sqls.filter((q) => q.kind === 'sql').length, 2);
+    assert.equal(sqls.filter((q) => q.kind === 'indicator').length, 1);
+    assert.ok(sqls.every((q) => q.polls >= 3), 'each query was polled while running');
+    const blocks = JSON.stringify(panther.fakes.slack.messages.at(-1)!.blocks);
+    for (const title of ['VirusTotal', 'SIEM indicator search', 'Top login locations', 'Last successful logins']) assert.ok(blocks.includes(title));
+  });
+
+  it('completes an alert that lacked its LogType and indicators from Panther, and writes the finding back', async () => {
+    const fake = panther.fakes.panther!;
+    const alert: Alert = {
+      ...normalizePanther(demoPantherAlerts()[0]!.payload, new Date()),
+      alertId: `bare-${Date.now()}`,
+      detectionId: 'Custom.SuspiciousLogins',
+      title: 'Suspicious logins',
+      logType: 'Unknown',
+      logTypeSource: 'default',
+      ips: [],
+      users: [],
+    };
+    fake.setAlert({
+      id: alert.alertId,
+      events: [{ p_log_type: 'Okta.SystemLog', client: { ipAddress: '198.51.100.7' }, actor: { alternateId: 'alice.martin@acme.io' } }],
+    });
+    const [result] = await panther.triage([alert]);
+    assert.equal(result!.alert.logType, 'Okta.SystemLog');
+    assert.equal(result!.alert.logTypeSource, 'siem-api');
+    assert.deepEqual(result!.alert.ips, ['198.51.100.7']);
+    assert.deepEqual(result!.alert.users, ['alice.martin@acme.io']);
+    assert.equal(result!.report.logTypeWorkflow, 'oktaTriage');
+    assert.equal(result!.report.playbook, 'identityTriage', 'the generic IP/user playbook, as a fallback');
+    assert.equal(result!.report.enrichments.loginLocations?.status, 'ok');
+
+    const comments = fake.commentsFor(alert.alertId);
+    assert.equal(comments.length, 1);
+    assert.match(comments[0]!.body, /autotriage enriched this alert/);
+    assert.match(comments[0]!.body, new RegExp(`\\[autotriage alert/panther/${alert.alertId}\\]`));
+    assert.equal(fake.getAlert(alert.alertId)?.status, 'TRIAGED');
+    assert.deepEqual(result!.siemWriteBack, { status: 'ok', data: { commented: true, status: 'TRIAGED' } });
+  });
+});
