@@ -1,0 +1,176 @@
+/**
+ * A triage's lifecycle as a pure state machine: what analysts (Slack buttons), automation (auto-close
+ * rules, the autoClose signal), SLA timers and a re-fired alert do to it. The workflow holds the state;
+ * these functions decide. Pure: bundled into workflow code and unit-tested.
+ */
+
+export type TriageStatus =
+  | 'received'
+  | 'enriching'
+  | 'delivering'
+  | 'awaiting_analyst'
+  | 'escalated'
+  | 'closed'
+  | 'auto_closed'
+  | 'delivery_failed'
+  | 'expired';
+
+/** The verdict on the alert. `auto_closed` is automation's; the others are analysts' (or SLA expiry). */
+export type Disposition = 'benign' | 'false_positive' | 'escalated' | 'auto_closed' | 'expired';
+
+export interface Actor {
+  kind: 'analyst' | 'automation' | 'system';
+  /** Slack user id for analysts (`U0123ABCD`), rule or system id otherwise. */
+  id: string;
+  name?: string;
+}
+
+export type AnalystActionKind = 'close_benign' | 'close_false_positive' | 'escalate' | 'assign';
+
+export interface AnalystAction {
+  kind: AnalystActionKind;
+  by: Actor;
+}
+
+/** What an auto-close rule (enforced, or the autoClose signal) decided. */
+export interface AutoCloseVerdict {
+  ruleId: string;
+  ruleVersion: number;
+  disposition: 'benign' | 'false_positive';
+  reason: string;
+  facts: Record<string, string | number | boolean>;
+}
+
+export interface TimelineEntry {
+  at: string;
+  what: string;
+  by?: Actor;
+}
+
+export interface TriageState {
+  status: TriageStatus;
+  disposition?: Disposition;
+  assignee?: Actor;
+  /** When and by whom the alert was last closed (or escalated). */
+  closedAt?: string;
+  closedBy?: Actor;
+  /** Automation's closing verdict, when automation closed it. */
+  autoClosed?: AutoCloseVerdict;
+  /** The first rule that would have closed it, in shadow mode (what the report compares with analysts). */
+  shadow?: AutoCloseVerdict;
+  /** When the ticket went out (or the alert was reopened): SLA deadlines count from here. */
+  openedAt?: string;
+  slaReminders: number;
+  slaEscalated: boolean;
+  reopened: number;
+  timeline: TimelineEntry[];
+}
+
+export const CLOSED: readonly TriageStatus[] = ['closed', 'auto_closed', 'expired'];
+
+export function isClosed(state: TriageState): boolean {
+  return CLOSED.includes(state.status);
+}
+
+/** Statuses in which an analyst can act on the ticket. */
+const ACTIONABLE: readonly TriageStatus[] = ['awaiting_analyst', 'escalated'];
+
+export function initialState(at: string): TriageState {
+  return { status: 'received', slaReminders: 0, slaEscalated: false, reopened: 0, timeline: [{ at, what: 'alert received' }] };
+}
+
+const ACTION_TEXT: Record<AnalystActionKind, string> = {
+  close_benign: 'closed as benign',
+  close_false_positive: 'closed as false positive',
+  escalate: 'escalated',
+  assign: 'assigned',
+};
+
+export function describeActor(actor: Actor | undefined): string {
+  if (!actor) return 'someone';
+  return actor.name ?? actor.id;
+}
+
+/** Why an analyst action is refused, or undefined when it is allowed. The message is shown to the analyst. */
+export function refuseAction(state: TriageState, action: AnalystAction): string | undefined {
+  if (isClosed(state)) {
+    const what = state.status === 'auto_closed' ? 'auto-closed' : `closed as ${(state.disposition ?? 'closed').replace('_', ' ')}`;
+    return `This alert is already ${what} by ${describeActor(state.closedBy)} at ${state.closedAt ?? 'an earlier time'}.`;
+  }
+  if (!ACTIONABLE.includes(state.status)) return 'The ticket is not ready for actions yet.';
+  if (action.kind === 'escalate' && state.status === 'escalated' && state.disposition === 'escalated') {
+    return `This alert is already escalated by ${describeActor(state.closedBy)}.`;
+  }
+  if (action.kind === 'assign' && state.assignee?.id === action.by.id) return 'This alert is already assigned to you.';
+  return undefined;
+}
+
+function entry(state: TriageState, at: string, what: string, by?: Actor): TimelineEntry[] {
+  return [...state.timeline, { at, what, ...(by ? { by } : {}) }].slice(-200);
+}
+
+export function applyAction(state: TriageState, action: AnalystAction, at: string): TriageState {
+  const timeline = entry(state, at, ACTION_TEXT[action.kind], action.by);
+  switch (action.kind) {
+    case 'assign':
+      return { ...state, assignee: action.by, timeline };
+    case 'escalate':
+      return { ...state, status: 'escalated', disposition: 'escalated', closedAt: at, closedBy: action.by, timeline };
+    case 'close_benign':
+    case 'close_false_positive':
+      return {
+        ...state,
+        status: 'closed',
+        disposition: action.kind === 'close_benign' ? 'benign' : 'false_positive',
+        closedAt: at,
+        closedBy: action.by,
+        timeline,
+      };
+  }
+}
+
+export function applyAutoClose(state: TriageState, verdict: AutoCloseVerdict, at: string): TriageState {
+  const by: Actor = { kind: 'automation', id: `${verdict.ruleId}@${verdict.ruleVersion}` };
+  return {
+    ...state,
+    status: 'auto_closed',
+    disposition: 'auto_closed',
+    autoClosed: verdict,
+    closedAt: at,
+    closedBy: by,
+    timeline: entry(state, at, `auto-closed as ${verdict.disposition.replace('_', ' ')}: ${verdict.reason}`, by),
+  };
+}
+
+export function applyReopen(state: TriageState, at: string): TriageState {
+  return {
+    ...state,
+    status: 'awaiting_analyst',
+    openedAt: at,
+    disposition: undefined,
+    closedAt: undefined,
+    closedBy: undefined,
+    autoClosed: undefined,
+    slaReminders: 0,
+    slaEscalated: false,
+    reopened: state.reopened + 1,
+    timeline: entry(state, at, 'reopened: the SIEM fired the alert again'),
+  };
+}
+
+export function applySlaReminder(state: TriageState, at: string, openFor: string): TriageState {
+  return { ...state, slaReminders: state.slaReminders + 1, timeline: entry(state, at, `SLA reminder: open for ${openFor}`) };
+}
+
+export function applySlaEscalation(state: TriageState, at: string, openFor: string): TriageState {
+  return { ...state, status: 'escalated', slaEscalated: true, timeline: entry(state, at, `SLA escalation: open for ${openFor}`) };
+}
+
+export function applyExpiry(state: TriageState, at: string): TriageState {
+  const by: Actor = { kind: 'system', id: 'autotriage' };
+  return { ...state, status: 'expired', disposition: 'expired', closedAt: at, closedBy: by, timeline: entry(state, at, 'expired: nobody acted on it', by) };
+}
+
+export function withStatus(state: TriageState, status: TriageStatus, at: string, what?: string): TriageState {
+  return { ...state, status, timeline: what ? entry(state, at, what) : state.timeline };
+}
