@@ -11,14 +11,16 @@ import { ProviderError } from '../connectors/http';
 import type { SlackClient, SlackMessageRef } from '../connectors/slack';
 import { ENRICHMENT_SECTIONS, notConfigured, ok, type EnrichmentKey, type Outcome } from '../domain/enrichment';
 import { alertLabel, renderJiraComment, renderJiraIssue } from '../tickets/jira-issue';
-import { text } from '../tickets/spans';
+import { lineToText } from '../tickets/plain-text';
+import { lineToMrkdwn } from '../tickets/slack-message';
+import { text, type Line } from '../tickets/spans';
 import { renderPlainText } from '../tickets/plain-text';
 import { renderSlackMessage } from '../tickets/slack-message';
 import { buildTicket, type TicketInput } from '../tickets/ticket';
 import { DELIVERY_POLICY, classified } from './failures';
 
 export interface DeliveryDeps {
-  slack?: { client: SlackClient; channel: string };
+  slack?: { client: SlackClient; channel: string; auditChannel?: string };
   jira?: JiraClient;
   /** Where tickets are saved when Slack is not configured. */
   ticketsDir: string;
@@ -49,7 +51,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
     const base = path.join(dir, encodeURIComponent(input.alert.alertId));
     const plain = renderPlainText(doc);
     await fs.writeFile(`${base}.txt`, `${plain}\n`);
-    await fs.writeFile(`${base}.slack.json`, `${JSON.stringify(renderSlackMessage(doc), null, 2)}\n`);
+    await fs.writeFile(`${base}.slack.json`, `${JSON.stringify(renderSlackMessage(doc, input.workflowId), null, 2)}\n`);
     if (announce) deps.print(`\n──── ticket ${input.workflowId} (Slack not configured; saved to ${base}.txt) ────\n${plain}\n`);
     return `${base}.txt`;
   }
@@ -63,7 +65,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
           const earlier = await slack.client.findAlertMessage(slack.channel, input.workflowId, new Date(input.notBefore));
           if (earlier) return { kind: 'slack', ...earlier };
         }
-        const message = renderSlackMessage(buildTicket(input));
+        const message = renderSlackMessage(buildTicket(input), input.workflowId);
         try {
           return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...message })) };
         } catch (err) {
@@ -112,11 +114,51 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       });
     },
 
+    /**
+     * A reply in the ticket's thread: an analyst's action, an SLA reminder, a reopen. Once per `eventKey`
+     * (a retry looks first). Without Slack, the line is printed.
+     */
+    async postThreadReply(input: { ref?: SlackMessageRef; line: Line; eventKey: string; broadcast?: boolean }): Promise<void> {
+      const slack = deps.slack;
+      const text = lineToMrkdwn(input.line);
+      if (!slack || !input.ref) {
+        deps.print(`──── ${input.eventKey}: ${lineToText(input.line)}`);
+        return;
+      }
+      const ref = input.ref;
+      await classified(DELIVERY_POLICY, async () => {
+        if (isRetry() && (await slack.client.hasReply(ref.channel, ref.ts, input.eventKey))) return;
+        await slack.client.postReply({ channel: ref.channel, threadTs: ref.ts, text, eventKey: input.eventKey, broadcast: input.broadcast });
+      });
+    },
+
+    /**
+     * The record of an enforced auto-close: a line in the quiet audit channel (SLACK_AUDIT_CHANNEL).
+     * Without one, the decision lives in the workflow (Web UI) and the report only.
+     */
+    async postAuditLine(input: { line: Line; eventKey: string }): Promise<{ posted: boolean }> {
+      const slack = deps.slack;
+      if (!slack?.auditChannel) return { posted: false };
+      const channel = slack.auditChannel;
+      return classified(DELIVERY_POLICY, async () => {
+        if (isRetry() && (await slack.client.findAlertMessage(channel, input.eventKey, new Date(Date.now() - 86_400_000)))) return { posted: true };
+        await slack.client.postMessage({ channel, text: lineToMrkdwn(input.line), blocks: [], alertKey: input.eventKey });
+        return { posted: true };
+      });
+    },
+
+    /** Moves the Jira issue (closing flow: Done; reopen: To Do). */
+    async transitionJiraIssue(input: { issueKey: string; targets: string[] }): Promise<string | undefined> {
+      const jira = deps.jira;
+      if (!jira) return undefined;
+      return classified(DELIVERY_POLICY, () => jira.transition(input.issueKey, input.targets));
+    },
+
     /** Re-renders the Slack message with what became known after it was posted (the Jira link). */
     async updateSlackTicket(input: TicketInput & { ref: SlackMessageRef }): Promise<void> {
       const slack = deps.slack;
       if (!slack) return;
-      await classified(DELIVERY_POLICY, () => slack.client.updateMessage(input.ref, renderSlackMessage(buildTicket(input))));
+      await classified(DELIVERY_POLICY, () => slack.client.updateMessage(input.ref, renderSlackMessage(buildTicket(input), input.workflowId)));
     },
   };
 }

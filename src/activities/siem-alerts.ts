@@ -41,13 +41,25 @@ export function createSiemAlertActivities({ panther }: SiemAlertDeps) {
       });
     },
 
-    /** A comment saying what autotriage found (once: a retry looks for its marker), and the configured status. */
-    async writeBackToSiem(input: { ticket: TicketInput; where: string }): Promise<Outcome<{ commented: boolean; status?: string }>> {
+    /**
+     * Tells the SIEM: a comment (once per `event`: a retry looks for its marker) and a status. On the
+     * first write-back (`event: 'ticketed'`) the status is PANTHER_STATUS_ON_TICKET; later events (closed,
+     * reopened) pass theirs.
+     */
+    async writeBackToSiem(input: {
+      ticket: TicketInput;
+      where: string;
+      event: string;
+      status?: PantherAlertStatus;
+      withTicket?: boolean;
+    }): Promise<Outcome<{ commented: boolean; status?: string }>> {
       const { alert } = input.ticket;
       if (alert.source !== 'panther') return skipped(`no alert API for source ${alert.source}`);
       if (!panther) return notConfigured(NOT_CONFIGURED);
-      const marker = `[autotriage ${input.ticket.workflowId}]`;
-      const comment = `autotriage enriched this alert. ${input.where}\n\n${renderPlainText(buildTicket(input.ticket))}`;
+      const marker = `[autotriage ${input.ticket.workflowId} ${input.event}]`;
+      const body = input.withTicket === false ? '' : `\n\n${renderPlainText(buildTicket(input.ticket))}`;
+      const comment = `autotriage: ${input.where}${body}`;
+      const status = input.event === 'ticketed' ? panther.statusOnTicket : input.status;
       return classified(DELIVERY_POLICY, async () => {
         const signal = Context.current().cancellationSignal;
         let commented = false;
@@ -56,8 +68,8 @@ export function createSiemAlertActivities({ panther }: SiemAlertDeps) {
           if (!already) await panther.alerts.comment(alert.alertId, `${comment.slice(0, 9_000)}\n\n${marker}`, signal);
           commented = true;
         }
-        if (panther.statusOnTicket) await panther.alerts.setStatus(alert.alertId, panther.statusOnTicket, signal);
-        return ok({ commented, status: panther.statusOnTicket });
+        if (status) await panther.alerts.setStatus(alert.alertId, status, signal);
+        return ok({ commented, status });
       });
     },
   };

@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { SEVERITIES, type Severity } from '../domain/alert';
+import { RULES } from '../autoclose/rules';
 import type { ReputationProvider } from '../domain/enrichment';
+import type { AutoCloseMode, TriagePolicy } from '../domain/policy';
 
 const optionalString = z.string().optional();
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
@@ -82,6 +85,15 @@ const EnvSchema = z.object({
   JIRA_PROJECT_KEY: optionalString,
   JIRA_ISSUE_TYPE: z.string().default('Task'),
   AUTOCLOSE_MODE: z.enum(['off', 'shadow', 'enforce']).default('shadow'),
+  AUTOCLOSE_RULES: z.string().default(''),
+  AUTOCLOSE_JIRA: z.enum(['skip', 'create-closed']).default('skip'),
+  SLA_REMINDER: z.string().default('CRITICAL=15m,HIGH=1h,MEDIUM=4h,LOW=24h,INFO=24h'),
+  SLA_ESCALATE: z.string().default('CRITICAL=1h,HIGH=4h,MEDIUM=24h,LOW=72h'),
+  SLACK_ESCALATION_MENTION: optionalString,
+  SLACK_ALLOWED_USERS: z.string().default(''),
+  SLACK_ALLOWED_GROUPS: z.string().default(''),
+  REOPEN_WINDOW: duration('24h'),
+  MAX_OPEN: duration('30d'),
   DATA_DIR: z.string().default('./.data'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
@@ -101,6 +113,10 @@ export interface Config {
   slack?: { botToken: string; channel: string; apiUrl: string; signingSecret?: string; auditChannel?: string };
   jira?: { host: string; email: string; apiToken: string; projectKey: string; issueType: string };
   autoCloseMode: 'off' | 'shadow' | 'enforce';
+  /** How triages behave after the ticket; carried in each workflow's input. */
+  policy: TriagePolicy;
+  /** Who may press the ticket's buttons (empty: everyone in the channel). */
+  slackAllowList: { users: string[]; groups: string[] };
   dataDir: string;
   log: { level: Env['LOG_LEVEL']; format: 'pretty' | 'json' };
 }
@@ -132,6 +148,50 @@ export interface PantherConfig {
 export function pantherConsoleUrl(apiUrl: string): string {
   const url = new URL(apiUrl);
   return `${url.protocol}//${url.host.replace(/^api\./, '')}`;
+}
+
+const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+
+/** `known-location=enforce,other-rule=off` */
+function parseRuleModes(value: string): Record<string, AutoCloseMode> {
+  const modes: Record<string, AutoCloseMode> = {};
+  for (const item of list(value)) {
+    const m = /^([a-z0-9][a-z0-9-]*)=(off|shadow|enforce)$/.exec(item);
+    if (!m) throw new ConfigError(`AUTOCLOSE_RULES: "${item}" should be <rule-id>=off|shadow|enforce`);
+    // A typo must not leave an operator believing a rule is enforced.
+    if (!RULES.some((r) => r.id === m[1])) {
+      throw new ConfigError(`AUTOCLOSE_RULES: no rule "${m[1]}" (rules: ${RULES.map((r) => r.id).join(', ')})`);
+    }
+    modes[m[1]!] = m[2] as AutoCloseMode;
+  }
+  return modes;
+}
+
+/** `CRITICAL=15m,HIGH=1h` (severities left out have no deadline; `off` for none at all). */
+function parseSeverityDurations(name: string, value: string): Partial<Record<Severity, number>> {
+  const out: Partial<Record<Severity, number>> = {};
+  if (value.trim() === 'off') return out;
+  for (const item of list(value)) {
+    const parts = item.split('=').map((p) => p.trim());
+    const [severity, text] = parts;
+    const ms = parts.length === 2 && text ? parseDuration(text) : undefined;
+    if (!severity || !(SEVERITIES as readonly string[]).includes(severity) || ms === undefined || ms <= 0) {
+      throw new ConfigError(`${name}: "${item}" should be <SEVERITY>=<duration>, e.g. HIGH=1h`);
+    }
+    out[severity as Severity] = ms;
+  }
+  return out;
+}
+
+/** A Slack user id, a user group (`subteam^S…` or `S…`), `here` or `channel`. */
+function parseMention(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const target = value.replace(/^<[@!]?|>$/g, '').replace(/^@/, '');
+  const normalized = /^S[A-Z0-9]+$/.test(target) ? `subteam^${target}` : target;
+  if (!/^([UW][A-Z0-9]{2,20}|subteam\^S[A-Z0-9]{2,20}|here|channel)$/.test(normalized)) {
+    throw new ConfigError('SLACK_ESCALATION_MENTION: a Slack user id (U…), user group id (S…), "here" or "channel"');
+  }
+  return normalized;
 }
 
 export class ConfigError extends Error {
@@ -234,6 +294,14 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     autoCloseMode: env.AUTOCLOSE_MODE,
+    policy: {
+      autoClose: { mode: env.AUTOCLOSE_MODE, rules: parseRuleModes(env.AUTOCLOSE_RULES), jira: env.AUTOCLOSE_JIRA },
+      sla: { reminderMs: parseSeverityDurations('SLA_REMINDER', env.SLA_REMINDER), escalateMs: parseSeverityDurations('SLA_ESCALATE', env.SLA_ESCALATE) },
+      escalationMention: parseMention(env.SLACK_ESCALATION_MENTION),
+      reopenWindowMs: env.REOPEN_WINDOW,
+      maxOpenMs: env.MAX_OPEN,
+    },
+    slackAllowList: { users: list(env.SLACK_ALLOWED_USERS), groups: list(env.SLACK_ALLOWED_GROUPS) },
     dataDir: path.resolve(env.DATA_DIR),
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json') },
   };

@@ -24,6 +24,7 @@ export interface SlackMessageRef {
 
 /** The metadata that marks our messages, so a retried post can find the one it already made. */
 export const ALERT_EVENT_TYPE = 'autotriage_alert';
+export const EVENT_TYPE = 'autotriage_event';
 
 /** Platform errors that mean the operator must fix configuration (token, scopes, channel). */
 const CONFIG_ERRORS = new Set([
@@ -96,7 +97,7 @@ export class SlackClient {
       const res = await this.web.chat.postMessage({
         channel: args.channel,
         text: args.text,
-        blocks: args.blocks as never,
+        blocks: args.blocks.length ? (args.blocks as never) : undefined,
         thread_ts: args.threadTs,
         unfurl_links: false,
         unfurl_media: false,
@@ -113,6 +114,56 @@ export class SlackClient {
       await this.web.chat.update({ channel: ref.channel, ts: ref.ts, text: args.text, blocks: args.blocks as never });
     } catch (err) {
       throw toProviderError(err, 'updating the ticket');
+    }
+  }
+
+  /** A reply in the ticket's thread (optionally also shown in the channel), marked with `eventKey`. */
+  async postReply(args: { channel: string; threadTs: string; text: string; eventKey: string; broadcast?: boolean }): Promise<SlackMessageRef> {
+    try {
+      const res = await this.web.chat.postMessage({
+        channel: args.channel,
+        thread_ts: args.threadTs,
+        reply_broadcast: args.broadcast ?? false,
+        text: args.text,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: EVENT_TYPE, event_payload: { event_key: args.eventKey } },
+      });
+      return { channel: String(res.channel ?? args.channel), ts: String(res.ts) };
+    } catch (err) {
+      throw toProviderError(err, 'replying in the ticket thread');
+    }
+  }
+
+  /** Whether the thread already has our reply for `eventKey` (look-before-post on retries). */
+  async hasReply(channel: string, threadTs: string, eventKey: string): Promise<boolean> {
+    try {
+      const res = await this.web.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 });
+      return (res.messages ?? []).some((m) => {
+        const payload = m.metadata?.event_payload as MessageMetadataEventPayloadObject | undefined;
+        return m.metadata?.event_type === EVENT_TYPE && payload?.event_key === eventKey;
+      });
+    } catch (err) {
+      throw toProviderError(err, 'reading the ticket thread');
+    }
+  }
+
+  /** A message only `user` sees (the answer to a refused button click). */
+  async postEphemeral(channel: string, user: string, text: string): Promise<void> {
+    try {
+      await this.web.chat.postEphemeral({ channel, user, text });
+    } catch (err) {
+      throw toProviderError(err, 'answering the analyst');
+    }
+  }
+
+  /** The members of a user group (for the allow-list of who may close alerts). */
+  async userGroupMembers(groupId: string): Promise<string[]> {
+    try {
+      const res = await this.web.usergroups.users.list({ usergroup: groupId });
+      return res.users ?? [];
+    } catch (err) {
+      throw toProviderError(err, 'reading a user group');
     }
   }
 

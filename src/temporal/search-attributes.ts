@@ -21,6 +21,3 @@ export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SA) as (keyof typeof SA)[];
 export function devServerSearchAttributeArgs(): string[] {
   return SEARCH_ATTRIBUTE_NAMES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]);
 }
-
-/** Where a triage is; kept current in the TriageStatus search attribute. */
-export type TriageStatus = 'received' | 'enriching' | 'delivering' | 'ticketed' | 'delivery_failed';

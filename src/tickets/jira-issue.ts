@@ -27,6 +27,7 @@ export interface AdfDoc {
 }
 
 function adfSpan(s: Span): AdfText | undefined {
+  if (s.kind === 'mention') return { type: 'text', text: `Slack user ${s.userId}` };
   if (!s.text) return undefined;
   if (s.kind === 'link') {
     return /^https?:\/\//i.test(s.url) ? { type: 'text', text: s.text, marks: [{ type: 'link', attrs: { href: s.url } }] } : { type: 'text', text: s.text };

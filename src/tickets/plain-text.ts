@@ -4,7 +4,7 @@ import { SEVERITY_EMOJI, type TicketDoc } from './ticket';
 
 export function lineToText(line: Line): string {
   return line
-    .map((s) => (s.kind === 'link' ? `${s.text.replace(/\s*↗$/, '')} <${s.url}>` : s.text))
+    .map((s) => (s.kind === 'link' ? `${s.text.replace(/\s*↗$/, '')} <${s.url}>` : s.kind === 'mention' ? `@${s.userId}` : s.text))
     .join('')
     // Terminal control characters (C0, DEL, C1: ESC, CSI, OSC…) in alert text must not reach an operator's terminal.
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '�');
@@ -18,6 +18,8 @@ export function renderPlainText(doc: TicketDoc): string {
     lineToText(doc.meta),
     `Runbook: ${sanitize(doc.runbook)}`,
   ];
+  if (doc.status) out.push(lineToText(doc.status));
+  if (doc.automation) out.push(lineToText(doc.automation));
   for (const section of doc.sections) {
     out.push(`${section.title}`);
     for (const line of section.lines) out.push(`    ${lineToText(line)}`);

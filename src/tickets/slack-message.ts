@@ -5,6 +5,7 @@
  */
 import type { Line, Span } from './spans';
 import { SEVERITY_EMOJI, type TicketDoc } from './ticket';
+import { ACTIONS_BLOCK_ID, BUTTONS } from './actions';
 import { truncate } from './format';
 
 export const SLACK_LIMITS = { headerText: 150, sectionText: 3000, blocks: 50, fallbackText: 3000 } as const;
@@ -19,18 +20,32 @@ export function safeUrl(url: string): string | undefined {
   return url.replace(/[<>|\s"`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
+export const MENTION_TARGET = /^([UW][A-Z0-9]{2,20}|subteam\^S[A-Z0-9]{2,20}|here|channel)$/;
+
+function mention(target: string): string {
+  if (!MENTION_TARGET.test(target)) return escapeMrkdwn(target);
+  return /^[UW]/.test(target) ? `<@${target}>` : `<!${target}>`;
+}
+
 function span(s: Span): string {
+  // A mention only ever carries a Slack user id from a signed interaction, or the operator's configured
+  // escalation target; checked again here, and anything else is escaped text.
+  if (s.kind === 'mention') return mention(s.userId);
   if (s.kind === 'link') {
     const url = safeUrl(s.url);
     const label = escapeMrkdwn(s.text).replace(/\|/g, '¦');
     return url ? `<${url}|${label}>` : label;
   }
   if (!s.text) return '';
-  let out = escapeMrkdwn(s.text);
+  if (!s.code && !s.bold) return escapeMrkdwn(s.text);
+  // Slack formats `*x*` only with no space just inside the markers: keep edge whitespace outside them.
+  const [, lead = '', core = '', trail = ''] = /^(\s*)([\s\S]*?)(\s*)$/.exec(s.text) ?? [];
+  if (!core) return escapeMrkdwn(s.text);
+  let out = escapeMrkdwn(core);
   // Backticks or stars inside the value would end the code span / bold early: neutralize them there.
   if (s.code) out = `\`${out.replace(/`/g, 'ˋ')}\``;
   if (s.bold) out = `*${out.replace(/\*/g, '∗')}*`;
-  return out;
+  return `${lead}${out}${trail}`;
 }
 
 export function lineToMrkdwn(line: Line): string {
@@ -56,7 +71,21 @@ export interface SlackMessage {
   blocks: Array<Record<string, unknown>>;
 }
 
-export function renderSlackMessage(doc: TicketDoc): SlackMessage {
+function actionsBlock(workflowId: string): Record<string, unknown> {
+  return {
+    type: 'actions',
+    block_id: ACTIONS_BLOCK_ID,
+    elements: BUTTONS.map((b) => ({
+      type: 'button',
+      action_id: b.actionId,
+      text: { type: 'plain_text', text: b.label },
+      value: workflowId,
+      ...(b.style ? { style: b.style } : {}),
+    })),
+  };
+}
+
+export function renderSlackMessage(doc: TicketDoc, workflowId?: string): SlackMessage {
   const severity = `${SEVERITY_EMOJI[doc.severity]} *${doc.severity}*`;
   const blocks: Array<Record<string, unknown>> = [
     {
@@ -69,11 +98,16 @@ export function renderSlackMessage(doc: TicketDoc): SlackMessage {
       type: 'context',
       elements: [{ type: 'mrkdwn', text: truncate(`*Runbook:* ${escapeMrkdwn(doc.runbook)}`, SLACK_LIMITS.sectionText) }],
     },
-    { type: 'divider' },
   ];
+  if (doc.status) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lineToMrkdwn(doc.status), SLACK_LIMITS.sectionText) } });
+  blocks.push({ type: 'divider' });
   for (const section of doc.sections) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: sectionText(section.title, section.lines) } });
   }
+  if (doc.automation) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(lineToMrkdwn(doc.automation), 2000) }] });
+  }
+  if (doc.actions && workflowId) blocks.push(actionsBlock(workflowId));
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(lineToMrkdwn(doc.footer), 2000) }] });
   return {
     text: truncate(`${SEVERITY_EMOJI[doc.severity]} [${doc.severity}] ${escapeMrkdwn(doc.title)}`, SLACK_LIMITS.fallbackText),

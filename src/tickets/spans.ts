@@ -1,7 +1,12 @@
 /** The building blocks of a ticket: runs of untrusted text, emphasis and links. Each renderer escapes them. */
 export type Span =
   | { kind: 'text'; text: string; bold?: boolean; code?: boolean }
-  | { kind: 'link'; text: string; url: string };
+  | { kind: 'link'; text: string; url: string }
+  /**
+   * A Slack user (id from a signed interaction) or the operator's configured escalation target
+   * (`subteam^S…`, `here`, `channel`) — never text from an alert.
+   */
+  | { kind: 'mention'; userId: string };
 
 export type Line = Span[];
 

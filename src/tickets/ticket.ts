@@ -4,10 +4,11 @@
  * into their markup, each escaping text for its own destination — so escaping lives in exactly three places.
  */
 import type { Alert, Severity } from '../domain/alert';
+import { describeActor, type Actor, type AutoCloseVerdict, type Disposition, type TriageStatus } from '../domain/triage-state';
 import { ENRICHMENT_SECTIONS, type Enrichments, type Outcome } from '../domain/enrichment';
 import type { PlaybookId } from '../routing/playbooks';
 import { PLAYBOOKS } from '../routing/playbooks';
-import { ago } from './format';
+import { ago, shortDate } from './format';
 import {
   describeAbuseIpReport,
   describeGreyNoiseReport,
@@ -19,7 +20,7 @@ import {
   recentLoginsTable,
   type Table,
 } from './describe';
-import { link, text, type Line } from './spans';
+import { link, text, type Line, type Span } from './spans';
 
 export interface TicketSection {
   title: string;
@@ -29,12 +30,25 @@ export interface TicketSection {
   status: Outcome<unknown>['status'];
 }
 
+/** Where the triage stands, as the ticket shows it (absent: a ticket being posted for the first time). */
+export interface TicketTriage {
+  status: TriageStatus;
+  disposition?: Disposition;
+  closedBy?: Actor;
+  closedAt?: string;
+  assignee?: Actor;
+  shadow?: AutoCloseVerdict;
+  autoClosed?: AutoCloseVerdict;
+  reopened: number;
+}
+
 export interface TicketInput {
   workflowId: string;
   alert: Alert;
   playbook: { id: PlaybookId; matchedBy: 'routing-table' | 'fallback'; logTypeWorkflow: string };
   enrichments: Enrichments;
   jira?: { key: string; url: string };
+  triage?: TicketTriage;
 }
 
 export interface TicketDoc {
@@ -45,6 +59,12 @@ export interface TicketDoc {
   meta: Line;
   runbook: string;
   sections: TicketSection[];
+  /** Who closed/escalated/was assigned, when. */
+  status?: Line;
+  /** What automation decided (shadow: what it would have done). */
+  automation?: Line;
+  /** Buttons, while an analyst can still act. */
+  actions: boolean;
   footer: Line;
 }
 
@@ -107,6 +127,42 @@ function tableFor(key: keyof Enrichments, input: TicketInput): Table | undefined
   return undefined;
 }
 
+/** Slack renders `<@U…>` as the user; only real user ids qualify (they come from Slack's signed payload). */
+function actorSpan(actor: Actor | undefined): Span {
+  if (actor?.kind === 'analyst' && /^[UW][A-Z0-9]{2,20}$/.test(actor.id)) return { kind: 'mention', userId: actor.id };
+  return text(describeActor(actor));
+}
+
+function statusLine(t: TicketTriage | undefined): Line | undefined {
+  if (!t) return undefined;
+  const at = (iso?: string) => (iso ? ` at ${shortDate(iso)} UTC` : '');
+  const reopened = t.reopened ? [text(` · reopened ${t.reopened}×`)] : [];
+  switch (t.status) {
+    case 'closed':
+      return [text(`✅ Closed as ${(t.disposition ?? 'closed').replace('_', ' ')} by `, { bold: true }), actorSpan(t.closedBy), text(at(t.closedAt)), ...reopened];
+    case 'auto_closed':
+      return [text('🤖 Auto-closed', { bold: true }), text(` as ${t.autoClosed?.disposition.replace('_', ' ') ?? 'benign'}${at(t.closedAt)}`), ...reopened];
+    case 'expired':
+      return [text('⌛ Expired: nobody acted on it', { bold: true }), text(at(t.closedAt))];
+    case 'escalated':
+      return t.disposition === 'escalated'
+        ? [text('🚨 Escalated by ', { bold: true }), actorSpan(t.closedBy), text(at(t.closedAt)), ...reopened]
+        : [text('🚨 Escalated: past its SLA', { bold: true }), ...reopened];
+    default: {
+      const line: Line = [text('Open', { bold: true })];
+      if (t.assignee) line.push(text(' · assigned to '), actorSpan(t.assignee));
+      return [...line, ...reopened];
+    }
+  }
+}
+
+function automationLine(t: TicketTriage | undefined): Line | undefined {
+  const v = t?.autoClosed ?? t?.shadow;
+  if (!v) return undefined;
+  const label = t?.autoClosed ? 'Auto-close' : 'Auto-close (shadow): would close';
+  return [text(`${label} as ${v.disposition.replace('_', ' ')} — ${v.reason} `), text(`[${v.ruleId} v${v.ruleVersion}]`, { code: true })];
+}
+
 export function buildTicket(input: TicketInput): TicketDoc {
   const { alert } = input;
   const playbook = PLAYBOOKS[input.playbook.id];
@@ -132,6 +188,9 @@ export function buildTicket(input: TicketInput): TicketDoc {
     meta,
     runbook: alert.runbook ?? playbook.runbook,
     sections,
+    status: statusLine(input.triage),
+    automation: automationLine(input.triage),
+    actions: input.triage !== undefined && ['awaiting_analyst', 'escalated'].includes(input.triage.status),
     footer: [text(`${input.workflowId} · ${input.playbook.logTypeWorkflow} → ${routing}${logTypeNote}`)],
   };
 }

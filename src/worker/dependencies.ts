@@ -74,6 +74,7 @@ export async function buildActivityDeps(config: Config, temporal: Client, print:
     slack: config.slack && {
       client: new SlackClient({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }),
       channel: config.slack.channel,
+      auditChannel: config.slack.auditChannel,
     },
     jira: config.jira && new JiraClient(config.jira),
     ticketsDir: path.join(config.dataDir, 'tickets'),

@@ -1,60 +1,98 @@
 /**
  * alertTriage — one durable run per alert, the runbook an analyst would follow:
  *   0. complete the alert from the SIEM's alert API when the webhook lacked its LogType or indicators;
- *   1. route the alert: its LogType picks the child workflow, its detection the playbook;
+ *   1. route it: its LogType picks the child workflow, its detection the playbook;
  *   2. enrich it in that child workflow (enrichments run in parallel, each with its own budget);
- *   3. deliver one ticket: Slack (or a local ticket file) and Jira, then link the two;
- *   4. write back to the SIEM what was found;
- *   5. bring in lookups that were still queued behind a rate budget when the ticket went out.
+ *   3. decide: the auto-close rules look at the alert and its enrichment (enforce closes it; shadow
+ *      only records what it would have done);
+ *   4. deliver one ticket — Slack (or a local file) and Jira, linked — and tell the SIEM; or, when a rule
+ *      closed it, the audit record instead of a ticket;
+ *   5. wait: analysts' buttons, the autoClose signal, SLA reminders and escalation, late enrichment, a
+ *      re-fired alert; until it is closed and its reopen window has passed.
  */
-import { executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { routeByDetection, routeByLogType, childWorkflowId } from '../routing/route';
-import { SA, type TriageStatus } from '../temporal/search-attributes';
-import type { TicketInput } from '../tickets/ticket';
+import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { evaluateAutoClose } from '../autoclose/evaluate';
+import { DEFAULT_POLICY } from '../domain/policy';
+import { applyAutoClose, type AutoCloseVerdict } from '../domain/triage-state';
+import { childWorkflowId, routeByDetection, routeByLogType } from '../routing/route';
+import { text } from '../tickets/spans';
+import { jira, slack } from './activities';
 import { cloudTrailTriage, genericTriage, gsuiteTriage, oktaTriage } from './log-type-triage';
-import { completeFromSiem, writeBackToSiem } from './siem-alert';
+import { completeFromSiem, whereTicketIs, writeBackToSiem } from './siem-alert';
 import { completeLateEnrichments, deliverTicket } from './ticket-delivery';
+import { TriageRun } from './triage-run';
 import type { AlertTriageInput, TriageResult } from './types';
 
 const LOG_TYPE_WORKFLOWS = { oktaTriage, cloudTrailTriage, gsuiteTriage, genericTriage } as const;
 
-function setStatus(status: TriageStatus): void {
-  upsertSearchAttributes([{ key: SA.TriageStatus, value: status }]);
-}
-
 export async function alertTriage(input: AlertTriageInput): Promise<TriageResult> {
   const info = workflowInfo();
-  const workflowId = info.workflowId;
+  const run = new TriageRun(info.workflowId, input.alert, input.policy ?? DEFAULT_POLICY);
 
   // 0. The webhook lacked the LogType or the indicators: ask the SIEM's alert API.
-  const alert = await completeFromSiem(input.alert);
+  run.alert = await completeFromSiem(run.alert);
 
   // 1. Route.
-  const logTypeRoute = routeByLogType(alert.logType);
-  const playbookRoute = routeByDetection(alert.detectionId);
+  const logTypeRoute = routeByLogType(run.alert.logType);
+  const playbookRoute = routeByDetection(run.alert.detectionId);
 
   // 2. Enrich, in the LogType's child workflow (its id extends ours so the tree reads in the Web UI).
-  setStatus('enriching');
-  const report = await executeChild(LOG_TYPE_WORKFLOWS[logTypeRoute.workflow], {
-    workflowId: childWorkflowId(workflowId, logTypeRoute),
-    args: [{ alert, playbook: playbookRoute }],
+  run.setStatus('enriching');
+  run.report = await executeChild(LOG_TYPE_WORKFLOWS[logTypeRoute.workflow], {
+    workflowId: childWorkflowId(info.workflowId, logTypeRoute),
+    args: [{ alert: run.alert, playbook: playbookRoute }],
   });
 
-  // 3. Deliver one ticket: Slack (or a local ticket file) and Jira, linked to each other.
-  setStatus('delivering');
-  const ticket: TicketInput = {
-    workflowId,
-    alert,
-    playbook: { id: report.playbook, matchedBy: report.matchedBy, logTypeWorkflow: report.logTypeWorkflow },
-    enrichments: report.enrichments,
-  };
-  const { delivery, jira } = await deliverTicket(ticket, info.startTime);
-  setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'ticketed');
+  // 3. Decide.
+  const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.report.enrichments }, run.policy);
+  const enforced = decision.enforced ?? run.earlyAutoClose;
+  if (enforced) {
+    // 4a. Closed by automation: an audit record, not a ticket in the main channel.
+    await recordAutoClose(run, enforced);
+  } else {
+    // 4b. The ticket (with what a shadow rule would have done), then the SIEM is told.
+    if (decision.shadow) run.setState({ ...run.state, shadow: decision.shadow });
+    run.setStatus('delivering');
+    const first = run.ticket();
+    // The ticket goes out open, with its buttons.
+    const { delivery, jira: jiraIssue } = await deliverTicket({ ...first, triage: { ...first.triage!, status: 'awaiting_analyst' } }, info.startTime);
+    run.delivery = delivery;
+    run.jira = jiraIssue;
+    run.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', delivery.kind === 'failed' ? 'ticket refused by Slack' : 'ticket posted');
+    run.siemWriteBack = await writeBackToSiem(run.ticket(), { name: 'ticketed', where: whereTicketIs(delivery, jiraIssue) });
+    run.track(
+      completeLateEnrichments(run.ticket()).then((late) => {
+        if (late) run.onEnriched(late.enrichments, late.keys);
+      }),
+    );
+  }
 
-  // 4. Tell the SIEM what was found (a comment on the alert; optionally its status).
-  const siemWriteBack = await writeBackToSiem(ticket, delivery, jira);
+  // 5. Wait for analysts, signals, timers and late enrichment, until closed past the reopen window.
+  await run.untilSettled();
+  return run.result();
+}
 
-  // 5. Lookups still queued behind a rate budget when the ticket went out: add them when they land.
-  const enrichments = await completeLateEnrichments(ticket, delivery, jira);
-  return { workflowId, alert, report: { ...report, enrichments }, delivery, jira, siemWriteBack };
+/** The record of an enforced auto-close: audit line, Jira as configured, the SIEM resolved. */
+async function recordAutoClose(run: TriageRun, verdict: AutoCloseVerdict): Promise<void> {
+  run.setState(applyAutoClose(run.state, verdict, new Date().toISOString()));
+  const summary = [
+    text(`🤖 Auto-closed ${run.workflowId} (${run.alert.detectionId}`),
+    text(`${run.alert.users[0] ? `, ${run.alert.users[0]}` : ''}${run.alert.ips[0] ? `, ${run.alert.ips[0]}` : ''}) as ${verdict.disposition.replace('_', ' ')} — ${verdict.reason} `),
+    text(`[${verdict.ruleId} v${verdict.ruleVersion}]`, { code: true }),
+  ];
+  const audit = await slack.postAuditLine({ line: summary, eventKey: `${run.workflowId} auto-closed` }).catch(() => ({ posted: false }));
+  run.delivery = { kind: 'none', reason: audit.posted ? 'auto-closed (audit line posted)' : 'auto-closed (recorded in the Web UI and the report)' };
+  if (run.policy.autoClose.jira === 'create-closed') {
+    run.jira = await jira.createJiraIssue(run.ticket()).catch((err: unknown) => ({ status: 'unavailable' as const, reason: String(err) }));
+    if (run.jira.status === 'ok') {
+      await jira.transitionJiraIssue({ issueKey: run.jira.data.key, targets: ['done', 'Done', 'Closed', 'Resolved'] }).catch(() => undefined);
+    }
+  } else {
+    run.jira = { status: 'skipped', reason: 'auto-closed: no Jira issue (AUTOCLOSE_JIRA=skip)' };
+  }
+  run.siemWriteBack = await writeBackToSiem(run.ticket(), {
+    name: 'auto-closed',
+    where: `auto-closed as ${verdict.disposition.replace('_', ' ')} by ${verdict.ruleId} v${verdict.ruleVersion}: ${verdict.reason}.`,
+    status: verdict.disposition === 'benign' ? 'RESOLVED' : 'CLOSED',
+  });
 }

@@ -9,7 +9,8 @@ import { SA } from '../temporal/search-attributes';
 import type { TicketInput } from '../tickets/ticket';
 import { siemAlerts, siemWriteBack } from './activities';
 import { settle } from './settle';
-import type { Delivery, JiraOutcome } from './ticket-delivery';
+import type { PantherAlertStatus } from '../connectors/panther/alerts';
+import type { Delivery, JiraOutcome } from './types';
 
 const unique = (values: string[]) => [...new Set(values)].slice(0, 20);
 
@@ -31,16 +32,24 @@ export async function completeFromSiem(alert: Alert): Promise<Alert> {
   return completed;
 }
 
-function where(delivery: Delivery, jira: JiraOutcome): string {
+export function whereTicketIs(delivery: Delivery, jira: JiraOutcome): string {
   const ticket =
     delivery.kind === 'slack'
-      ? `Ticket in Slack (channel ${delivery.channel}, message ${delivery.ts}).`
+      ? `ticket in Slack (channel ${delivery.channel}, message ${delivery.ts}).`
       : delivery.kind === 'local'
-        ? 'Ticket saved by the worker (Slack not configured).'
-        : `Slack refused the ticket: ${delivery.reason}.`;
+        ? 'ticket saved by the worker (Slack not configured).'
+        : delivery.kind === 'none'
+          ? `no ticket: ${delivery.reason}.`
+          : `Slack refused the ticket: ${delivery.reason}.`;
   return jira.status === 'ok' ? `${ticket} Jira: ${jira.data.key} ${jira.data.url}` : ticket;
 }
 
-export function writeBackToSiem(ticket: TicketInput, delivery: Delivery, jira: JiraOutcome): Promise<Outcome<{ commented: boolean; status?: string }>> {
-  return settle(siemWriteBack.writeBackToSiem({ ticket, where: where(delivery, jira) }));
+/** Tells the SIEM: what was found when ticketed, and later what analysts or automation decided. */
+export function writeBackToSiem(
+  ticket: TicketInput,
+  event: { name: string; where: string; status?: PantherAlertStatus; withTicket?: boolean },
+): Promise<Outcome<{ commented: boolean; status?: string }>> {
+  return settle(
+    siemWriteBack.writeBackToSiem({ ticket, where: event.where, event: event.name, status: event.status, withTicket: event.withTicket }),
+  );
 }

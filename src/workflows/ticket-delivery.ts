@@ -4,14 +4,11 @@
  */
 import { log } from '@temporalio/workflow';
 import type { TicketDelivery } from '../activities';
-import { REPUTATION_KEYS, type EnrichmentKey, type Enrichments, type Outcome } from '../domain/enrichment';
+import { REPUTATION_KEYS, type EnrichmentKey, type Enrichments } from '../domain/enrichment';
 import type { TicketInput } from '../tickets/ticket';
 import { jira, lateReputation, local, slack } from './activities';
 import { failureReason, settle } from './settle';
-import type { TriageResult } from './types';
-
-export type Delivery = TriageResult['delivery'];
-export type JiraOutcome = Outcome<{ key: string; url: string }>;
+import type { Delivery, JiraOutcome } from './types';
 
 /** The Slack ticket and the Jira issue in parallel, then the Jira link into the Slack message. */
 export async function deliverTicket(ticket: TicketInput, notBefore: Date): Promise<{ delivery: Delivery; jira: JiraOutcome }> {
@@ -23,12 +20,12 @@ export async function deliverTicket(ticket: TicketInput, notBefore: Date): Promi
     }),
     jira.createJiraIssue(ticket).catch((err: unknown): JiraOutcome => ({ status: 'unavailable', reason: failureReason(err) })),
   ]);
-  if (jiraIssue.status === 'ok') await refreshSlackTicket({ ...ticket, jira: jiraIssue.data }, delivery);
+  if (jiraIssue.status === 'ok') await refreshTicket({ ...ticket, jira: jiraIssue.data }, delivery);
   return { delivery, jira: jiraIssue };
 }
 
 /** Re-renders the posted ticket. Nice to have: a refusal here is logged, not a failed triage. */
-async function refreshSlackTicket(ticket: TicketInput, delivery: Delivery): Promise<void> {
+export async function refreshTicket(ticket: TicketInput, delivery: Delivery): Promise<void> {
   if (delivery.kind === 'slack') {
     await slack
       .updateSlackTicket({ ...ticket, ref: { channel: delivery.channel, ts: delivery.ts } })
@@ -46,29 +43,15 @@ function pendingLookups(e: Enrichments): Array<{ key: EnrichmentKey; lookup: { p
 }
 
 /**
- * Lookups that were still queued behind a provider's rate budget when the ticket went out: wait for
- * them (as long as it takes — a rate limit never drops a result), then update the Slack message and
- * add them to the Jira issue.
+ * Lookups that were still queued behind a provider's rate budget when the ticket went out: waits for them
+ * (as long as it takes — a rate limit never drops a result) and returns the completed enrichment, or
+ * undefined when nothing was pending. The caller updates the ticket.
  */
-export async function completeLateEnrichments(ticket: TicketInput, delivery: Delivery, jiraIssue: JiraOutcome): Promise<Enrichments> {
+export async function completeLateEnrichments(ticket: TicketInput): Promise<{ enrichments: Enrichments; keys: EnrichmentKey[] } | undefined> {
   const pending = pendingLookups(ticket.enrichments);
-  if (pending.length === 0) return ticket.enrichments;
+  if (pending.length === 0) return undefined;
   const late = await Promise.all(
     pending.map(async ({ key, lookup }) => [key, await settle(lateReputation.awaitReputation(lookup))] as const),
   );
-  const enrichments: Enrichments = { ...ticket.enrichments, ...Object.fromEntries(late) };
-  const updated: TicketInput = { ...ticket, enrichments, jira: jiraIssue.status === 'ok' ? jiraIssue.data : undefined };
-  await refreshSlackTicket(updated, delivery);
-  if (jiraIssue.status === 'ok') {
-    await jira.commentJiraIssue({
-      issueKey: jiraIssue.data.key,
-      marker: `autotriage ${ticket.workflowId} late-enrichment`,
-      intro: 'Enrichment that was queued behind a rate budget when this issue was created:',
-      ticket: updated,
-      sections: pending.map((p) => p.key),
-    });
-  }
-  return enrichments;
+  return { enrichments: { ...ticket.enrichments, ...Object.fromEntries(late) }, keys: pending.map((p) => p.key) };
 }
-
-export type { TicketDelivery };

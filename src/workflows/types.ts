@@ -4,9 +4,13 @@ import type { Enrichments, Outcome } from '../domain/enrichment';
 import type { PlaybookRoute } from '../routing/route';
 import type { PlaybookId } from '../routing/playbooks';
 import type { TicketDelivery } from '../activities';
+import type { TriagePolicy } from '../domain/policy';
+import type { TriageState } from '../domain/triage-state';
 
 export interface AlertTriageInput {
   alert: Alert;
+  /** Auto-close modes, SLA deadlines, reopen window — from configuration at intake (defaults if absent). */
+  policy?: TriagePolicy;
 }
 
 export interface LogTypeTriageInput {
@@ -21,11 +25,18 @@ export interface PlaybookReport {
   enrichments: Enrichments;
 }
 
+export type Delivery = TicketDelivery | { kind: 'failed'; reason: string; savedTo?: string } | { kind: 'none'; reason: string };
+export type JiraOutcome = Outcome<{ key: string; url: string }>;
+
 export interface TriageResult {
   workflowId: string;
   alert: Alert;
   report: PlaybookReport;
-  delivery: TicketDelivery | { kind: 'failed'; reason: string; savedTo?: string };
-  jira: Outcome<{ key: string; url: string }>;
+  delivery: Delivery;
+  jira: JiraOutcome;
   siemWriteBack?: Outcome<{ commented: boolean; status?: string }>;
+  state: TriageState;
 }
+
+/** What the `triageState` query answers at any point of the run (report/delivery once they exist). */
+export type TriageSnapshot = Omit<TriageResult, 'report' | 'delivery' | 'jira'> & Partial<Pick<TriageResult, 'report' | 'delivery' | 'jira'>>;

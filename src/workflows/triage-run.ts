@@ -1,0 +1,391 @@
+/**
+ * The state of one triage after enrichment, and everything that can happen to it: analysts' buttons
+ * (Update), the autoClose and alertRefired signals, SLA timers, late enrichment. Handlers only decide
+ * (pure functions of src/domain/triage-state.ts) and queue the side effects; one loop performs them in
+ * order, so two clicks never race each other into Slack, Jira or the SIEM.
+ */
+import {
+  condition,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Alert, Severity } from '../domain/alert';
+import type { Enrichments, EnrichmentKey } from '../domain/enrichment';
+import type { TriagePolicy } from '../domain/policy';
+import {
+  applyAction,
+  applyAutoClose,
+  applyExpiry,
+  applyReopen,
+  applySlaEscalation,
+  applySlaReminder,
+  describeActor,
+  initialState,
+  isClosed,
+  refuseAction,
+  type AnalystAction,
+  type AutoCloseVerdict,
+  type TriageState,
+  type TriageStatus,
+} from '../domain/triage-state';
+import { SA } from '../temporal/search-attributes';
+import { text, type Line } from '../tickets/spans';
+import type { TicketInput } from '../tickets/ticket';
+import { jira as jiraActivities, slack as slackActivities } from './activities';
+import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery, type AutoCloseRequest } from './messages';
+import { failureReason } from './settle';
+import { whereTicketIs, writeBackToSiem } from './siem-alert';
+import { refreshTicket } from './ticket-delivery';
+import type { Delivery, JiraOutcome, PlaybookReport, TriageResult, TriageSnapshot } from './types';
+
+type Effect =
+  | { kind: 'decided'; line: Line; close?: 'benign' | 'false_positive'; eventKey: string }
+  | { kind: 'reopened'; eventKey: string }
+  | { kind: 'sla'; line: Line; broadcast: boolean; eventKey: string }
+  | { kind: 'enriched'; keys: EnrichmentKey[] };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function humanDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 90) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;
+}
+
+export class TriageRun {
+  state: TriageState;
+  report?: PlaybookReport;
+  delivery?: Delivery;
+  jira: JiraOutcome = { status: 'skipped', reason: 'no ticket yet' };
+  siemWriteBack?: TriageResult['siemWriteBack'];
+  /** An autoClose signal that arrived before the ticket: applied once enrichment is done. */
+  earlyAutoClose?: AutoCloseVerdict;
+  private readonly effects: Effect[] = [];
+  private events = 0;
+  private background = 0;
+
+  constructor(
+    readonly workflowId: string,
+    public alert: Alert,
+    readonly policy: TriagePolicy,
+  ) {
+    this.state = initialState(iso(Date.now()));
+    setHandler(triageStateQuery, () => this.snapshot());
+    setHandler(analystActionUpdate, (action) => this.onAnalystAction(action), {
+      validator: (action) => {
+        const refusal = refuseAction(this.state, action);
+        if (refusal) throw new Error(refusal);
+      },
+    });
+    setHandler(autoCloseSignal, (request) => this.onAutoCloseSignal(request));
+    setHandler(alertRefiredSignal, () => this.onRefired());
+  }
+
+  // ── state ──────────────────────────────────────────────────────────────────────────────────────
+
+  setState(next: TriageState): void {
+    this.state = next;
+    const verdict = next.autoClosed ?? next.shadow;
+    upsertSearchAttributes([
+      { key: SA.TriageStatus, value: next.status },
+      { key: SA.Disposition, value: next.disposition ?? null },
+      { key: SA.AutoCloseRule, value: verdict ? `${verdict.ruleId}@${verdict.ruleVersion}` : null },
+    ]);
+    // What the report reads without replaying anything: the verdicts and when they were made.
+    upsertMemo({
+      triage: {
+        status: next.status,
+        disposition: next.disposition ?? null,
+        openedAt: next.openedAt ?? null,
+        closedAt: next.closedAt ?? null,
+        closedBy: next.closedBy ?? null,
+        shadow: next.shadow ? { ruleId: next.shadow.ruleId, ruleVersion: next.shadow.ruleVersion, disposition: next.shadow.disposition } : null,
+        autoClosed: next.autoClosed ? { ruleId: next.autoClosed.ruleId, ruleVersion: next.autoClosed.ruleVersion } : null,
+      },
+    });
+  }
+
+  setStatus(status: TriageStatus, what?: string): void {
+    const at = iso(Date.now());
+    this.setState({
+      ...this.state,
+      status,
+      ...(status === 'awaiting_analyst' && !this.state.openedAt ? { openedAt: at } : {}),
+      timeline: what ? [...this.state.timeline, { at, what }] : this.state.timeline,
+    });
+  }
+
+  get enrichments(): Enrichments {
+    return this.report?.enrichments ?? {};
+  }
+
+  ticket(): TicketInput {
+    const s = this.state;
+    return {
+      workflowId: this.workflowId,
+      alert: this.alert,
+      playbook: {
+        id: this.report?.playbook ?? 'identityTriage',
+        matchedBy: this.report?.matchedBy ?? 'fallback',
+        logTypeWorkflow: this.report?.logTypeWorkflow ?? 'genericTriage',
+      },
+      enrichments: this.enrichments,
+      jira: this.jira.status === 'ok' ? this.jira.data : undefined,
+      triage: {
+        status: s.status,
+        disposition: s.disposition,
+        closedBy: s.closedBy,
+        closedAt: s.closedAt,
+        assignee: s.assignee,
+        shadow: s.shadow,
+        autoClosed: s.autoClosed,
+        reopened: s.reopened,
+      },
+    };
+  }
+
+  snapshot(): TriageSnapshot {
+    return {
+      workflowId: this.workflowId,
+      alert: this.alert,
+      state: this.state,
+      siemWriteBack: this.siemWriteBack,
+      report: this.report,
+      delivery: this.delivery,
+      jira: this.jira,
+    };
+  }
+
+  result(): TriageResult {
+    return {
+      workflowId: this.workflowId,
+      alert: this.alert,
+      report: this.report ?? { playbook: 'identityTriage', matchedBy: 'fallback', logTypeWorkflow: 'genericTriage', enrichments: {} },
+      delivery: this.delivery ?? { kind: 'none', reason: 'no ticket' },
+      jira: this.jira,
+      siemWriteBack: this.siemWriteBack,
+      state: this.state,
+    };
+  }
+
+  // ── handlers: decide, then queue the side effects ─────────────────────────────────────────────
+
+  private nextEventKey(kind: string): string {
+    this.events++;
+    return `${kind}-${this.events}`;
+  }
+
+  private onAnalystAction(action: AnalystAction): TriageState {
+    this.setState(applyAction(this.state, action, iso(Date.now())));
+    const verb = {
+      close_benign: '✅ Closed as benign by ',
+      close_false_positive: '✅ Closed as false positive by ',
+      escalate: '🚨 Escalated by ',
+      assign: '🙋 Assigned to ',
+    }[action.kind];
+    const close = action.kind === 'close_benign' ? 'benign' : action.kind === 'close_false_positive' ? 'false_positive' : undefined;
+    const actor: Line = action.by.kind === 'analyst' ? [{ kind: 'mention', userId: action.by.id }] : [text(describeActor(action.by))];
+    this.effects.push({ kind: 'decided', line: [text(verb), ...actor], close, eventKey: this.nextEventKey(action.kind) });
+    return this.state;
+  }
+
+  private onAutoCloseSignal(request: AutoCloseRequest): void {
+    const verdict: AutoCloseVerdict = {
+      ruleId: request.ruleId.slice(0, 100),
+      ruleVersion: request.ruleVersion ?? 1,
+      disposition: request.disposition ?? 'benign',
+      reason: request.reason.slice(0, 500),
+      facts: request.facts ?? {},
+    };
+    if (isClosed(this.state)) return;
+    if (!['awaiting_analyst', 'escalated'].includes(this.state.status)) {
+      this.earlyAutoClose ??= verdict;
+      return;
+    }
+    this.setState(applyAutoClose(this.state, verdict, iso(Date.now())));
+    this.effects.push({
+      kind: 'decided',
+      line: [text(`🤖 Auto-closed as ${verdict.disposition.replace('_', ' ')} — ${verdict.reason} `), text(`[${verdict.ruleId} v${verdict.ruleVersion}]`, { code: true })],
+      close: verdict.disposition,
+      eventKey: this.nextEventKey('auto-close'),
+    });
+  }
+
+  private onRefired(): void {
+    // A resend while the alert is open changes nothing; a closed alert (not expired) reopens its ticket.
+    if (!isClosed(this.state) || this.state.status === 'expired') return;
+    this.setState(applyReopen(this.state, iso(Date.now())));
+    this.effects.push({ kind: 'reopened', eventKey: this.nextEventKey('reopened') });
+  }
+
+  /** Late enrichment (a lookup that was queued behind a rate budget) has landed. */
+  onEnriched(enrichments: Enrichments, keys: EnrichmentKey[]): void {
+    if (this.report) this.report = { ...this.report, enrichments };
+    this.effects.push({ kind: 'enriched', keys });
+  }
+
+  /** Background work the loop must wait for before the run may end. */
+  track(work: Promise<unknown>): void {
+    this.background++;
+    void work.finally(() => this.background--);
+  }
+
+  // ── timers ─────────────────────────────────────────────────────────────────────────────────────
+
+  private deadlines(): Array<{ at: number; fire: () => void }> {
+    const s = this.state;
+    const now = Date.now();
+    if (s.status === 'delivery_failed' || s.status === 'expired') return [];
+    if (isClosed(s)) {
+      return [{ at: new Date(s.closedAt ?? iso(now)).getTime() + this.policy.reopenWindowMs, fire: () => undefined }];
+    }
+    if (!s.openedAt) return [];
+    const opened = new Date(s.openedAt).getTime();
+    const severity: Severity = this.alert.severity;
+    const out: Array<{ at: number; fire: () => void }> = [];
+    const reminder = this.policy.sla.reminderMs[severity];
+    if (reminder !== undefined && s.slaReminders === 0 && !s.slaEscalated) {
+      out.push({
+        at: opened + reminder,
+        fire: () => {
+          this.setState(applySlaReminder(this.state, iso(Date.now()), humanDuration(reminder)));
+          this.effects.push({
+            kind: 'sla',
+            line: [text(`⏰ Still open after ${humanDuration(reminder)} (SLA for ${severity}).`)],
+            broadcast: false,
+            eventKey: this.nextEventKey('sla-reminder'),
+          });
+        },
+      });
+    }
+    const escalate = this.policy.sla.escalateMs[severity];
+    if (escalate !== undefined && !s.slaEscalated && s.disposition !== 'escalated') {
+      out.push({
+        at: opened + escalate,
+        fire: () => {
+          this.setState(applySlaEscalation(this.state, iso(Date.now()), humanDuration(escalate)));
+          // The operator's configured mention (validated at start: a user, user group, @here or @channel).
+          const mention: Line = this.policy.escalationMention ? [text(' '), { kind: 'mention', userId: this.policy.escalationMention }] : [];
+          this.effects.push({
+            kind: 'sla',
+            line: [text(`🚨 Escalated: open for ${humanDuration(escalate)}, past the ${severity} SLA.`), ...mention],
+            broadcast: true,
+            eventKey: this.nextEventKey('sla-escalation'),
+          });
+        },
+      });
+    }
+    out.push({ at: opened + this.policy.maxOpenMs, fire: () => this.setState(applyExpiry(this.state, iso(Date.now()))) });
+    return out.sort((a, b) => a.at - b.at);
+  }
+
+  /** Waits for actions, signals and timers until the alert is closed past its reopen window. */
+  async untilSettled(): Promise<void> {
+    for (;;) {
+      const effect = this.effects.shift();
+      if (effect) {
+        await this.perform(effect);
+        continue;
+      }
+      const next = this.deadlines()[0];
+      if (!next && this.background === 0) return;
+      if (next && next.at <= Date.now()) {
+        if (isClosed(this.state)) {
+          if (this.background === 0) return;
+        } else {
+          next.fire();
+          continue;
+        }
+      }
+      const version = this.state;
+      const background = this.background;
+      const woke = () => this.effects.length > 0 || this.state !== version || this.background !== background;
+      if (next && next.at > Date.now()) await condition(woke, next.at - Date.now());
+      else await condition(woke);
+    }
+  }
+
+  // ── side effects ───────────────────────────────────────────────────────────────────────────────
+
+  private slackRef() {
+    return this.delivery?.kind === 'slack' ? { channel: this.delivery.channel, ts: this.delivery.ts } : undefined;
+  }
+
+  private async reply(line: Line, eventKey: string, broadcast = false): Promise<void> {
+    await slackActivities
+      .postThreadReply({ ref: this.slackRef(), line, eventKey: `${this.workflowId} ${eventKey}`, broadcast })
+      .catch((err: unknown) => this.warn('thread reply', err));
+  }
+
+  private warn(what: string, err: unknown): void {
+    this.setState({ ...this.state, timeline: [...this.state.timeline, { at: iso(Date.now()), what: `${what} failed: ${failureReason(err)}` }] });
+  }
+
+  private async perform(effect: Effect): Promise<void> {
+    const ticket = this.ticket();
+    const where = (this.delivery && whereTicketIs(this.delivery, this.jira)) ?? 'no ticket.';
+    switch (effect.kind) {
+      case 'decided': {
+        if (this.delivery) await refreshTicket(ticket, this.delivery);
+        await this.reply([...effect.line, text(` · ${this.state.status.replace('_', ' ')}`)], effect.eventKey);
+        if (this.jira.status === 'ok') {
+          const issueKey = this.jira.data.key;
+          await jiraActivities
+            .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: plain(effect.line, this.state) })
+            .catch((err: unknown) => this.warn('Jira comment', err));
+          if (effect.close) {
+            await jiraActivities.transitionJiraIssue({ issueKey, targets: ['done', 'Done', 'Closed', 'Resolved'] }).catch((err: unknown) => this.warn('Jira transition', err));
+          }
+        }
+        if (effect.close) {
+          this.siemWriteBack = await writeBackToSiem(ticket, {
+            name: effect.eventKey,
+            where: `${plain(effect.line, this.state)} (${where})`,
+            status: effect.close === 'benign' ? 'RESOLVED' : 'CLOSED',
+            withTicket: false,
+          });
+        }
+        return;
+      }
+      case 'reopened': {
+        if (this.delivery && this.delivery.kind !== 'none') await refreshTicket(ticket, this.delivery);
+        await this.reply([text('🔁 Reopened: the SIEM fired this alert again.')], effect.eventKey, true);
+        if (this.jira.status === 'ok') {
+          await jiraActivities
+            .transitionJiraIssue({ issueKey: this.jira.data.key, targets: ['To Do', 'Open', 'Reopened', 'Reopen'] })
+            .catch((err: unknown) => this.warn('Jira transition', err));
+        }
+        this.siemWriteBack = await writeBackToSiem(ticket, { name: effect.eventKey, where: 'reopened: the alert fired again.', status: 'OPEN', withTicket: false });
+        return;
+      }
+      case 'sla':
+        if (this.delivery) await refreshTicket(ticket, this.delivery);
+        await this.reply(effect.line, effect.eventKey, effect.broadcast);
+        return;
+      case 'enriched':
+        if (this.delivery) await refreshTicket(ticket, this.delivery);
+        if (this.jira.status === 'ok') {
+          await jiraActivities
+            .commentJiraIssue({
+              issueKey: this.jira.data.key,
+              marker: `autotriage ${this.workflowId} late-enrichment`,
+              intro: 'Enrichment that was queued behind a rate budget when this issue was created:',
+              ticket,
+              sections: effect.keys,
+            })
+            .catch((err: unknown) => this.warn('Jira comment', err));
+        }
+        return;
+    }
+  }
+}
+
+/** A decision as plain text for Jira and the SIEM (mentions become the analyst's id). */
+function plain(line: Line, state: TriageState): string {
+  const body = line.map((s) => (s.kind === 'mention' ? describeActor(state.closedBy) : s.text)).join('');
+  return `${body}${state.closedAt ? ` at ${state.closedAt}` : ''}`;
+}
+
