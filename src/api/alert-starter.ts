@@ -5,7 +5,9 @@
 import { Client, WorkflowExecutionAlreadyStartedError, isGrpcServiceError } from '@temporalio/client';
 import { alertWorkflowId, type Alert } from '../domain/alert';
 import { SA } from '../temporal/search-attributes';
+import type { TriagePolicy } from '../domain/policy';
 import type { alertTriage } from '../workflows';
+import { alertRefiredSignal } from '../workflows/messages';
 
 export type StartOutcome = { workflowId: string; status: 'started' | 'duplicate' };
 
@@ -39,7 +41,7 @@ export function webUiSummary(alert: Alert): string {
   return plain(`${alert.severity} · ${alert.detectionId} · ${alert.title}`).slice(0, 300);
 }
 
-export function createAlertStarter(client: Client, taskQueue: string, timeoutMs = 5000): AlertStarter {
+export function createAlertStarter(client: Client, taskQueue: string, policy?: TriagePolicy, timeoutMs = 5000): AlertStarter {
   return {
     async start(alert) {
       const workflowId = alertWorkflowId(alert);
@@ -48,7 +50,7 @@ export function createAlertStarter(client: Client, taskQueue: string, timeoutMs 
           client.workflow.start<typeof alertTriage>('alertTriage', {
             taskQueue,
             workflowId,
-            args: [{ alert }],
+            args: [{ alert, policy }],
             // FAIL (not USE_EXISTING) so the duplicate is reported to the caller; either way nothing is started twice.
             workflowIdConflictPolicy: 'FAIL',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -65,7 +67,14 @@ export function createAlertStarter(client: Client, taskQueue: string, timeoutMs 
         );
         return { workflowId, status: 'started' };
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'duplicate' };
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          // The SIEM sent it again: a closed alert still in its reopen window reopens its ticket.
+          await client.workflow
+            .getHandle(workflowId)
+            .signal(alertRefiredSignal, { at: new Date().toISOString() })
+            .catch(() => undefined);
+          return { workflowId, status: 'duplicate' };
+        }
         if (isUnavailable(err)) throw new TemporalUnavailableError(`Temporal unreachable: ${(err as Error).message}`);
         throw err;
       }

@@ -6,7 +6,10 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../config/config';
 import { createLogger } from '../logging/logger';
 import { LocalSiem } from '../siem/local/local-siem';
+import { SlackClient } from '../connectors/slack';
 import { createAlertStarter } from './alert-starter';
+import { createActionSink } from './analyst-actions';
+import { createSlackResponder } from './slack-responder';
 import { createApp } from './app';
 import type { SearchSource } from './routes/siem-search';
 
@@ -27,7 +30,8 @@ async function main(): Promise<void> {
   // Lazy: the API starts (and answers 503) even while Temporal is down, and connects once it is up.
   const connection = Connection.lazy({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const starter = createAlertStarter(client, config.temporal.taskQueue);
+  const starter = createAlertStarter(client, config.temporal.taskQueue, config.policy);
+  const slackClient = config.slack && new SlackClient({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl });
 
   let siem: Promise<LocalSiem> | undefined;
   const searchSource =
@@ -36,7 +40,18 @@ async function main(): Promise<void> {
           (siem ??= LocalSiem.open({ logsDir: (config.siem as { logsDir: string }).logsDir, publicUrl: config.api.publicUrl }))
       : undefined;
 
-  const app = createApp({ starter, log, webhookSecret: config.api.webhookSecret, maxBodyBytes: config.api.maxBodyBytes, searchSource });
+  const app = createApp({
+    starter,
+    log,
+    webhookSecret: config.api.webhookSecret,
+    maxBodyBytes: config.api.maxBodyBytes,
+    searchSource,
+    slack: {
+      signingSecret: config.slack?.signingSecret,
+      sink: createActionSink(client),
+      responder: createSlackResponder(slackClient, config.slackAllowList),
+    },
+  });
   const server = app.listen(config.api.port, host, () => {
     log.info({ url: `http://${host}:${config.api.port}`, temporal: config.temporal.address }, 'API listening');
   });

@@ -10,6 +10,7 @@ import { demoPantherAlerts } from '../sample-data/demo-alerts';
 import { MANIFEST_FILE } from '../sample-data/write-logs';
 import { renderPlainText } from '../tickets/plain-text';
 import { buildTicket } from '../tickets/ticket';
+import { waitForTriage } from '../temporal/triage-client';
 import type { TriageResult } from '../workflows/types';
 
 async function warnIfSampleLogsAreOld(logsDir: string): Promise<void> {
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
       }
       console.log(`  ${res.status} ${body.status}: ${body.workflowId} — waiting for the triage…`);
       const started = Date.now();
-      const result = (await client.workflow.getHandle(body.workflowId).result()) as TriageResult;
+      const result = await waitForTriage(client.workflow.getHandle(body.workflowId));
       const ticket = buildTicket({
         workflowId: result.workflowId,
         alert: result.alert,

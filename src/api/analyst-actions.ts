@@ -1,0 +1,46 @@
+/**
+ * A Slack button click → a Temporal Update on the alert's workflow. The update is validated by the
+ * workflow (closing a closed alert is refused with a message); the click's id makes a retried delivery
+ * of the same click one update. The caller gets an answer within its deadline — Slack wants one in 3 s —
+ * and the outcome of a slower update arrives later through `onLate`.
+ */
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { AnalystAction } from '../domain/triage-state';
+import { analystActionUpdate } from '../workflows/messages';
+
+export type ActionOutcome = { ok: true } | { ok: false; message: string } | { ok: 'pending' };
+
+export interface ActionSink {
+  act(workflowId: string, action: AnalystAction, clickId: string, onLate: (outcome: ActionOutcome) => void): Promise<ActionOutcome>;
+}
+
+function explain(err: unknown): ActionOutcome {
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause as { message?: string } | undefined;
+    return { ok: false, message: cause?.message ?? err.message };
+  }
+  if (err instanceof WorkflowNotFoundError) return { ok: false, message: "This alert's triage is no longer running." };
+  return { ok: false, message: `The action could not be applied: ${err instanceof Error ? err.message : String(err)}` };
+}
+
+export function createActionSink(client: Client, deadlineMs = 2500): ActionSink {
+  return {
+    async act(workflowId, action, clickId, onLate) {
+      // The handler only decides (side effects run after it), so completion follows acceptance at once;
+      // waiting for it is what surfaces a validator's refusal.
+      const accepted = client.workflow
+        .getHandle(workflowId)
+        .executeUpdate(analystActionUpdate, { args: [action], updateId: clickId })
+        .then((): ActionOutcome => ({ ok: true }), explain);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<ActionOutcome>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: 'pending' }), deadlineMs);
+      });
+      const first = await Promise.race([accepted, late]);
+      clearTimeout(timer);
+      if (first.ok === 'pending') void accepted.then(onLate);
+      return first;
+    },
+  };
+}
