@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { signBody } from '../../src/api/auth';
 import { demoPantherAlerts, type PantherWebhookPayload } from '../../src/sample-data/demo-alerts';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
-import type { TriageResult } from '../../src/workflows/types';
+import { waitForTriage } from '../../src/temporal/triage-client';
 import { startFakes, type RunningFakes } from '../fakes';
 import { spawnService, type ServiceProcess } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
@@ -77,7 +77,7 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
     assert.deepEqual(replies.map((r) => r.status), ['started', 'duplicate', 'duplicate']);
     assert.ok(replies.every((r) => r.workflowId === workflowId));
 
-    const result = (await client.workflow.getHandle(workflowId).result()) as TriageResult;
+    const result = await waitForTriage(client.workflow.getHandle(workflowId));
     // Resent after completion: still a duplicate, nothing new.
     const late = await post('/webhooks/panther', JSON.stringify(payload));
     assert.equal(((await late.json()) as { status: string }).status, 'duplicate');
@@ -102,7 +102,7 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
     const payload = demoPantherAlerts()[1]!.payload;
     const res = await post('/webhooks/panther', JSON.stringify(payload));
     const { workflowId } = (await res.json()) as { workflowId: string };
-    const result = (await client.workflow.getHandle(workflowId).result()) as TriageResult;
+    const result = await waitForTriage(client.workflow.getHandle(workflowId));
     const search = result.report.enrichments.indicatorSearch;
     assert.equal(search?.status, 'ok');
     if (search?.status !== 'ok') return;
@@ -198,7 +198,7 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
       const resent = await post('/webhooks/panther', body);
       assert.equal(resent.status, 202);
       const { workflowId } = (await resent.json()) as { workflowId: string };
-      await client.workflow.getHandle(workflowId).result();
+      await waitForTriage(client.workflow.getHandle(workflowId));
     } finally {
       await down.stop();
     }

@@ -214,7 +214,13 @@ export class SlackFake extends HttpFake {
     'conversations.replies': (a) => this.repliesMethod(a),
     'conversations.info': (a) => this.conversationInfo(a),
     'reactions.add': (a) => this.addReaction(a),
+    'chat.postEphemeral': (a) => this.postEphemeral(a),
+    'usergroups.users.list': (a) => this.userGroupUsers(a),
   };
+  /** Messages only one user saw (`chat.postEphemeral`). */
+  ephemerals: Array<{ channel: string; user: string; text: string; at: number }> = [];
+  /** User group id → member ids, for `usergroups.users.list`. */
+  readonly userGroups = new Map<string, string[]>();
 
   constructor(options: SlackFakeOptions) {
     super(options);
@@ -422,6 +428,22 @@ export class SlackFake extends HttpFake {
     return { ok: true, channel, ts: message.ts, text: message.text, message: this.render(message, true) };
   }
 
+  private postEphemeral(args: Args): SlackResult {
+    const channel = this.resolveChannel(str(args, 'channel'), true);
+    if (!channel) return fail('channel_not_found');
+    const user = str(args, 'user');
+    if (!user) return fail('user_not_in_channel');
+    const text = str(args, 'text');
+    if (!text) return fail('no_text');
+    this.ephemerals.push({ channel, user, text, at: Date.now() });
+    return { ok: true, message_ts: this.nextTs() };
+  }
+
+  private userGroupUsers(args: Args): SlackResult {
+    const members = this.userGroups.get(str(args, 'usergroup') ?? '');
+    return members ? { ok: true, users: members } : fail('no_such_subteam');
+  }
+
   private getPermalink(args: Args): SlackResult {
     const channel = this.resolveChannel(str(args, 'channel'), false);
     if (!channel) return fail('channel_not_found');
@@ -512,6 +534,8 @@ export class SlackFake extends HttpFake {
 
   protected override resetState(): void {
     this.posts = [];
+    this.ephemerals = [];
+    this.userGroups.clear();
     this.channelNames.clear();
     this.blockIdCounter = 0;
   }

@@ -1,6 +1,8 @@
 /** A worker process's set of workers, in the test process, wired to the HTTP fakes and the test server. */
 import type { ActivityDeps } from '../../src/activities';
 import { alertWorkflowId, type Alert } from '../../src/domain/alert';
+import type { TriagePolicy } from '../../src/domain/policy';
+import { waitForTriage } from '../../src/temporal/triage-client';
 import type { TriageResult } from '../../src/workflows/types';
 import { startFakes, type RunningFakes, type StartFakesOptions } from '../fakes';
 import { sampleLogsDir } from './sample-logs';
@@ -13,7 +15,7 @@ export interface Stack {
   deps: ActivityDeps;
   workers: RunningWorkers;
   taskQueue: string;
-  triage(alerts: Alert[]): Promise<TriageResult[]>;
+  triage(alerts: Alert[], policy?: TriagePolicy): Promise<TriageResult[]>;
   stop(): Promise<void>;
 }
 
@@ -21,7 +23,8 @@ export async function startStack(env: Record<string, string> = {}, fakeOptions: 
   const t = await connectTestTemporal();
   const fakes = await startFakes(fakeOptions);
   const taskQueue = uniqueTaskQueue('stack');
-  const { deps } = await depsFor({ ...fakes.env, TEMPORAL_TASK_QUEUE: taskQueue, ...env }, await sampleLogsDir(), t.client);
+  // The fakes have no quota: no rate budget unless a test asks for one.
+  const { deps } = await depsFor({ ...fakes.env, TEMPORAL_TASK_QUEUE: taskQueue, VIRUSTOTAL_RATE_PER_MINUTE: '6000', ...env }, await sampleLogsDir(), t.client);
   const workers = await startTestWorkers(t, taskQueue, deps);
   return {
     t,
@@ -29,11 +32,11 @@ export async function startStack(env: Record<string, string> = {}, fakeOptions: 
     deps,
     workers,
     taskQueue,
-    async triage(alerts) {
+    async triage(alerts, policy) {
       const handles = await Promise.all(
-        alerts.map((alert) => t.client.workflow.start('alertTriage', { taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert }] })),
+        alerts.map((alert) => t.client.workflow.start('alertTriage', { taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy }] })),
       );
-      return Promise.all(handles.map(async (h) => (await h.result()) as TriageResult));
+      return Promise.all(handles.map((h) => waitForTriage(h)));
     },
     async stop() {
       await workers.stop();

@@ -179,7 +179,7 @@ describe('renderSlackMessage', () => {
       });
       const message = renderSlackMessage(buildTicket(input));
       assert.equal(section(message, 'VirusTotal'), '*VirusTotal*\nnot configured: set VIRUSTOTAL_API_KEY to look up IP reputation');
-      assert.equal(section(message, 'SIEM indicator search'), '*SIEM indicator search*\n*unavailable: *no okta_systemlog logs in /data/logs');
+      assert.equal(section(message, 'SIEM indicator search'), '*SIEM indicator search*\n*unavailable:* no okta_systemlog logs in /data/logs');
       assert.equal(section(message, 'Top login locations'), '*Top login locations*\nskipped: the alert names no user');
       assert.ok(section(message, 'Last successful logins').includes('`100.64.9.9`'));
     });

@@ -9,6 +9,7 @@ import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
 import { SA } from '../../src/temporal/search-attributes';
+import { waitForTriage } from '../../src/temporal/triage-client';
 import type { TriageResult } from '../../src/workflows/types';
 import { startFakes, type RunningFakes } from '../fakes';
 import { CLOUDTRAIL_HOME_IP, GSUITE_HOME_IP, GSUITE_USER, ROOT_ARN } from '../helpers/more-logs';
@@ -64,7 +65,7 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
       workflowId: alertWorkflowId(alert),
       args: [{ alert }],
     });
-    const result = (await handle.result()) as TriageResult;
+    const result = await waitForTriage(handle);
     return { result, ms: Date.now() - started };
   }
 
@@ -97,7 +98,7 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     const child = await t.client.workflow.getHandle(`${alertWorkflowId(alert)}/okta`).describe();
     assert.equal(child.type, 'oktaTriage');
     const parent = await t.client.workflow.getHandle(alertWorkflowId(alert)).describe();
-    assert.deepEqual(parent.typedSearchAttributes.get(SA.TriageStatus), 'ticketed');
+    assert.deepEqual(parent.typedSearchAttributes.get(SA.TriageStatus), 'awaiting_analyst');
   });
 
   it('sends an unknown LogType to genericTriage and an unknown detection to the fallback playbook, visibly', async () => {
@@ -175,7 +176,7 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     assert.ok(fakes.vt.requests.length >= 3, 'VirusTotal was retried');
     assert.equal(result.report.enrichments.recentLogins?.status, 'ok', 'the other enrichments are unaffected');
     assert.equal(fakes.slack.messages.length, 1);
-    assert.match(sectionText(fakes.slack.messages[0]!.blocks), /unavailable: \*VirusTotal answered HTTP 500/);
+    assert.match(sectionText(fakes.slack.messages[0]!.blocks), /unavailable:\* VirusTotal answered HTTP 500/);
   });
 
   it('still tickets when VirusTotal hangs, showing which timeout ran out', async () => {

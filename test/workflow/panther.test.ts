@@ -85,8 +85,8 @@ describe('Panther as the SIEM (real Temporal, Panther fake)', function () {
 
     const comments = fake.commentsFor(alert.alertId);
     assert.equal(comments.length, 1);
-    assert.match(comments[0]!.body, /autotriage enriched this alert/);
-    assert.match(comments[0]!.body, new RegExp(`\\[autotriage alert/panther/${alert.alertId}\\]`));
+    assert.match(comments[0]!.body, /^autotriage: ticket in Slack/);
+    assert.match(comments[0]!.body, new RegExp(`\\[autotriage alert/panther/${alert.alertId} ticketed\\]`));
     assert.equal(fake.getAlert(alert.alertId)?.status, 'TRIAGED');
     assert.deepEqual(result!.siemWriteBack, { status: 'ok', data: { commented: true, status: 'TRIAGED' } });
   });

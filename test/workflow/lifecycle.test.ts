@@ -1,0 +1,174 @@
+/**
+ * Phase 2 on the real dev server: analysts' actions as Updates, the autoClose and alertRefired signals,
+ * SLA reminders and escalation, auto-close rules in shadow and enforce modes.
+ */
+import assert from 'node:assert/strict';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { alertWorkflowId, type Alert } from '../../src/domain/alert';
+import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
+import type { AnalystAction } from '../../src/domain/triage-state';
+import { normalizePanther } from '../../src/intake/panther';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { SA } from '../../src/temporal/search-attributes';
+import { waitForTriage } from '../../src/temporal/triage-client';
+import { alertRefiredSignal, analystActionUpdate, autoCloseSignal } from '../../src/workflows/messages';
+import type { TriageResult } from '../../src/workflows/types';
+import { startStack, type Stack } from '../helpers/worker-stack';
+
+const forgotPassword = (suffix: string): Alert => {
+  const a = normalizePanther(demoPantherAlerts()[0]!.payload, new Date());
+  return { ...a, alertId: `${a.alertId.slice(0, 16)}-${suffix}` };
+};
+const attack = (suffix: string): Alert => {
+  const a = normalizePanther(demoPantherAlerts()[1]!.payload, new Date());
+  return { ...a, alertId: `${a.alertId.slice(0, 16)}-${suffix}` };
+};
+
+const analyst = (kind: AnalystAction['kind'], id = 'U0ANALYST1'): AnalystAction => ({ kind, by: { kind: 'analyst', id, name: 'ana' } });
+
+function policy(overrides: Partial<TriagePolicy> = {}): TriagePolicy {
+  return { ...DEFAULT_POLICY, reopenWindowMs: 3_000, ...overrides };
+}
+
+describe('triage lifecycle (real Temporal)', function () {
+  this.timeout(180_000);
+  let s: Stack;
+  before(async () => (s = await startStack({ SLACK_AUDIT_CHANNEL: 'C0AUDIT' })));
+  after(() => s?.stop());
+
+  async function start(alert: Alert, p: TriagePolicy): Promise<TriageResult> {
+    const handle = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: p }] });
+    return waitForTriage(handle);
+  }
+  const handle = (alert: Alert) => s.t.client.workflow.getHandle(alertWorkflowId(alert));
+  /** The ticket in the main channel (the audit channel carries the workflow id too). */
+  const messageFor = (alert: Alert) =>
+    s.fakes.slack.messages.find((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert)));
+
+  it('closes on an analyst\'s button: updates the message, replies in the thread, closes Jira, then ends after the reopen window', async () => {
+    const alert = forgotPassword('close');
+    const ticketed = await start(alert, policy());
+    assert.equal(ticketed.state.status, 'awaiting_analyst');
+    const message = messageFor(alert)!;
+    assert.match(JSON.stringify(message.blocks), /autotriage_close_benign/, 'the ticket has the buttons');
+
+    const state = await handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
+    assert.equal(state.status, 'closed');
+    assert.equal(state.disposition, 'benign');
+    const done = await waitForTriage(handle(alert), (x) => (s.fakes.slack.replies(message.ts).length ?? 0) > 0 && x.state.status === 'closed');
+    assert.equal(done.state.closedBy?.id, 'U0ANALYST1');
+    const blocks = JSON.stringify(messageFor(alert)!.blocks);
+    assert.match(blocks, /Closed as benign by\* <@U0ANALYST1>/);
+    assert.doesNotMatch(blocks, /autotriage_actions/, 'no buttons once closed');
+    assert.match(s.fakes.slack.replies(message.ts)[0]!.text, /Closed as benign by <@U0ANALYST1>/);
+    const jiraKey = ticketed.jira.status === 'ok' ? ticketed.jira.data.key : '';
+    const closedIssue = s.fakes.jira.issues.find((i) => i.key === jiraKey);
+    await waitForTriage(handle(alert), () => closedIssue?.status === 'Done');
+    assert.ok(closedIssue?.comments.some((c) => JSON.stringify(c).includes('Closed as benign')), 'the action is on the Jira issue');
+    const described = await handle(alert).describe();
+    assert.equal(described.typedSearchAttributes.get(SA.Disposition), 'benign');
+    assert.equal(described.typedSearchAttributes.get(SA.TriageStatus), 'closed');
+    const result = (await handle(alert).result()) as TriageResult;
+    assert.equal(result.state.status, 'closed', 'the run ended once the reopen window passed');
+  });
+
+  it('refuses to close a closed alert, with a message, and records one close for a double click', async () => {
+    const alert = forgotPassword('double');
+    await start(alert, policy({ reopenWindowMs: 60_000 }));
+    const [first, second] = await Promise.allSettled([
+      handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('close_false_positive')] }),
+      handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('close_false_positive')] }),
+    ]);
+    const outcomes = [first, second];
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    assert.ok(refused.reason instanceof WorkflowUpdateFailedError);
+    assert.match(String((refused.reason as WorkflowUpdateFailedError).cause?.message), /already closed as false positive by ana/);
+    const state = await waitForTriage(handle(alert), (x) => x.state.status === 'closed');
+    assert.equal(state.state.timeline.filter((e) => e.what.startsWith('closed')).length, 1);
+    await handle(alert).terminate('test done');
+  });
+
+  it('closes on the autoClose signal like an enforced rule', async () => {
+    const alert = attack('signal');
+    await start(alert, policy());
+    await handle(alert).signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist', ruleVersion: 2 });
+    const closed = await waitForTriage(handle(alert), (x) => x.state.status === 'auto_closed');
+    assert.equal(closed.state.disposition, 'auto_closed');
+    assert.equal(closed.state.autoClosed?.ruleId, 'pentest-allowlist');
+    assert.equal((await handle(alert).describe()).typedSearchAttributes.get(SA.AutoCloseRule), 'pentest-allowlist@2');
+    await waitForTriage(handle(alert), () => JSON.stringify(messageFor(alert)!.blocks).includes('Auto-closed'));
+  });
+
+  it('reopens the same ticket when a closed alert fires again', async () => {
+    const alert = forgotPassword('reopen');
+    await start(alert, policy({ reopenWindowMs: 60_000 }));
+    await handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
+    await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
+    const reopened = await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.state.status === 'awaiting_analyst');
+    assert.equal(reopened.state.disposition, undefined);
+    const message = messageFor(alert)!;
+    await waitForTriage(handle(alert), () => s.fakes.slack.replies(message.ts).some((r) => /Reopened/.test(r.text)));
+    assert.equal(s.fakes.slack.messages.filter((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert))).length, 1, 'the same ticket');
+    assert.match(JSON.stringify(messageFor(alert)!.blocks), /autotriage_actions/, 'buttons are back');
+    await handle(alert).terminate('test done');
+  });
+
+  it('fires the SLA reminder and then the escalation at their deadlines', async () => {
+    const alert = forgotPassword('sla');
+    const started = Date.now();
+    await start(alert, policy({ sla: { reminderMs: { MEDIUM: 2_000 }, escalateMs: { MEDIUM: 5_000 } }, escalationMention: 'subteam^S0SOCLEADS' }));
+    const escalated = await waitForTriage(handle(alert), (x) => x.state.slaEscalated, { timeoutMs: 30_000 });
+    const message = messageFor(alert)!;
+    const replies = await (async () => {
+      await waitForTriage(handle(alert), () => s.fakes.slack.replies(message.ts).length >= 2, { timeoutMs: 10_000 });
+      return s.fakes.slack.replies(message.ts);
+    })();
+    const reminder = replies.find((r) => /Still open after/.test(r.text))!;
+    const escalation = replies.find((r) => /Escalated: open for/.test(r.text))!;
+    assert.ok(reminder && escalation);
+    const reminderAt = escalated.state.timeline.find((e) => e.what.startsWith('SLA reminder'))!.at;
+    const escalationAt = escalated.state.timeline.find((e) => e.what.startsWith('SLA escalation'))!.at;
+    const opened = new Date(escalated.state.openedAt!).getTime();
+    assert.ok(new Date(reminderAt).getTime() - opened >= 2_000 && new Date(reminderAt).getTime() - opened < 6_000, `reminder at +${new Date(reminderAt).getTime() - opened} ms`);
+    assert.ok(new Date(escalationAt).getTime() - opened >= 5_000 && new Date(escalationAt).getTime() - opened < 9_000, `escalation at +${new Date(escalationAt).getTime() - opened} ms`);
+    assert.match(escalation.text, /<!subteam\^S0SOCLEADS>/);
+    assert.equal(escalated.state.status, 'escalated');
+    assert.ok(Date.now() - started < 30_000);
+    await handle(alert).terminate('test done');
+  });
+
+  it('enforce: closes the forgot-password alert with no ticket in the main channel, reason and facts recorded; the attack is ticketed', async () => {
+    const p = policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } });
+    const closed = await start(forgotPassword('enforce'), p);
+    const ticketed = await start(attack('enforce'), p);
+    assert.equal(closed.state.status, 'auto_closed');
+    assert.equal(closed.state.autoClosed?.ruleId, 'known-location');
+    assert.equal(closed.state.autoClosed?.facts['rank'], 1);
+    assert.match(closed.state.autoClosed?.reason ?? '', /forgot the password/);
+    assert.equal(closed.delivery.kind, 'none');
+    assert.equal(closed.jira.status, 'skipped');
+    assert.equal(messageFor(closed.alert), undefined, 'no ticket in the main channel');
+    const audit = s.fakes.slack.messages.filter((m) => m.channel === 'C0AUDIT' && m.text.includes(closed.workflowId));
+    assert.equal(audit.length, 1, 'one audit line in the quiet channel');
+    assert.match(audit[0]!.text, /Auto-closed .* as benign .*known-location v1/);
+    assert.equal((await handle(closed.alert).describe()).typedSearchAttributes.get(SA.Disposition), 'auto_closed');
+
+    assert.equal(ticketed.state.status, 'awaiting_analyst');
+    assert.equal(ticketed.state.autoClosed, undefined);
+    assert.ok(messageFor(ticketed.alert), 'the attack got its ticket');
+    await Promise.all([handle(closed.alert).terminate('test done'), handle(ticketed.alert).terminate('test done')]);
+  });
+
+  it('shadow: both samples get tickets, and the forgot-password one says what the rule would have done', async () => {
+    const p = policy({ autoClose: { mode: 'shadow', rules: {}, jira: 'skip' } });
+    const [fp, at] = [await start(forgotPassword('shadow'), p), await start(attack('shadow'), p)];
+    assert.equal(fp.state.status, 'awaiting_analyst');
+    assert.equal(fp.state.shadow?.ruleId, 'known-location');
+    assert.equal(at.state.shadow, undefined);
+    assert.match(JSON.stringify(messageFor(fp.alert)!.blocks), /Auto-close \(shadow\): would close as benign/);
+    assert.ok(messageFor(at.alert));
+    assert.equal((await handle(fp.alert).describe()).typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@1');
+    await Promise.all([handle(fp.alert).terminate('test done'), handle(at.alert).terminate('test done')]);
+  });
+});
