@@ -41,6 +41,11 @@ export interface ReputationDeps {
   sources: { [P in ReputationProvider]?: ReputationSource<P> };
   /** How long a ticket waits for a lookup before it goes out with the lookup pending. */
   waitMs: number;
+  /**
+   * Workflow ids are never encrypted: with payload encryption on, the cache workflow is named by a keyed
+   * hash of the indicator instead of the IP itself.
+   */
+  indicatorKey?: (indicator: string) => string;
 }
 
 export interface ReputationInput {
@@ -102,7 +107,7 @@ export function createReputationActivities(deps: ReputationDeps) {
   async function askCache(input: ReputationInput, waitMs: number): Promise<CacheAnswer> {
     const source = deps.sources[input.provider]!;
     const start = new WithStartWorkflowOperation<typeof enrichmentCache>('enrichmentCache', {
-      workflowId: cacheWorkflowId(taskQueue, input.provider, input.indicator),
+      workflowId: cacheWorkflowId(taskQueue, input.provider, deps.indicatorKey ? deps.indicatorKey(input.indicator) : input.indicator),
       taskQueue,
       args: [{ ...input, ttlMs: source.cacheTtlMs, fetchTaskQueue: source.fetchTaskQueue }],
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -41,10 +41,20 @@ export function webUiSummary(alert: Alert): string {
   return plain(`${alert.severity} · ${alert.detectionId} · ${alert.title}`).slice(0, 300);
 }
 
-export function createAlertStarter(client: Client, taskQueue: string, policy?: TriagePolicy, timeoutMs = 5000): AlertStarter {
+export interface StarterOptions {
+  policy?: TriagePolicy;
+  /** A duplicate from the SIEM reopens a closed alert; a backfill's duplicate must not. */
+  onDuplicate?: 'refire' | 'ignore';
+  /** Workflow id for the alert (dry runs use their own namespace of ids). */
+  workflowId?: (alert: Alert) => string;
+  timeoutMs?: number;
+}
+
+export function createAlertStarter(client: Client, taskQueue: string, options: StarterOptions = {}): AlertStarter {
+  const { policy, onDuplicate = 'refire', timeoutMs = 5000 } = options;
   return {
     async start(alert) {
-      const workflowId = alertWorkflowId(alert);
+      const workflowId = (options.workflowId ?? alertWorkflowId)(alert);
       try {
         await client.withDeadline(Date.now() + timeoutMs, () =>
           client.workflow.start<typeof alertTriage>('alertTriage', {
@@ -69,10 +79,12 @@ export function createAlertStarter(client: Client, taskQueue: string, policy?: T
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
           // The SIEM sent it again: a closed alert still in its reopen window reopens its ticket.
-          await client.workflow
-            .getHandle(workflowId)
-            .signal(alertRefiredSignal, { at: new Date().toISOString() })
-            .catch(() => undefined);
+          if (onDuplicate === 'refire') {
+            await client.workflow
+              .getHandle(workflowId)
+              .signal(alertRefiredSignal, { at: new Date().toISOString() })
+              .catch(() => undefined);
+          }
           return { workflowId, status: 'duplicate' };
         }
         if (isUnavailable(err)) throw new TemporalUnavailableError(`Temporal unreachable: ${(err as Error).message}`);

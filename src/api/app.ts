@@ -1,10 +1,13 @@
 /** The API as an Express app factory: everything it needs is injected, so tests run it for real. */
 import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../logging/logger';
+import type { ApiMetrics } from '../observability/metrics';
 import type { AlertStarter } from './alert-starter';
 import { errorHandler, sendError } from './errors';
 import { healthRoutes } from './routes/health';
 import type { ActionSink } from './analyst-actions';
+import { codecRoutes, type CodecRouteOptions } from './routes/codec';
 import { siemSearchRoutes, type SearchSource } from './routes/siem-search';
 import { slackInteractionRoutes, type SlackResponder } from './routes/slack-interactions';
 import { webhookRoutes } from './routes/webhooks';
@@ -17,17 +20,29 @@ export interface AppDeps {
   /** The embedded SIEM, opened on first use; undefined with another SIEM. */
   searchSource?: () => Promise<SearchSource | undefined>;
   slack?: { signingSecret?: string; sink: ActionSink; responder: SlackResponder };
+  /** The codec endpoint for the Web UI, when payload encryption is on. */
+  codec?: CodecRouteOptions;
+  metrics?: { registry: Registry; api: ApiMetrics };
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(webhookRoutes({ starter: deps.starter, webhookSecret: deps.webhookSecret, maxBodyBytes: deps.maxBodyBytes, log: deps.log }));
+  app.use(
+    webhookRoutes({ starter: deps.starter, webhookSecret: deps.webhookSecret, maxBodyBytes: deps.maxBodyBytes, log: deps.log, metrics: deps.metrics?.api }),
+  );
+  const registry = deps.metrics?.registry;
+  if (registry) {
+    app.get('/metrics', async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
+    });
+  }
   if (deps.slack) app.use(slackInteractionRoutes({ ...deps.slack, log: deps.log }));
+  if (deps.codec) app.use(codecRoutes(deps.codec));
   app.use(healthRoutes(deps.starter));
   app.use(siemSearchRoutes(deps.searchSource ?? (async () => undefined)));
   app.use((_req, res) => sendError(res, 404, 'not found'));
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, (route, reason) => deps.metrics?.api.rejected.inc({ route, reason })));
   return app;
 }

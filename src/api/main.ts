@@ -7,6 +7,9 @@ import { loadConfigOrExit } from '../config/config';
 import { createLogger } from '../logging/logger';
 import { LocalSiem } from '../siem/local/local-siem';
 import { SlackClient } from '../connectors/slack';
+import { apiMetrics, createRegistry } from '../observability/metrics';
+import { connectionOptions } from '../temporal/connection-options';
+import { dataConverter, payloadCodec } from '../temporal/data-converter';
 import { createAlertStarter } from './alert-starter';
 import { createActionSink } from './analyst-actions';
 import { createSlackResponder } from './slack-responder';
@@ -28,9 +31,10 @@ async function main(): Promise<void> {
   }
 
   // Lazy: the API starts (and answers 503) even while Temporal is down, and connects once it is up.
-  const connection = Connection.lazy({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const starter = createAlertStarter(client, config.temporal.taskQueue, config.policy);
+  const connection = Connection.lazy(connectionOptions(config));
+  const codec = payloadCodec(config);
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
+  const starter = createAlertStarter(client, config.temporal.taskQueue, { policy: config.policy });
   const slackClient = config.slack && new SlackClient({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl });
 
   let siem: Promise<LocalSiem> | undefined;
@@ -40,12 +44,15 @@ async function main(): Promise<void> {
           (siem ??= LocalSiem.open({ logsDir: (config.siem as { logsDir: string }).logsDir, publicUrl: config.api.publicUrl }))
       : undefined;
 
+  const registry = createRegistry('api');
   const app = createApp({
+    metrics: { registry, api: apiMetrics(registry) },
     starter,
     log,
     webhookSecret: config.api.webhookSecret,
     maxBodyBytes: config.api.maxBodyBytes,
     searchSource,
+    codec: codec && { codec, authToken: config.codec?.authToken, allowedOrigins: config.codec?.allowedOrigins ?? [] },
     slack: {
       signingSecret: config.slack?.signingSecret,
       sink: createActionSink(client),

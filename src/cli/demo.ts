@@ -5,6 +5,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { connectionOptions } from '../temporal/connection-options';
+import { dataConverter } from '../temporal/data-converter';
 import { loadConfigOrExit } from '../config/config';
 import { demoPantherAlerts } from '../sample-data/demo-alerts';
 import { MANIFEST_FILE } from '../sample-data/write-logs';
@@ -43,8 +45,8 @@ async function main(): Promise<void> {
   }
   if (config.siem.kind === 'local') await warnIfSampleLogsAreOld(config.siem.logsDir);
 
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const connection = await Connection.connect(connectionOptions(config));
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
   try {
     for (const { scenario, payload } of demoPantherAlerts()) {
       console.log(`→ sending ${payload.id} (${scenario})`);

@@ -3,6 +3,8 @@
  * from Temporal visibility (search attributes and the memo each triage keeps current).
  */
 import { Client, Connection } from '@temporalio/client';
+import { connectionOptions } from '../temporal/connection-options';
+import { dataConverter } from '../temporal/data-converter';
 import { loadConfigOrExit, parseDuration } from '../config/config';
 import type { Actor, Disposition } from '../domain/triage-state';
 import { buildReport, renderReport, type TriageRecord } from '../reporting/triage-report';
@@ -37,9 +39,9 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const config = loadConfigOrExit();
   const since = new Date(Date.now() - args.sinceMs);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(connectionOptions(config));
   try {
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
     const query = `WorkflowType = "alertTriage" AND TaskQueue = "${config.temporal.taskQueue}" AND StartTime > "${since.toISOString()}"`;
     const records: TriageRecord[] = [];
     for await (const wf of client.workflow.list({ query })) {

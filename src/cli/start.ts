@@ -23,7 +23,7 @@ async function hasLogs(dir: string): Promise<boolean> {
   return false;
 }
 
-async function ensureTemporal(address: string, uiPort: number, dataDir: string, namespace: string): Promise<DevServer | undefined> {
+async function ensureTemporal(address: string, uiPort: number, dataDir: string, namespace: string, codecEndpoint?: string): Promise<DevServer | undefined> {
   if (await isTemporalUp(address)) {
     say(`using the Temporal server already running at ${address}`);
     return undefined;
@@ -38,7 +38,7 @@ async function ensureTemporal(address: string, uiPort: number, dataDir: string, 
   const dbFile = path.join(dataDir, 'temporal.db');
   say(`starting the Temporal dev server on ${address} (state in ${path.relative(process.cwd(), dbFile)}, Web UI on :${uiPort})…`);
   const started = Date.now();
-  const server = await startDevServer({ cliPath, ip: host === 'localhost' ? '127.0.0.1' : host, port, uiPort, dbFile, namespace, detached: true, onOutput: printer('temporal') });
+  const server = await startDevServer({ cliPath, ip: host === 'localhost' ? '127.0.0.1' : host, port, uiPort, dbFile, namespace, codecEndpoint, detached: true, onOutput: printer('temporal') });
   say(`Temporal dev server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return server;
 }
@@ -69,7 +69,11 @@ async function main(): Promise<void> {
     server?.process.kill('SIGKILL');
   });
 
-  server = await ensureTemporal(config.temporal.address, config.temporal.uiPort, config.dataDir, config.temporal.namespace);
+  const codecEndpoint = config.codec ? `${config.api.publicUrl}/codec` : undefined;
+  server = await ensureTemporal(config.temporal.address, config.temporal.uiPort, config.dataDir, config.temporal.namespace, codecEndpoint);
+  if (codecEndpoint) {
+    say(`payloads are encrypted; the Web UI decodes them through ${codecEndpoint} — open ${codecEndpoint}/login?token=<CODEC_AUTH_TOKEN> once in the browser`);
+  }
   if (stopping) return;
 
   if (config.siem.kind === 'local' && !(await hasLogs(config.siem.logsDir))) {

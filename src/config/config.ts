@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../domain/alert';
 import { RULES } from '../autoclose/rules';
+import { createCodec } from '../temporal/codec/aes-gcm-codec';
 import type { ReputationProvider } from '../domain/enrichment';
 import type { AutoCloseMode, TriagePolicy } from '../domain/policy';
 
@@ -39,7 +40,7 @@ const duration = (fallback: string) =>
       return ms ?? 0;
     });
 
-const EnvSchema = z.object({
+export const EnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: optionalUrl,
@@ -94,6 +95,16 @@ const EnvSchema = z.object({
   SLACK_ALLOWED_GROUPS: z.string().default(''),
   REOPEN_WINDOW: duration('24h'),
   MAX_OPEN: duration('30d'),
+  CODEC_KEYS: optionalString,
+  CODEC_KEY_ID: optionalString,
+  CODEC_AUTH_TOKEN: optionalString,
+  CODEC_ALLOWED_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  METRICS_PORT: port.default(9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: flag(false),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
   DATA_DIR: z.string().default('./.data'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
@@ -103,7 +114,16 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
   api: { host: string; port: number; publicUrl: string; webhookSecret?: string; maxBodyBytes: number };
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; cliPath?: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiPort: number;
+    cliPath?: string;
+    /** Temporal Cloud (or a TLS-terminated cluster): an API key, and/or mTLS client certificate files. */
+    apiKey?: string;
+    tls?: { certPath?: string; keyPath?: string };
+  };
   reputation: Partial<Record<ReputationProvider, ReputationProviderConfig>>;
   /** How long a ticket waits for a rate-limited lookup before it goes out with that lookup pending. */
   enrichmentWaitMs: number;
@@ -117,6 +137,11 @@ export interface Config {
   policy: TriagePolicy;
   /** Who may press the ticket's buttons (empty: everyone in the channel). */
   slackAllowList: { users: string[]; groups: string[] };
+  /** Payload encryption (AES-256-GCM, keys by id) and the codec endpoint for the Web UI. */
+  codec?: { keys: string; currentKeyId?: string; authToken?: string; allowedOrigins: string[] };
+  /** The worker's Prometheus endpoint. */
+  metricsPort: number;
+  metricsHost: string;
   dataDir: string;
   log: { level: Env['LOG_LEVEL']; format: 'pretty' | 'json' };
 }
@@ -230,6 +255,7 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const hasSlack = requireTogether(env, ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL'], 'Slack');
   const hasJira = requireTogether(env, ['JIRA_HOST', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY'], 'Jira');
   const hasPanther = requireTogether(env, ['PANTHER_API_URL', 'PANTHER_API_TOKEN'], 'Panther');
+  requireTogether(env, ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH'], 'Temporal mTLS');
   if (env.SIEM === 'panther' && !hasPanther) {
     throw new ConfigError('SIEM=panther needs PANTHER_API_URL and PANTHER_API_TOKEN');
   }
@@ -242,6 +268,13 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
     cacheTtlMs: number,
   ): ReputationProviderConfig | undefined =>
     apiKey ? { apiKey, baseUrl: baseUrl.replace(/\/+$/, ''), ratePerMinute, dailyBudget, cacheTtlMs } : undefined;
+  if (env.CODEC_KEYS) {
+    try {
+      createCodec(env.CODEC_KEYS, env.CODEC_KEY_ID);
+    } catch (err) {
+      throw new ConfigError(`CODEC_KEYS / CODEC_KEY_ID: ${(err as Error).message}`);
+    }
+  }
   const displayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
   return {
     api: {
@@ -257,6 +290,11 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiPort: env.TEMPORAL_UI_PORT,
       cliPath: env.TEMPORAL_CLI_PATH,
+      apiKey: env.TEMPORAL_API_KEY,
+      tls:
+        env.TEMPORAL_TLS || env.TEMPORAL_API_KEY || env.TEMPORAL_TLS_CERT_PATH
+          ? { certPath: env.TEMPORAL_TLS_CERT_PATH, keyPath: env.TEMPORAL_TLS_KEY_PATH }
+          : undefined,
     },
     reputation: {
       virustotal: provider(env.VIRUSTOTAL_API_KEY, env.VIRUSTOTAL_BASE_URL, env.VIRUSTOTAL_RATE_PER_MINUTE, env.VIRUSTOTAL_DAILY_BUDGET, env.VIRUSTOTAL_CACHE_TTL),
@@ -302,6 +340,11 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxOpenMs: env.MAX_OPEN,
     },
     slackAllowList: { users: list(env.SLACK_ALLOWED_USERS), groups: list(env.SLACK_ALLOWED_GROUPS) },
+    codec: env.CODEC_KEYS
+      ? { keys: env.CODEC_KEYS, currentKeyId: env.CODEC_KEY_ID, authToken: env.CODEC_AUTH_TOKEN, allowedOrigins: list(env.CODEC_ALLOWED_ORIGINS) }
+      : undefined,
+    metricsPort: env.METRICS_PORT,
+    metricsHost: env.METRICS_HOST,
     dataDir: path.resolve(env.DATA_DIR),
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json') },
   };

@@ -30,6 +30,11 @@ export interface TriagePolicy {
   reopenWindowMs: number;
   /** An alert nobody acts on expires after this long. */
   maxOpenMs: number;
+  /**
+   * Backfill `--dry-run`: enrich and decide, then stop — no Slack, Jira or SIEM writes, no waiting. The
+   * caller renders the ticket from the result.
+   */
+  dryRun?: boolean;
 }
 
 const MINUTE = 60_000;

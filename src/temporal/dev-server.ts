@@ -65,6 +65,8 @@ export interface DevServerOptions {
   /** SQLite file; omit for an in-memory server. */
   dbFile?: string;
   namespace?: string;
+  /** The Web UI's codec endpoint (payload encryption on). */
+  codecEndpoint?: string;
   /** Each line the server prints. */
   onOutput?: (line: string) => void;
   startupTimeoutMs?: number;
@@ -91,6 +93,7 @@ export function devServerArgs(o: DevServerOptions): string[] {
     '--port',
     String(o.port),
     ...(o.uiPort !== undefined ? ['--ui-port', String(o.uiPort)] : ['--headless']),
+    ...(o.uiPort !== undefined && o.codecEndpoint ? ['--ui-codec-endpoint', o.codecEndpoint] : []),
     ...(o.dbFile ? ['--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=WAL'] : []),
     ...(o.namespace && o.namespace !== 'default' ? ['--namespace', o.namespace] : []),
     ...devServerSearchAttributeArgs(),

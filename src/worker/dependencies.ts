@@ -14,6 +14,7 @@ import { VirusTotalClient } from '../connectors/virustotal';
 import { LocalSiem } from '../siem/local/local-siem';
 import { PantherSiem } from '../siem/panther/panther-siem';
 import type { Siem } from '../siem/siem';
+import { payloadCodec } from '../temporal/data-converter';
 import { providerTaskQueue } from '../temporal/task-queues';
 
 /** Heartbeats when called inside an activity (Panther queries report progress while they poll). */
@@ -59,6 +60,8 @@ export function reputationSources(config: Config): ReputationDeps['sources'] {
 
 export async function buildActivityDeps(config: Config, temporal: Client, print: (text: string) => void): Promise<ActivityDeps> {
   const panther = config.panther && new PantherClient({ apiUrl: config.panther.apiUrl, apiToken: config.panther.apiToken });
+  // With encryption on, the IP in a cache workflow's id would be the one alert datum stored in clear.
+  const codec = payloadCodec(config);
   return {
     siem: await openSiem(config, panther),
     panther: panther && {
@@ -70,6 +73,7 @@ export async function buildActivityDeps(config: Config, temporal: Client, print:
       temporal: { client: temporal, taskQueue: config.temporal.taskQueue },
       sources: reputationSources(config),
       waitMs: config.enrichmentWaitMs,
+      indicatorKey: codec && ((indicator) => codec.pseudonym(indicator)),
     },
     slack: config.slack && {
       client: new SlackClient({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }),

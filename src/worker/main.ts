@@ -1,38 +1,81 @@
 /**
- * The worker: runs the triage workflows and their activities on TEMPORAL_TASK_QUEUE. SIGINT/SIGTERM
- * drain in-flight activities (up to the grace time) before exit; anything unfinished is retried by the
- * next worker, because the state lives in Temporal.
+ * The worker: runs the triage workflows and their activities on TEMPORAL_TASK_QUEUE (and the provider
+ * queues). SIGINT/SIGTERM drain in-flight activities (up to the grace time) before exit; anything
+ * unfinished is retried by the next worker, because the state lives in Temporal.
  */
+import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/config';
-import { createLogger } from '../logging/logger';
+import { createLogger, type Logger } from '../logging/logger';
+import { createRegistry, workerMetrics } from '../observability/metrics';
+import { startMetricsServer } from '../observability/metrics-server';
 import { ensureSearchAttributes, retryUntilConnected } from '../temporal/connection';
+import { connectionOptions } from '../temporal/connection-options';
+import { dataConverter } from '../temporal/data-converter';
 import { buildActivityDeps } from './dependencies';
 import { temporalLogger } from './temporal-logger';
 import { createWorkers, runWorkers } from './workers';
 
+/**
+ * Where locally delivered tickets go (no Slack): as text for a person at a terminal; as a JSON log line in
+ * JSON mode, through the activity's logger so the line carries the workflow id like every other.
+ */
+function printer(format: 'pretty' | 'json', log: Logger): (text: string) => void {
+  if (format === 'pretty') return (text) => process.stdout.write(`${text}\n`);
+  return (text) => {
+    let activityLog: Context['log'] | undefined;
+    try {
+      activityLog = Context.current().log;
+    } catch {
+      // Not inside an activity.
+    }
+    if (activityLog) activityLog.info('local delivery (Slack not configured)', { text: text.trim() });
+    else log.info({ text: text.trim() }, 'local delivery (Slack not configured)');
+  };
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger({ name: 'worker', level: config.log.level, format: config.log.format });
+  // The SDK's own metrics go to a loopback port; /metrics on METRICS_PORT serves them with ours.
+  const sdkMetrics = `127.0.0.1:${config.metricsPort + 1}`;
   Runtime.install({
     logger: temporalLogger(log),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
-    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'WARN' }) } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'WARN' }) },
+      metrics: { prometheus: { bindAddress: sdkMetrics } },
+    },
   });
   const { address, namespace, taskQueue } = config.temporal;
-  const connection = await retryUntilConnected(`Temporal at ${address}`, () => NativeConnection.connect({ address }), log);
+  const options = connectionOptions(config);
+  const connection = await retryUntilConnected(`Temporal at ${address}`, () => NativeConnection.connect(options), log);
   // A client connection too: for search attributes, and for the activities that reach the cache and budget workflows.
-  const clientConnection = await Connection.connect({ address });
-  const added = await ensureSearchAttributes(clientConnection, namespace);
-  if (added.length) log.info({ added }, 'registered search attributes');
+  const clientConnection = await Connection.connect(options);
+  try {
+    const added = await ensureSearchAttributes(clientConnection, namespace);
+    if (added.length) log.info({ added }, 'registered search attributes');
+  } catch (err) {
+    // Temporal Cloud does not allow this: the attributes are registered in its UI or with tcld.
+    log.warn({ err: (err as Error).message }, 'could not check or register the search attributes; make sure they exist');
+  }
 
   if (config.slack && !/^[CG][A-Z0-9]{6,}$/.test(config.slack.channel)) {
     log.warn({ channel: config.slack.channel }, 'SLACK_CHANNEL should be a channel ID (C0123ABCDEF): a retried post looks up earlier messages by ID');
   }
-  const client = new Client({ connection: clientConnection, namespace });
-  const deps = await buildActivityDeps(config, client, (text) => process.stdout.write(`${text}\n`));
-  const workers = await createWorkers({ connection, namespace, taskQueue, deps });
+  const converter = dataConverter(config);
+  const client = new Client({ connection: clientConnection, namespace, dataConverter: converter });
+  const deps = await buildActivityDeps(config, client, printer(config.log.format, log));
+  const registry = createRegistry('worker');
+  const metrics = workerMetrics(registry);
+  const workers = await createWorkers({ connection, namespace, taskQueue, deps, dataConverter: converter, metrics });
+  const metricsServer = await startMetricsServer({
+    registry,
+    host: config.metricsHost,
+    port: config.metricsPort,
+    sdkMetricsUrl: `http://${sdkMetrics}/metrics`,
+  });
   log.info(
     {
       taskQueue,
@@ -41,12 +84,15 @@ async function main(): Promise<void> {
       slack: config.slack ? 'configured' : 'not configured (tickets printed and saved locally)',
       jira: config.jira ? 'configured' : 'not configured',
       reputation: Object.entries(deps.reputation.sources).map(([p, s]) => `${p} (${s.ratePerMinute}/min, ${s.dailyBudget}/day)`),
+      encryption: config.codec ? 'payloads encrypted' : 'off',
+      metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics`,
     },
     'worker started',
   );
   try {
     await runWorkers(workers);
   } finally {
+    metricsServer.close();
     await deps.siem.close();
     await clientConnection.close();
     await connection.close();

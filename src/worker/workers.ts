@@ -3,7 +3,10 @@
  * configured reputation provider, polling that provider's task queue with its rate limit — the limit
  * the Temporal server enforces across every worker of the deployment.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import { activityMetricsInterceptor } from '../observability/activity-metrics';
+import { labelValue, type WorkerMetrics } from '../observability/metrics';
+import type { TriageSinks } from '../workflows/sinks';
 import { createActivities, type ActivityDeps } from '../activities';
 import { workflowSource } from './workflow-source';
 
@@ -15,12 +18,40 @@ export interface WorkerSetOptions {
   /** Defaults to the prebuilt bundle or the workflows module (see workflow-source.ts). */
   workflows?: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  dataConverter?: WorkerOptions['dataConverter'];
+  /** Prometheus metrics of the worker process (activity interceptor + workflow sinks). */
+  metrics?: WorkerMetrics;
+}
+
+/** The workflows' metric sinks (no-ops without metrics: a sink must always be registered). */
+export function triageSinks(m: WorkerMetrics | undefined): InjectedSinks<TriageSinks> {
+  return {
+    triageMetrics: {
+      decided: { fn: (_info, rule, mode) => m?.autoClose.inc({ rule: labelValue(rule), mode }) },
+      ticketed: {
+        fn: (_info, logType, playbook, outcome, seconds) =>
+          m?.triageDuration.observe({ log_type: labelValue(logType), playbook, outcome }, seconds),
+      },
+    },
+  };
 }
 
 export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
   const activities = createActivities(o.deps);
-  const common = { connection: o.connection, namespace: o.namespace, shutdownGraceTime: o.shutdownGraceTime ?? '10s' };
-  const main = await Worker.create({ ...common, taskQueue: o.taskQueue, ...(o.workflows ?? workflowSource()), activities });
+  const common = {
+    connection: o.connection,
+    namespace: o.namespace,
+    shutdownGraceTime: o.shutdownGraceTime ?? '10s',
+    dataConverter: o.dataConverter,
+    ...(o.metrics ? { interceptors: { activity: [activityMetricsInterceptor(o.metrics, o.deps.siem.kind)] } } : {}),
+  };
+  const main = await Worker.create({
+    ...common,
+    taskQueue: o.taskQueue,
+    ...(o.workflows ?? workflowSource()),
+    activities,
+    sinks: triageSinks(o.metrics),
+  });
   const providers = await Promise.all(
     Object.values(o.deps.reputation.sources).map((source) =>
       Worker.create({

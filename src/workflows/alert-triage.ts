@@ -10,7 +10,7 @@
  *   5. wait: analysts' buttons, the autoClose signal, SLA reminders and escalation, late enrichment, a
  *      re-fired alert; until it is closed and its reopen window has passed.
  */
-import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { executeChild, log, workflowInfo } from '@temporalio/workflow';
 import { evaluateAutoClose } from '../autoclose/evaluate';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { applyAutoClose, type AutoCloseVerdict } from '../domain/triage-state';
@@ -20,6 +20,7 @@ import { jira, slack } from './activities';
 import { cloudTrailTriage, genericTriage, gsuiteTriage, oktaTriage } from './log-type-triage';
 import { completeFromSiem, whereTicketIs, writeBackToSiem } from './siem-alert';
 import { completeLateEnrichments, deliverTicket } from './ticket-delivery';
+import { triageMetrics } from './sinks';
 import { TriageRun } from './triage-run';
 import type { AlertTriageInput, TriageResult } from './types';
 
@@ -35,6 +36,8 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
   // 1. Route.
   const logTypeRoute = routeByLogType(run.alert.logType);
   const playbookRoute = routeByDetection(run.alert.detectionId);
+  // The SDK adds workflowId, runId and workflowType to every workflow log line (and mutes them on replay).
+  log.info('alert routed', { detectionId: run.alert.detectionId, logType: run.alert.logType, child: logTypeRoute.workflow, playbook: playbookRoute.playbook });
 
   // 2. Enrich, in the LogType's child workflow (its id extends ours so the tree reads in the Web UI).
   run.setStatus('enriching');
@@ -45,11 +48,28 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
 
   // 3. Decide.
   const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.report.enrichments }, run.policy);
+  log.info('auto-close decision', {
+    enforced: decision.enforced?.ruleId ?? run.earlyAutoClose?.ruleId ?? null,
+    shadow: decision.shadow?.ruleId ?? null,
+    dryRun: run.policy.dryRun === true,
+  });
+  if (run.policy.dryRun) {
+    // Backfill dry run: what would have happened, with no writes anywhere.
+    run.setState({ ...run.state, shadow: decision.enforced ?? decision.shadow });
+    run.delivery = { kind: 'none', reason: 'dry run: nothing was posted' };
+    run.jira = { status: 'skipped', reason: 'dry run' };
+    run.siemWriteBack = { status: 'skipped', reason: 'dry run' };
+    return run.result();
+  }
   const enforced = decision.enforced ?? run.earlyAutoClose;
+  const elapsed = () => (Date.now() - info.startTime.getTime()) / 1000;
   if (enforced) {
     // 4a. Closed by automation: an audit record, not a ticket in the main channel.
+    triageMetrics.decided(`${enforced.ruleId}@${enforced.ruleVersion}`, decision.enforced ? 'enforce' : 'signal');
     await recordAutoClose(run, enforced);
+    triageMetrics.ticketed(run.alert.logType, run.report.playbook, 'auto_closed', elapsed());
   } else {
+    if (decision.shadow) triageMetrics.decided(`${decision.shadow.ruleId}@${decision.shadow.ruleVersion}`, 'shadow');
     // 4b. The ticket (with what a shadow rule would have done), then the SIEM is told.
     if (decision.shadow) run.setState({ ...run.state, shadow: decision.shadow });
     run.setStatus('delivering');
@@ -59,6 +79,8 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
     run.delivery = delivery;
     run.jira = jiraIssue;
     run.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', delivery.kind === 'failed' ? 'ticket refused by Slack' : 'ticket posted');
+    triageMetrics.ticketed(run.alert.logType, run.report.playbook, delivery.kind, elapsed());
+    log.info('ticket delivered', { delivery: delivery.kind, jira: jiraIssue.status });
     run.siemWriteBack = await writeBackToSiem(run.ticket(), { name: 'ticketed', where: whereTicketIs(delivery, jiraIssue) });
     run.track(
       completeLateEnrichments(run.ticket()).then((late) => {
@@ -69,6 +91,7 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
 
   // 5. Wait for analysts, signals, timers and late enrichment, until closed past the reopen window.
   await run.untilSettled();
+  log.info('triage settled', { status: run.state.status, disposition: run.state.disposition ?? null });
   return run.result();
 }
 

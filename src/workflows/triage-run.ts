@@ -36,6 +36,7 @@ import type { TicketInput } from '../tickets/ticket';
 import { jira as jiraActivities, slack as slackActivities } from './activities';
 import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery, type AutoCloseRequest } from './messages';
 import { failureReason } from './settle';
+import { triageMetrics } from './sinks';
 import { whereTicketIs, writeBackToSiem } from './siem-alert';
 import { refreshTicket } from './ticket-delivery';
 import type { Delivery, JiraOutcome, PlaybookReport, TriageResult, TriageSnapshot } from './types';
@@ -206,6 +207,7 @@ export class TriageRun {
       return;
     }
     this.setState(applyAutoClose(this.state, verdict, iso(Date.now())));
+    triageMetrics.decided(`${verdict.ruleId}@${verdict.ruleVersion}`, 'signal');
     this.effects.push({
       kind: 'decided',
       line: [text(`🤖 Auto-closed as ${verdict.disposition.replace('_', ' ')} — ${verdict.reason} `), text(`[${verdict.ruleId} v${verdict.ruleVersion}]`, { code: true })],

@@ -4,7 +4,8 @@
  * - GraphQL at `POST /public/graphql` (point the client at `${url}/public/graphql`), `X-API-Key` auth,
  *   bodies `{"query", "variables", "operationName"}`. Root fields: `executeDataLakeQuery`,
  *   `executeIndicatorSearchQuery`, `dataLakeQuery` (with `results(input: {cursor, pageSize})`),
- *   `cancelDataLakeQuery`, `alert` (with `events(input: {cursor, pageSize})`), `updateAlertStatusById`,
+ *   `cancelDataLakeQuery`, `alert` (with `events(input: {cursor, pageSize})`), `alerts(input: {createdAtAfter,
+ *   createdAtBefore, cursor, pageSize, sortBy, sortDir})`, `updateAlertStatusById`,
  *   `createAlertComment`. The query text is read by a small hand-written GraphQL reader (no library), checked
  *   against the subset of Panther's SDL below (unknown fields, missing sub-selections and undefined variables
  *   are rejected as a real server would), and the answer holds exactly the selected fields, aliases and
@@ -465,7 +466,9 @@ export function graphqlRootIs(field: string): (req: FakeRequest) => boolean {
 // ---------------------------------------------------------------------------------------------------------
 
 const SCHEMA: Record<string, Record<string, string>> = {
-  Query: { alert: 'Alert', dataLakeQuery: 'DataLakeQuery' },
+  Query: { alert: 'Alert', alerts: 'AlertsOutput', dataLakeQuery: 'DataLakeQuery' },
+  AlertsOutput: { edges: 'AlertsOutputEdge', pageInfo: 'CursorBasedPaginationPageInfo' },
+  AlertsOutputEdge: { node: 'Alert' },
   Mutation: {
     executeDataLakeQuery: 'ExecuteDataLakeQueryOutput',
     executeIndicatorSearchQuery: 'ExecuteIndicatorSearchQueryOutput',
@@ -730,6 +733,22 @@ const ARGS = {
   dataLakeQuery: z.strictObject({ id: gqlId, root: z.boolean().nullish() }),
   cancelDataLakeQuery: z.strictObject({ input: z.strictObject({ id: gqlId }) }),
   alert: z.strictObject({ id: gqlId }),
+  // A subset of AlertsInput (reference/panther.md §2.4); Panther requires detectionId or both dates.
+  alerts: z.strictObject({
+    input: z
+      .strictObject({
+        createdAtAfter: dateTime.nullish(),
+        createdAtBefore: dateTime.nullish(),
+        detectionId: z.string().nullish(),
+        cursor: z.string().nullish(),
+        pageSize: z.number().int().nullish(),
+        sortBy: enumOf(['createdAt'] as const, 'AlertsSortFieldsEnum').nullish(),
+        sortDir: enumOf(['ascending', 'descending'] as const, 'SortDirEnum').nullish(),
+      })
+      .refine((i) => !!i.detectionId || (!!i.createdAtAfter && !!i.createdAtBefore), {
+        message: 'detectionId or createdAtAfter and createdAtBefore are required',
+      }),
+  }),
   updateAlertStatusById: z.strictObject({
     input: z.strictObject({ ids: listOf(gqlId), status: enumOf(PANTHER_ALERT_STATUSES, 'AlertStatus') }),
   }),
@@ -751,6 +770,8 @@ function coerce<S extends z.ZodType>(schema: S, args: Record<string, unknown>): 
 const REST_PAGE = { defaultLimit: 25, maxLimit: 50 } as const;
 const RESULTS_PAGE = { defaultSize: 999, maxSize: 999 } as const;
 const EVENTS_PAGE = { defaultSize: 25, maxSize: 999 } as const;
+// Panther's alert listing default is 25 (reference §2.4); its maximum is unverified.
+const ALERTS_PAGE = { defaultSize: 25, maxSize: 50 } as const;
 
 function encodeCursor(scope: string, offset: number): string {
   return Buffer.from(JSON.stringify({ s: scope, o: offset })).toString('base64url');
@@ -832,6 +853,7 @@ export class PantherFake extends HttpFake {
     Query: {
       dataLakeQuery: (a) => this.dataLakeQuery(a),
       alert: (a) => this.renderAlert(this.mustFindAlert(coerce(ARGS.alert, a).id, false)),
+      alerts: (a) => this.listAlerts(a),
     },
     Mutation: {
       executeDataLakeQuery: (a) => this.executeSql(a),
@@ -1163,6 +1185,20 @@ export class PantherFake extends HttpFake {
     // Panther's message for an unknown alert is unverified.
     if (!alert) throw new FieldError('alert not found');
     return alert;
+  }
+
+  private listAlerts(args: Record<string, unknown>): object {
+    const { input } = coerce(ARGS.alerts, args);
+    const after = input.createdAtAfter ? Date.parse(input.createdAtAfter) : -Infinity;
+    const before = input.createdAtBefore ? Date.parse(input.createdAtBefore) : Infinity;
+    const matching = [...this.alertStore.values()]
+      .filter((a) => !input.detectionId || a.origin.id === input.detectionId)
+      .filter((a) => Date.parse(a.createdAt) >= after && Date.parse(a.createdAt) <= before)
+      .sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt) || x.id.localeCompare(y.id));
+    if (input.sortDir !== 'ascending') matching.reverse();
+    const scope = `alerts:${JSON.stringify([input.createdAtAfter, input.createdAtBefore, input.detectionId, input.sortDir])}`;
+    const { slice, pageInfo } = pageOf(matching, scope, input.cursor, pageSize(input.pageSize, ALERTS_PAGE));
+    return { edges: slice.map((a) => ({ node: this.renderAlert(a) })), pageInfo };
   }
 
   private renderAlert(alert: PantherAlert): object {

@@ -12,6 +12,7 @@ import { ValidationError } from '../../intake/validation-error';
 import { TemporalUnavailableError, type AlertStarter } from '../alert-starter';
 import { authenticateWebhook } from '../auth';
 import { sendError } from '../errors';
+import { labelValue, type ApiMetrics } from '../../observability/metrics';
 
 export interface WebhookOptions {
   starter: AlertStarter;
@@ -20,6 +21,7 @@ export interface WebhookOptions {
   log: Logger;
   /** Seconds the SIEM should wait before resending when Temporal is unreachable. */
   retryAfterSeconds?: number;
+  metrics?: ApiMetrics;
 }
 
 type Normalizer = (body: unknown, receivedAt: Date) => Alert;
@@ -36,16 +38,22 @@ export function webhookRoutes(options: WebhookOptions): Router {
   const handle = (source: string, normalize: Normalizer) => async (req: Request, res: Response) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const log = options.log.child({ route: req.path });
+    const reject = (reason: string) => options.metrics?.rejected.inc({ route: req.path, reason });
     const auth = authenticateWebhook(options.webhookSecret, req.headers, body);
     if (!auth.ok) {
+      reject('unauthorized');
       log.warn({ reason: auth.reason, ip: req.ip }, 'webhook rejected: authentication');
       return sendError(res, 401, 'unauthorized', auth.reason);
     }
-    if (!isJson(req)) return sendError(res, 415, 'Content-Type must be application/json');
+    if (!isJson(req)) {
+      reject('not_json');
+      return sendError(res, 415, 'Content-Type must be application/json');
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(body.toString('utf8'));
     } catch (err) {
+      reject('invalid_json');
       return sendError(res, 400, 'body is not valid JSON', (err as Error).message);
     }
     let alert: Alert;
@@ -53,6 +61,7 @@ export function webhookRoutes(options: WebhookOptions): Router {
       alert = normalize(payload, new Date());
     } catch (err) {
       if (err instanceof ValidationError) {
+        reject('invalid_alert');
         log.warn({ problems: err.problems }, 'webhook rejected: invalid alert');
         return sendError(res, 400, err.message, err.problems);
       }
@@ -60,10 +69,17 @@ export function webhookRoutes(options: WebhookOptions): Router {
     }
     try {
       const outcome = await options.starter.start(alert);
+      options.metrics?.received.inc({
+        source: labelValue(alert.source),
+        log_type: labelValue(alert.logType),
+        detection: labelValue(alert.detectionId),
+        status: outcome.status,
+      });
       log.info({ workflowId: outcome.workflowId, status: outcome.status, detectionId: alert.detectionId, logType: alert.logType }, `alert ${outcome.status}`);
       res.status(202).json(outcome);
     } catch (err) {
       if (err instanceof TemporalUnavailableError) {
+        reject('temporal_unavailable');
         log.error({ err: err.message, source }, 'Temporal unreachable: alert not accepted, the SIEM should resend');
         res.set('Retry-After', String(options.retryAfterSeconds ?? 30));
         return sendError(res, 503, 'Temporal is unreachable; resend the alert later');

@@ -1,0 +1,312 @@
+/**
+ * `npm run backfill -- --file <alerts.jsonl> [--rate N] [--dry-run] [--out <tickets.jsonl>] [--restart]`
+ * `npm run backfill -- --panther --from <ISO> --to <ISO> [...]`
+ *
+ * Starts the triage of historical alerts at a bounded rate, with progress and an ETA. Idempotent (the
+ * workflow id is the alert's, so re-running starts nothing twice) and resumable (a checkpoint next to the
+ * file skips what an earlier run already did). `--dry-run` enriches and decides without any Slack, Jira
+ * or SIEM write, and writes the tickets that would have been posted to a file — to try a playbook or a
+ * rule on last month's alerts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Client, Connection } from '@temporalio/client';
+import { createAlertStarter, type AlertStarter } from '../api/alert-starter';
+import { connectionOptions } from '../temporal/connection-options';
+import { dataConverter } from '../temporal/data-converter';
+import { loadConfigOrExit, type Config } from '../config/config';
+import { PantherAlertSource } from '../connectors/panther/alert-list';
+import { PantherClient } from '../connectors/panther/client';
+import type { Alert } from '../domain/alert';
+import { normalizeCanonical } from '../intake/canonical';
+import { normalizePanther } from '../intake/panther';
+import { renderPlainText } from '../tickets/plain-text';
+import { renderSlackMessage } from '../tickets/slack-message';
+import { buildTicket } from '../tickets/ticket';
+import type { TriageResult } from '../workflows/types';
+import { Progress } from './progress';
+
+export interface BackfillArgs {
+  file?: string;
+  panther?: { from: Date; to: Date };
+  /** Starts per second. */
+  rate: number;
+  dryRun: boolean;
+  out?: string;
+  restart: boolean;
+}
+
+const USAGE =
+  'usage: npm run backfill -- --file <alerts.jsonl> [--rate 20] [--dry-run] [--out tickets.jsonl] [--restart]\n' +
+  '       npm run backfill -- --panther --from <ISO time> --to <ISO time> [--rate 20] [--dry-run]';
+
+export function parseArgs(argv: string[]): BackfillArgs {
+  const args: BackfillArgs = { rate: 20, dryRun: false, restart: false };
+  let panther = false;
+  let from: Date | undefined;
+  let to: Date | undefined;
+  const value = (i: number, flag: string): string => {
+    const v = argv[i];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    switch (flag) {
+      case '--file':
+        args.file = value(++i, flag);
+        break;
+      case '--rate': {
+        const rate = Number(value(++i, flag));
+        if (!(rate > 0 && rate <= 1000)) throw new Error('--rate must be a number of starts per second, 0 < rate ≤ 1000');
+        args.rate = rate;
+        break;
+      }
+      case '--dry-run':
+        args.dryRun = true;
+        break;
+      case '--out':
+        args.out = value(++i, flag);
+        break;
+      case '--restart':
+        args.restart = true;
+        break;
+      case '--panther':
+        panther = true;
+        break;
+      case '--from':
+        from = new Date(value(++i, flag));
+        break;
+      case '--to':
+        to = new Date(value(++i, flag));
+        break;
+      default:
+        throw new Error(`unknown argument ${flag}\n${USAGE}`);
+    }
+  }
+  if (panther) {
+    if (!from || !to || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
+      throw new Error(`--panther needs --from and --to, ISO times with from < to\n${USAGE}`);
+    }
+    args.panther = { from, to };
+  }
+  if (!args.file === !args.panther) throw new Error(`give either --file or --panther\n${USAGE}`);
+  return args;
+}
+
+/** One line of the file: a Panther webhook payload or a canonical alert. */
+export function parseAlertLine(line: string, receivedAt: Date): Alert {
+  const body: unknown = JSON.parse(line);
+  const looksCanonical = typeof body === 'object' && body !== null && 'source' in body && 'detectionId' in body;
+  return looksCanonical ? normalizeCanonical(body, receivedAt) : normalizePanther(body, receivedAt);
+}
+
+interface Checkpoint {
+  file: string;
+  size: number;
+  linesDone: number;
+}
+
+function checkpointPath(file: string): string {
+  return `${file}.backfill-checkpoint.json`;
+}
+
+function readCheckpoint(file: string): number {
+  try {
+    const c = JSON.parse(fs.readFileSync(checkpointPath(file), 'utf8')) as Checkpoint;
+    return c.size === fs.statSync(file).size ? c.linesDone : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function writeCheckpoint(file: string, linesDone: number): void {
+  const c: Checkpoint = { file: path.resolve(file), size: fs.statSync(file).size, linesDone };
+  fs.writeFileSync(checkpointPath(file), `${JSON.stringify(c)}\n`);
+}
+
+async function countLines(file: string): Promise<number> {
+  let n = 0;
+  for await (const line of readline.createInterface({ input: fs.createReadStream(file) })) if (line.trim()) n++;
+  return n;
+}
+
+/** A token bucket: `take()` resolves when the next start may go. */
+export class RateLimiter {
+  private next = Date.now();
+  constructor(private readonly perSecond: number) {}
+  async take(): Promise<void> {
+    const now = Date.now();
+    const at = Math.max(this.next, now);
+    this.next = at + 1000 / this.perSecond;
+    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+  }
+}
+
+export interface BackfillSummary {
+  total: number;
+  started: number;
+  duplicate: number;
+  rejected: number;
+  skipped: number;
+  seconds: number;
+  ticketsFile?: string;
+}
+
+export async function runBackfill(
+  args: BackfillArgs,
+  deps: { config: Config; client: Client; out: NodeJS.WritableStream; now?: () => Date },
+): Promise<BackfillSummary> {
+  const { config, client } = deps;
+  const dryTag = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
+  const dryRunPolicy = { ...config.policy, dryRun: true };
+  const starter: AlertStarter = createAlertStarter(client, config.temporal.taskQueue, {
+    policy: args.dryRun ? dryRunPolicy : config.policy,
+    onDuplicate: 'ignore',
+    ...(args.dryRun ? { workflowId: (a: Alert) => `dryrun-${dryTag}/${a.source}/${a.alertId}` } : {}),
+  });
+  const limiter = new RateLimiter(args.rate);
+  const startedAt = Date.now();
+  const summary: BackfillSummary = { total: 0, started: 0, duplicate: 0, rejected: 0, skipped: 0, seconds: 0 };
+  const errors: string[] = [];
+  const ticketsFile = args.dryRun ? (args.out ?? path.join(config.dataDir, `backfill-dry-run-${dryTag}.jsonl`)) : undefined;
+  const tickets = ticketsFile ? fs.createWriteStream(ticketsFile) : undefined;
+  const dryRuns: Promise<void>[] = [];
+
+  const alerts = args.file ? fileAlerts(args.file, args.restart) : pantherAlerts(config, args.panther!);
+  const total = args.file ? await countLines(args.file) : undefined;
+  const progress = new Progress(deps.out, total);
+  let linesDone = 0;
+  let inFlight: Promise<void>[] = [];
+
+  const finishLine = () => {
+    linesDone++;
+    // Checkpoint every 50 lines (and at the end): a crash costs at most 50 duplicate checks.
+    if (args.file && !args.dryRun && linesDone % 50 === 0) writeCheckpoint(args.file, linesDone);
+  };
+
+  for await (const item of alerts) {
+    summary.total++;
+    if (item.kind === 'done-before') {
+      summary.skipped++;
+      finishLine();
+      progress.update(summary);
+      continue;
+    }
+    if (item.kind === 'invalid') {
+      summary.rejected++;
+      if (errors.length < 20) errors.push(item.error);
+      finishLine();
+      progress.update(summary);
+      continue;
+    }
+    await limiter.take();
+    const alert = item.alert;
+    const start = starter.start(alert).then(
+      (outcome) => {
+        if (outcome.status === 'started') summary.started++;
+        else summary.duplicate++;
+        if (tickets) dryRuns.push(writeDryRunTicket(client, outcome.workflowId, tickets));
+      },
+      (err: unknown) => {
+        summary.rejected++;
+        if (errors.length < 20) errors.push(`${alert.alertId}: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
+    inFlight.push(start);
+    if (inFlight.length >= 32) {
+      await Promise.all(inFlight);
+      inFlight = [];
+    }
+    finishLine();
+    progress.update(summary);
+  }
+  await Promise.all(inFlight);
+  if (args.file && !args.dryRun) writeCheckpoint(args.file, linesDone);
+  if (dryRuns.length) {
+    progress.note(`waiting for ${dryRuns.length} dry-run triage(s) to render their tickets…`);
+    await Promise.all(dryRuns);
+  }
+  await new Promise<void>((resolve) => (tickets ? tickets.end(resolve) : resolve()));
+  summary.seconds = (Date.now() - startedAt) / 1000;
+  summary.ticketsFile = ticketsFile;
+  progress.done(summary);
+  for (const e of errors) deps.out.write(`  rejected: ${e}\n`);
+  return summary;
+}
+
+type Item = { kind: 'alert'; alert: Alert } | { kind: 'invalid'; error: string } | { kind: 'done-before' };
+
+async function* fileAlerts(file: string, restart: boolean): AsyncGenerator<Item> {
+  const skip = restart ? 0 : readCheckpoint(file);
+  let n = 0;
+  for await (const raw of readline.createInterface({ input: fs.createReadStream(file) })) {
+    const line = raw.trim();
+    if (!line) continue;
+    n++;
+    if (n <= skip) {
+      yield { kind: 'done-before' };
+      continue;
+    }
+    try {
+      yield { kind: 'alert', alert: parseAlertLine(line, new Date()) };
+    } catch (err) {
+      yield { kind: 'invalid', error: `line ${n}: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+}
+
+async function* pantherAlerts(config: Config, range: { from: Date; to: Date }): AsyncGenerator<Item> {
+  if (!config.panther) throw new Error('--panther needs PANTHER_API_URL and PANTHER_API_TOKEN');
+  const source = new PantherAlertSource(new PantherClient(config.panther), config.panther.consoleUrl);
+  for await (const payload of source.list(range.from, range.to)) {
+    try {
+      yield { kind: 'alert', alert: normalizePanther(payload, new Date()) };
+    } catch (err) {
+      yield { kind: 'invalid', error: `Panther alert ${String(payload.alertId)}: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+}
+
+async function writeDryRunTicket(client: Client, workflowId: string, out: NodeJS.WritableStream): Promise<void> {
+  const result = (await client.workflow.getHandle(workflowId).result()) as TriageResult;
+  const ticket = buildTicket({
+    workflowId,
+    alert: result.alert,
+    playbook: { id: result.report.playbook, matchedBy: result.report.matchedBy, logTypeWorkflow: result.report.logTypeWorkflow },
+    enrichments: result.report.enrichments,
+    triage: { status: 'awaiting_analyst', shadow: result.state.shadow, reopened: 0 },
+  });
+  out.write(
+    `${JSON.stringify({
+      workflowId,
+      alertId: result.alert.alertId,
+      detectionId: result.alert.detectionId,
+      playbook: result.report.playbook,
+      autoClose: result.state.shadow ?? null,
+      text: renderPlainText(ticket),
+      slack: renderSlackMessage(ticket, workflowId),
+    })}\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const config = loadConfigOrExit();
+  const connection = await Connection.connect(connectionOptions(config));
+  try {
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
+    const summary = await runBackfill(args, { config, client, out: process.stderr });
+    if (summary.rejected > 0) process.exitCode = 1;
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`backfill: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  });
+}

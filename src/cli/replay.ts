@@ -1,0 +1,107 @@
+/**
+ * `npm run replay -- <workflowId>… | --query '<visibility query>' | --dir <folder of history JSON files>`
+ *
+ * Replays recorded histories against the current workflow code (the prebuilt bundle) and reports, per
+ * workflow, whether it still replays — a determinism error means the change would break runs in flight
+ * (use `patched()`: see the README).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { HistoryAndWorkflowId } from '@temporalio/client';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config/config';
+import { connectionOptions } from '../temporal/connection-options';
+import { dataConverter } from '../temporal/data-converter';
+import { PREBUILT_BUNDLE, WORKFLOWS_PATH } from '../worker/workflow-source';
+import { triageSinks } from '../worker/workers';
+
+export interface ReplayOutcome {
+  workflowId: string;
+  ok: boolean;
+  error?: string;
+}
+
+/** Replays histories with the current code; never throws for a failing history, reports it. */
+export async function replayHistories(
+  histories: AsyncIterable<HistoryAndWorkflowId> | Iterable<HistoryAndWorkflowId>,
+  opts: { dataConverter?: ReturnType<typeof dataConverter> } = {},
+): Promise<ReplayOutcome[]> {
+  const code = fs.existsSync(PREBUILT_BUNDLE) ? { workflowBundle: { codePath: PREBUILT_BUNDLE } } : { workflowsPath: WORKFLOWS_PATH };
+  const outcomes: ReplayOutcome[] = [];
+  for await (const r of Worker.runReplayHistories({ ...code, dataConverter: opts.dataConverter, sinks: triageSinks(undefined) }, histories)) {
+    outcomes.push({ workflowId: r.workflowId, ok: !r.error, error: r.error ? `${r.error.name}: ${r.error.message}` : undefined });
+  }
+  return outcomes;
+}
+
+/**
+ * History files: `{workflowId, history}` as `npm run record-histories` writes them (the workflow id
+ * matters — child ids are derived from it), or a bare history as `temporal workflow show -o json` writes
+ * it, replayed under the file's name.
+ */
+export function readHistoryFiles(dir: string): Array<HistoryAndWorkflowId & { file: string }> {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const parsed = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { workflowId?: unknown; history?: unknown; events?: unknown };
+      const wrapped = typeof parsed.workflowId === 'string' && parsed.history !== undefined;
+      return {
+        file: path.basename(f, '.json'),
+        workflowId: wrapped ? (parsed.workflowId as string) : path.basename(f, '.json'),
+        history: wrapped ? parsed.history : parsed,
+      };
+    });
+}
+
+function parseArgs(argv: string[]): { ids: string[]; query?: string; dir?: string } {
+  const out: { ids: string[]; query?: string; dir?: string } = { ids: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--query') out.query = argv[++i];
+    else if (a === '--dir') out.dir = argv[++i];
+    else if (a.startsWith('--')) throw new Error(`unknown argument ${a}`);
+    else out.ids.push(a);
+  }
+  if (!out.ids.length && !out.query && !out.dir) {
+    throw new Error("usage: npm run replay -- <workflowId>… | --query '<visibility query>' | --dir <folder>");
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const config = loadConfigOrExit();
+  const converter = dataConverter(config);
+  let outcomes: ReplayOutcome[];
+  if (args.dir) {
+    outcomes = await replayHistories(readHistoryFiles(args.dir), { dataConverter: converter });
+  } else {
+    const connection = await Connection.connect(connectionOptions(config));
+    try {
+      const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: converter });
+      const histories = args.query
+        ? client.workflow.list({ query: args.query }).intoHistories({ concurrency: 4 })
+        : (async function* () {
+            for (const id of args.ids) yield { workflowId: id, history: await client.workflow.getHandle(id).fetchHistory() };
+          })();
+      outcomes = await replayHistories(histories, { dataConverter: converter });
+    } finally {
+      await connection.close();
+    }
+  }
+  for (const o of outcomes) console.log(`${o.ok ? 'ok  ' : 'FAIL'}  ${o.workflowId}${o.error ? `\n      ${o.error}` : ''}`);
+  const failed = outcomes.filter((o) => !o.ok).length;
+  console.log(`${outcomes.length} replayed, ${failed} failed`);
+  if (failed) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`replay: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * Prometheus metrics (prom-client). One registry per process: the API counts what it receives and
+ * rejects; the worker measures enrichment, deliveries, auto-close decisions and triage durations (through
+ * an activity interceptor and workflow sinks). Labels are bounded: providers, activity names, LogTypes
+ * and detection ids (which come from the detection catalogue, not from free alert text).
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createRegistry(service: 'api' | 'worker'): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry, prefix: 'autotriage_' });
+  return registry;
+}
+
+/** Detection ids and LogTypes are label values: keep them short and printable. */
+export function labelValue(value: string | undefined): string {
+  return (value ?? 'unknown').replace(/[^A-Za-z0-9._:@-]/g, '_').slice(0, 100);
+}
+
+export interface ApiMetrics {
+  received: Counter<'source' | 'log_type' | 'detection' | 'status'>;
+  rejected: Counter<'route' | 'reason'>;
+}
+
+export function apiMetrics(registry: Registry): ApiMetrics {
+  return {
+    received: new Counter({
+      name: 'autotriage_alerts_received_total',
+      help: 'Alerts accepted at intake, by source, LogType, detection and start status (started | duplicate)',
+      labelNames: ['source', 'log_type', 'detection', 'status'],
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'autotriage_alerts_rejected_total',
+      help: 'Intake requests rejected, by reason (unauthorized, not_json, invalid_json, invalid_alert, too_large, temporal_unavailable)',
+      labelNames: ['route', 'reason'],
+      registers: [registry],
+    }),
+  };
+}
+
+export interface WorkerMetrics {
+  activity: Histogram<'activity' | 'provider' | 'outcome'>;
+  enrichmentFailures: Counter<'provider' | 'step'>;
+  cache: Counter<'provider' | 'result'>;
+  tickets: Counter<'destination'>;
+  jiraIssues: Counter<'outcome'>;
+  autoClose: Counter<'rule' | 'mode'>;
+  triageDuration: Histogram<'log_type' | 'playbook' | 'outcome'>;
+}
+
+export function workerMetrics(registry: Registry): WorkerMetrics {
+  return {
+    activity: new Histogram({
+      name: 'autotriage_activity_duration_seconds',
+      help: 'Activity duration by activity, provider (enrichment) and outcome (ok | failed)',
+      labelNames: ['activity', 'provider', 'outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    enrichmentFailures: new Counter({
+      name: 'autotriage_enrichment_failures_total',
+      help: 'Enrichment steps that failed or ended unavailable, by provider and step',
+      labelNames: ['provider', 'step'],
+      registers: [registry],
+    }),
+    cache: new Counter({
+      name: 'autotriage_enrichment_cache_lookups_total',
+      help: 'Reputation lookups through the shared cache, by provider and result (hit | miss | pending | unavailable)',
+      labelNames: ['provider', 'result'],
+      registers: [registry],
+    }),
+    tickets: new Counter({
+      name: 'autotriage_tickets_total',
+      help: 'Tickets delivered, by destination (slack | local)',
+      labelNames: ['destination'],
+      registers: [registry],
+    }),
+    jiraIssues: new Counter({
+      name: 'autotriage_jira_issues_total',
+      help: 'Jira issue steps, by outcome (created_or_found | skipped | unavailable)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    autoClose: new Counter({
+      name: 'autotriage_autoclose_decisions_total',
+      help: 'Auto-close rule decisions that matched, by rule and mode (shadow | enforce | signal)',
+      labelNames: ['rule', 'mode'],
+      registers: [registry],
+    }),
+    triageDuration: new Histogram({
+      name: 'autotriage_triage_duration_seconds',
+      help: 'From the start of a triage to its ticket (or its auto-close), by LogType, playbook and outcome',
+      labelNames: ['log_type', 'playbook', 'outcome'],
+      buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+      registers: [registry],
+    }),
+  };
+}

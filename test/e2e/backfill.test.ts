@@ -1,0 +1,129 @@
+/**
+ * The backfill command as an operator runs it (a real process against the real dev server): 1,000
+ * alerts from a file with progress, a second run that starts nothing, and a dry run that writes tickets
+ * to a file and nothing to Slack, Jira or Panther.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { projectRoot } from '../../src/config/paths';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { tempDir } from '../helpers/sample-logs';
+import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { startStack, type Stack } from '../helpers/worker-stack';
+
+const run = promisify(execFile);
+const BACKFILL = () => path.join(projectRoot(), 'dist/src/cli/backfill.js');
+
+function alertsFile(n: number): string {
+  const file = path.join(tempDir('backfill'), 'alerts.jsonl');
+  const [forgot, attack] = demoPantherAlerts().map((a) => a.payload);
+  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ ...(i % 2 ? attack : forgot)!, alertId: randomBytes(16).toString('hex') }));
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+async function backfill(args: string[], env: Record<string, string>): Promise<{ stderr: string; code: number }> {
+  try {
+    const { stderr } = await run(process.execPath, [BACKFILL(), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 16 * 1024 * 1024 });
+    return { stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stderr?: string; code?: number };
+    return { stderr: e.stderr ?? '', code: e.code ?? 1 };
+  }
+}
+
+describe('backfill (real process, real Temporal)', function () {
+  this.timeout(240_000);
+  let connection: Connection;
+  let client: Client;
+  before(async () => {
+    connection = await Connection.connect({ address: testAddress() });
+    client = new Client({ connection });
+  });
+  after(() => connection?.close());
+
+  it('starts 1,000 alerts from a file with progress and an ETA; a second run starts none', async () => {
+    const taskQueue = uniqueTaskQueue('backfill');
+    const file = alertsFile(1000);
+    const env = { TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: tempDir('backfill-data') };
+    const first = await backfill(['--file', file, '--rate', '400'], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /ETA/, 'progress with an ETA');
+    assert.match(first.stderr, /done in [\d.]+ s: 1000 alerts — started 1000, duplicate 0, already done 0, rejected 0/);
+    const count = async () => (await client.workflow.count(`TaskQueue = "${taskQueue}"`)).count;
+    assert.equal(await count(), 1000);
+
+    const second = await backfill(['--file', file, '--rate', '400'], env);
+    assert.match(second.stderr, /started 0, duplicate 0, already done 1000, rejected 0/, 'resumed from the checkpoint');
+    const forced = await backfill(['--file', file, '--rate', '400', '--restart'], env);
+    assert.match(forced.stderr, /started 0, duplicate 1000, already done 0, rejected 0/, 'idempotent even without the checkpoint');
+    assert.equal(await count(), 1000, 'no workflow was started twice');
+  });
+
+  it('reports malformed lines and carries on', async () => {
+    const file = path.join(tempDir('backfill-bad'), 'alerts.jsonl');
+    const good = JSON.stringify(demoPantherAlerts()[0]!.payload);
+    fs.writeFileSync(file, `${good}\nnot json\n{"id":"Okta.BruteForceLogins"}\n`);
+    const res = await backfill(['--file', file], { TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('bad'), DATA_DIR: tempDir('bad-data') });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /started 1, duplicate 0, already done 0, rejected 2/);
+    assert.match(res.stderr, /line 2: .*JSON/);
+    assert.match(res.stderr, /line 3: invalid Panther alert: alertId/);
+  });
+
+  describe('--dry-run', () => {
+    let s: Stack;
+    before(async () => (s = await startStack({}, { panther: { autoCreateAlerts: true } })));
+    after(() => s?.stop());
+
+    it('renders the tickets to a file and writes nothing to Slack, Jira or Panther', async () => {
+      const file = alertsFile(5);
+      const out = path.join(tempDir('dry'), 'tickets.jsonl');
+      const env = { ...s.fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: s.taskQueue, DATA_DIR: tempDir('dry-data') };
+      const res = await backfill(['--file', file, '--dry-run', '--out', out], env);
+      assert.equal(res.code, 0, res.stderr);
+      const tickets = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; slack: { blocks: unknown[] }; playbook: string });
+      assert.equal(tickets.length, 5);
+      for (const t of tickets) {
+        assert.equal(t.playbook, 'bruteForce');
+        assert.match(t.text, /Top login locations/);
+        assert.ok(t.slack.blocks.length > 3);
+      }
+      assert.equal(s.fakes.slack.requests.length, 0, 'nothing sent to Slack');
+      assert.equal(s.fakes.jira.requests.length, 0, 'nothing sent to Jira');
+      assert.ok((s.fakes.panther?.comments.length ?? 0) === 0 && (s.fakes.panther?.statusUpdates.length ?? 0) === 0, 'nothing written to Panther');
+      assert.ok(s.fakes.vt.requests.length > 0, 'enrichment still ran');
+    });
+
+    it('with --panther, lists the time range from the Panther API and triages those alerts (dry run)', async () => {
+      const panther = s.fakes.panther!;
+      const event = (i: number) => ({
+        p_log_type: 'Okta.SystemLog',
+        client: { ipAddress: `203.0.113.${10 + i}` },
+        actor: { alternateId: 'alice.martin@acme.io' },
+      });
+      const origin = { id: 'Okta.BruteForceLogins', name: 'Okta brute force' };
+      const inRange = Array.from({ length: 60 }, (_, i) => `range-${String(i).padStart(2, '0')}`);
+      inRange.forEach((id, i) => panther.setAlert({ id, origin, createdAt: new Date(Date.UTC(2026, 9, 1, 0, i)).toISOString(), events: [event(i % 3)] }));
+      panther.setAlert({ id: 'before-range', origin, createdAt: '2026-09-30T23:59:00.000Z', events: [event(0)] });
+      panther.setAlert({ id: 'after-range', origin, createdAt: '2026-10-02T00:00:00.000Z', events: [event(0)] });
+      const out = path.join(tempDir('dry-panther'), 'tickets.jsonl');
+      const env = { ...s.fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: s.taskQueue, DATA_DIR: tempDir('dry-panther-data') };
+      const res = await backfill(['--panther', '--from', '2026-10-01T00:00:00Z', '--to', '2026-10-01T23:59:59Z', '--dry-run', '--out', out, '--rate', '100'], env);
+      assert.equal(res.code, 0, res.stderr);
+      assert.match(res.stderr, /60 alerts — started 60, duplicate 0, already done 0, rejected 0/, 'more than one page (25 by default) was read');
+      const tickets = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { alertId: string; playbook: string; text: string });
+      assert.deepEqual(tickets.map((t) => t.alertId).sort(), inRange);
+      for (const t of tickets) {
+        assert.equal(t.playbook, 'bruteForce');
+        assert.match(t.text, /203\.0\.113\.1[012]/, 'the indicators came from the alert\'s events in Panther');
+      }
+      assert.equal(panther.comments.length + panther.statusUpdates.length, 0, 'nothing written to Panther');
+    });
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * Operations, as operators see them: Prometheus metrics moving while alerts flow, and payload
+ * encryption that keeps alert data out of Temporal's database while the codec endpoint decodes it.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { findTemporalCli, startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { createCodec } from '../../src/temporal/codec/aes-gcm-codec';
+import { waitForTriage } from '../../src/temporal/triage-client';
+import { FAKE_CREDENTIALS, startFakes, type RunningFakes } from '../fakes';
+import { spawnService, type ServiceProcess } from '../helpers/processes';
+import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
+import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { freePort } from '../setup/global';
+
+interface Stack {
+  api: ServiceProcess;
+  worker: ServiceProcess;
+  base: string;
+  metrics: string;
+  stop(): Promise<void>;
+}
+
+async function startServices(env: Record<string, string>): Promise<Stack> {
+  const port = await freePort();
+  const metricsPort = await freePort();
+  const full = { ...env, PORT: String(port), METRICS_PORT: String(metricsPort), LOCAL_SIEM_LOGS: await sampleLogsDir(), DATA_DIR: tempDir('ops-data') };
+  const worker = spawnService('worker', full);
+  const api = spawnService('api', full);
+  await Promise.all([worker.waitFor(/worker started/), api.waitFor(/API listening/)]);
+  return {
+    api,
+    worker,
+    base: `http://127.0.0.1:${port}`,
+    metrics: `http://127.0.0.1:${metricsPort}/metrics`,
+    stop: async () => {
+      await Promise.all([api.stop(), worker.stop()]);
+    },
+  };
+}
+
+async function post(base: string, body: unknown, secret: string): Promise<{ status: number; workflowId?: string }> {
+  const res = await fetch(`${base}/webhooks/panther`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-webhook-secret': secret },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, ...((await res.json()) as { workflowId?: string }) };
+}
+
+/** The value of one sample line (`name{labels} value`) in Prometheus text, summed over matching lines. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .filter((l) => Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+describe('operations (real processes, real Temporal)', function () {
+  this.timeout(180_000);
+  let fakes: RunningFakes;
+  before(async () => (fakes = await startFakes()));
+  after(() => fakes?.stop());
+
+  it('moves the metrics on /metrics of the API and the worker while alerts flow', async () => {
+    const s = await startServices({ ...fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('metrics'), WEBHOOK_SECRET: 'ops', VIRUSTOTAL_RATE_PER_MINUTE: '6000' });
+    const connection = await Connection.connect({ address: testAddress() });
+    try {
+      const before = { api: await (await fetch(`${s.base}/metrics`)).text(), worker: await (await fetch(s.metrics)).text() };
+      const ids = [];
+      for (const { payload } of demoPantherAlerts()) ids.push((await post(s.base, payload, 'ops')).workflowId!);
+      assert.equal((await post(s.base, 'not json', 'ops')).status, 400);
+      const client = new Client({ connection });
+      for (const id of ids) await waitForTriage(client.workflow.getHandle(id));
+      const api = await (await fetch(`${s.base}/metrics`)).text();
+      const worker = await (await fetch(s.metrics)).text();
+
+      const delta = (after: string, b: string, name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(b, name, labels);
+      assert.equal(delta(api, before.api, 'autotriage_alerts_received_total', { source: 'panther', status: 'started' }), 2);
+      assert.equal(delta(api, before.api, 'autotriage_alerts_received_total', { detection: 'Okta.BruteForceLogins', log_type: 'Okta.SystemLog' }), 1);
+      assert.equal(delta(api, before.api, 'autotriage_alerts_rejected_total', { reason: 'invalid_json' }), 1);
+      assert.equal(delta(worker, before.worker, 'autotriage_tickets_total', { destination: 'slack' }), 2);
+      assert.ok(delta(worker, before.worker, 'autotriage_activity_duration_seconds_count', { activity: 'lookupReputation', provider: 'virustotal' }) >= 2);
+      assert.ok(delta(worker, before.worker, 'autotriage_activity_duration_seconds_count', { activity: 'topLoginLocations', provider: 'local' }) >= 2);
+      assert.ok(delta(worker, before.worker, 'autotriage_enrichment_cache_lookups_total', { provider: 'virustotal' }) >= 2);
+      assert.equal(delta(worker, before.worker, 'autotriage_triage_duration_seconds_count'), 2);
+      assert.equal(delta(worker, before.worker, 'autotriage_autoclose_decisions_total', { rule: 'known-location@1', mode: 'shadow' }), 1);
+      assert.match(worker, /^temporal_\w+/m, 'the Temporal SDK\'s own metrics are served too');
+      for (const id of ids) await client.workflow.getHandle(id).terminate('test done');
+    } finally {
+      await connection.close();
+      await s.stop();
+    }
+  });
+
+  it('logs JSON, one object per line, with the workflow id on every line about an alert and no secret anywhere', async () => {
+    const secret = `whsec-${randomBytes(12).toString('hex')}`;
+    // No Slack: the ticket is delivered locally, and that output must be a JSON line too.
+    const env = Object.fromEntries(Object.entries(fakes.env).filter(([k]) => !k.startsWith('SLACK_')));
+    const s = await startServices({ ...env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('logs'), WEBHOOK_SECRET: secret, LOG_LEVEL: 'debug', VIRUSTOTAL_RATE_PER_MINUTE: '6000' });
+    const connection = await Connection.connect({ address: testAddress() });
+    const client = new Client({ connection });
+    const ids: string[] = [];
+    try {
+      for (const { payload } of demoPantherAlerts()) ids.push((await post(s.base, payload, secret)).workflowId!);
+      assert.equal((await post(s.base, demoPantherAlerts()[0]!.payload, `${secret}-wrong`)).status, 401);
+      for (const id of ids) await waitForTriage(client.workflow.getHandle(id));
+      // Local delivery is logged by the activity after the workflow's ticket step; wait for the last one.
+      const lastId = ids[ids.length - 1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      await s.worker.waitFor(new RegExp(`"workflowId":"${lastId}".*local delivery|local delivery.*"workflowId":"${lastId}"`));
+    } finally {
+      for (const id of ids) await client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+      await connection.close();
+      await s.stop();
+    }
+    const lines = [...s.api.output.map((l) => ({ from: 'api', l })), ...s.worker.output.map((l) => ({ from: 'worker', l }))];
+    const records = lines.map(({ from, l }) => {
+      try {
+        return { from, l, json: JSON.parse(l) as Record<string, unknown> };
+      } catch {
+        assert.fail(`${from} printed a line that is not JSON: ${l}`);
+      }
+    });
+    const secrets = [secret, FAKE_CREDENTIALS.virustotalApiKey, FAKE_CREDENTIALS.jiraApiToken];
+    for (const { from, l } of records) for (const x of secrets) assert.equal(l.includes(x), false, `${from} logged a secret: ${l}`);
+    for (const id of ids) {
+      const about = records.filter(({ json }) => json.workflowId === id).map(({ json }) => String(json.msg));
+      for (const msg of ['alert started', 'alert routed', 'auto-close decision', 'local delivery (Slack not configured)', 'ticket delivered']) {
+        assert.ok(about.includes(msg), `no "${msg}" line with workflowId ${id}: ${about.join(' | ')}`);
+      }
+    }
+  });
+
+  describe('payload encryption', () => {
+    let server: DevServer;
+    let dbFile: string;
+    before(async () => {
+      dbFile = path.join(tempDir('codec-db'), 'temporal.db');
+      server = await startDevServer({ cliPath: findTemporalCli(), port: await freePort(), dbFile });
+    });
+    after(() => server?.stop());
+
+    it('keeps the alert\'s user and IP out of the dev server\'s database, and decodes them at the codec endpoint', async () => {
+      const keys = `k1:${randomBytes(32).toString('base64')}`;
+      const token = randomBytes(16).toString('hex');
+      const s = await startServices({
+        ...fakes.env,
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_TASK_QUEUE: uniqueTaskQueue('codec'),
+        WEBHOOK_SECRET: 'ops',
+        VIRUSTOTAL_RATE_PER_MINUTE: '6000',
+        CODEC_KEYS: keys,
+        CODEC_AUTH_TOKEN: token,
+      });
+      const connection = await Connection.connect({ address: server.address });
+      try {
+        const { workflowId } = await post(s.base, demoPantherAlerts()[0]!.payload, 'ops');
+        const decoding = new Client({ connection, dataConverter: { payloadCodecs: [createCodec(keys, undefined)!] } });
+        const triage = await waitForTriage(decoding.workflow.getHandle(workflowId!));
+        assert.equal(triage.alert.users[0], 'alice.martin@acme.io', 'the worker and a client with the key see the data');
+
+        // What the server stored: SQLite, its write-ahead log included.
+        const stored = Buffer.concat([dbFile, `${dbFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
+        assert.ok(stored.length > 0);
+        assert.equal(stored.includes('alice.martin@acme.io'), false, 'the user is not stored in clear');
+        assert.equal(stored.includes('198.51.100.7'), false, 'the IP is not stored in clear');
+
+        // The Web UI's view: raw payloads, decoded by the codec endpoint.
+        const raw = await new Client({ connection }).workflow.getHandle(workflowId!).fetchHistory();
+        const input = raw.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+        assert.ok(input?.data && input.metadata);
+        const body = {
+          payloads: [{ metadata: Object.fromEntries(Object.entries(input.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(input.data).toString('base64') }],
+        };
+        const denied = await fetch(`${s.base}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        assert.equal(denied.status, 401);
+        const decoded = await fetch(`${s.base}/codec/decode`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-namespace': 'default' },
+          body: JSON.stringify(body),
+        });
+        assert.equal(decoded.status, 200);
+        const payload = ((await decoded.json()) as { payloads: Array<{ data: string }> }).payloads[0]!;
+        assert.match(Buffer.from(payload.data, 'base64').toString('utf8'), /alice\.martin@acme\.io/);
+        await decoding.workflow.getHandle(workflowId!).terminate('test done');
+      } finally {
+        await connection.close();
+        await s.stop();
+      }
+    });
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * `npm run record-histories`: records the histories replayed by test/workflow/replay.test.ts, from real
+ * runs of every workflow type and path on a fresh dev server with the HTTP fakes. Run it after a
+ * deliberate, patched() change to a workflow (see the README), and commit the new files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { alertWorkflowId, type Alert } from '../../src/domain/alert';
+import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
+import type { AnalystAction } from '../../src/domain/triage-state';
+import { normalizePanther } from '../../src/intake/panther';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { findTemporalCli, startDevServer } from '../../src/temporal/dev-server';
+import { waitForTriage } from '../../src/temporal/triage-client';
+import { alertRefiredSignal, analystActionUpdate, autoCloseSignal } from '../../src/workflows/messages';
+import { ROOT_ARN } from '../helpers/more-logs';
+import { startStack, type Stack } from '../helpers/worker-stack';
+import { freePort } from '../setup/global';
+
+const OUT = path.resolve(__dirname, '../../../test/histories');
+const analyst = (kind: AnalystAction['kind']): AnalystAction => ({ kind, by: { kind: 'analyst', id: 'U0RECORDER', name: 'recorder' } });
+const quick = (p: Partial<TriagePolicy> = {}): TriagePolicy => ({ ...DEFAULT_POLICY, reopenWindowMs: 300, ...p });
+
+function sample(i: 0 | 1, suffix: string, overrides: Partial<Alert> = {}): Alert {
+  const a = normalizePanther(demoPantherAlerts()[i]!.payload, new Date());
+  return { ...a, alertId: `rec-${suffix}`, ...overrides };
+}
+
+async function save(s: Stack, name: string, workflowId: string): Promise<void> {
+  const history = await s.t.client.workflow.getHandle(workflowId).fetchHistory();
+  const json = `{"workflowId": ${JSON.stringify(workflowId)}, "history": ${historyToJSON(history)}}`;
+  fs.writeFileSync(path.join(OUT, `${name}.json`), `${JSON.stringify(JSON.parse(json))}\n`);
+  console.log(`recorded ${name} (${history.events?.length ?? 0} events)`);
+}
+
+async function run(s: Stack, alert: Alert, policy: TriagePolicy, then: (id: string) => Promise<void>): Promise<string> {
+  const id = alertWorkflowId(alert);
+  const handle = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: id, args: [{ alert, policy }] });
+  await waitForTriage(handle);
+  await then(id);
+  await handle.result();
+  return id;
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  fs.mkdirSync(OUT, { recursive: true });
+  for (const f of fs.readdirSync(OUT).filter((f) => f.endsWith('.json'))) fs.rmSync(path.join(OUT, f));
+  const server = await startDevServer({ cliPath: findTemporalCli(), port: await freePort() });
+  process.env.TEMPORAL_TEST_ADDRESS = server.address;
+  const s = await startStack();
+  const update = (id: string, action: AnalystAction) => s.t.client.workflow.getHandle(id).executeUpdate(analystActionUpdate, { args: [action] });
+  try {
+    // Enriched, then closed by an analyst (with the child workflow, the cache and the budget workflows).
+    const closed = await run(s, sample(0, 'analyst-closed'), quick(), (id) => update(id, analyst('close_benign')).then(() => undefined));
+    await save(s, 'alertTriage.analyst-closed', closed);
+    await save(s, 'oktaTriage.brute-force', `${closed}/okta`);
+    await save(s, 'enrichmentCache.virustotal', `${s.taskQueue}/enrichment-cache/virustotal/198.51.100.7`);
+    await save(s, 'rateBudget.virustotal', `${s.taskQueue}/budget/virustotal`);
+
+    // Auto-closed by an enforced rule.
+    const auto = await run(s, sample(0, 'auto-closed'), quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } }), async () => undefined);
+    await save(s, 'alertTriage.auto-closed', auto);
+
+    // Enrichment failed (VirusTotal 500s), escalated, then closed as a false positive.
+    s.fakes.vt.injectFaults(...Array.from({ length: 40 }, () => ({ status: 500 })));
+    const failed = await run(s, sample(1, 'enrichment-failed', { ips: ['203.0.113.250'] }), quick(), async (id) => {
+      await update(id, analyst('escalate'));
+      await update(id, analyst('close_false_positive'));
+    });
+    s.fakes.vt.reset();
+    await save(s, 'alertTriage.enrichment-failed', failed);
+
+    // SLA reminder and escalation, assignment, closed; then reopened by a re-fired alert and closed again.
+    const sla = await run(s, sample(1, 'sla-reopened'), quick({ sla: { reminderMs: { HIGH: 500 }, escalateMs: { HIGH: 1000 } }, reopenWindowMs: 5000 }), async (id) => {
+      await waitForTriage(s.t.client.workflow.getHandle(id), (x) => x.state.slaEscalated);
+      await update(id, analyst('assign'));
+      await update(id, analyst('close_benign'));
+      await s.t.client.workflow.getHandle(id).signal(alertRefiredSignal, { at: new Date().toISOString() });
+      await waitForTriage(s.t.client.workflow.getHandle(id), (x) => x.state.reopened === 1);
+      await update(id, analyst('close_benign'));
+    });
+    await save(s, 'alertTriage.sla-reopened', sla);
+
+    // Closed by the autoClose signal; an unknown detection on an unknown LogType (genericTriage, fallback).
+    const generic = await run(s, sample(0, 'generic-signal', { detectionId: 'Custom.Unknown', logType: 'Box.Event', logTypeSource: 'payload' }), quick(), (id) =>
+      s.t.client.workflow.getHandle(id).signal(autoCloseSignal, { reason: 'recorded', ruleId: 'recorder' }),
+    );
+    await save(s, 'alertTriage.generic-signal', generic);
+    await save(s, 'genericTriage.fallback', `${generic}/generic`);
+
+    // The other LogType children.
+    const ct = await run(s, sample(1, 'cloudtrail', { detectionId: 'AWS.Console.RootLoginFailed', logType: 'AWS.CloudTrail', logTypeSource: 'routing-table', ips: ['185.220.101.48'], users: [ROOT_ARN] }), quick(), (id) => update(id, analyst('close_benign')).then(() => undefined));
+    await save(s, 'cloudTrailTriage.brute-force', `${ct}/cloudtrail`);
+    const gs = await run(s, sample(1, 'gsuite', { detectionId: 'GSuite.BruteForceLogin', logType: 'GSuite.ActivityEvent', logTypeSource: 'routing-table' }), quick(), (id) => update(id, analyst('close_benign')).then(() => undefined));
+    await save(s, 'gsuiteTriage.brute-force', `${gs}/gsuite`);
+
+    // A backfill dry run.
+    const dry = sample(0, 'dry-run');
+    const dryHandle = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: `dryrun/${dry.alertId}`, args: [{ alert: dry, policy: quick({ dryRun: true }) }] });
+    await dryHandle.result();
+    await save(s, 'alertTriage.dry-run', `dryrun/${dry.alertId}`);
+  } finally {
+    await s.stop();
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
