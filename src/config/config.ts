@@ -268,6 +268,9 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
     cacheTtlMs: number,
   ): ReputationProviderConfig | undefined =>
     apiKey ? { apiKey, baseUrl: baseUrl.replace(/\/+$/, ''), ratePerMinute, dailyBudget, cacheTtlMs } : undefined;
+  if (env.METRICS_PORT === env.PORT || env.METRICS_PORT + 1 === env.PORT || env.METRICS_PORT === 65535) {
+    throw new ConfigError(`METRICS_PORT: ${env.METRICS_PORT} collides with PORT ${env.PORT} (the worker also uses METRICS_PORT+1 on loopback)`);
+  }
   if (env.CODEC_KEYS) {
     try {
       createCodec(env.CODEC_KEYS, env.CODEC_KEY_ID);

@@ -20,7 +20,7 @@ describe('parseConfig', () => {
   it('has the documented defaults with an empty environment', () => {
     const c: Config = parseConfig({ LOG_FORMAT: 'json' });
     assert.deepEqual(c.api, { host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000', webhookSecret: undefined, maxBodyBytes: 1024 * 1024 });
-    assert.deepEqual(c.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'autotriage', uiPort: 8233, cliPath: undefined });
+    assert.deepEqual(c.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'autotriage', uiPort: 8233, cliPath: undefined, apiKey: undefined, tls: undefined });
     assert.equal(c.reputation.virustotal, undefined, 'VirusTotal is skipped without a key');
     assert.deepEqual(c.siem, { kind: 'local', logsDir: path.resolve('./data/logs') });
     assert.equal(c.slack, undefined);
@@ -55,6 +55,32 @@ describe('parseConfig', () => {
 
   it('rejects SIEM=panther without its URL and token', () => {
     assert.match(configError({ SIEM: 'panther' }).message, /PANTHER_API_URL/);
+  });
+
+  it('configures Temporal Cloud: an API key turns TLS on; mTLS needs both files', () => {
+    const cloud = parseConfig({ TEMPORAL_API_KEY: 'key-1', TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233' });
+    assert.equal(cloud.temporal.apiKey, 'key-1');
+    assert.deepEqual(cloud.temporal.tls, { certPath: undefined, keyPath: undefined });
+    const mtls = parseConfig({ TEMPORAL_TLS_CERT_PATH: '/c.pem', TEMPORAL_TLS_KEY_PATH: '/k.pem' });
+    assert.deepEqual(mtls.temporal.tls, { certPath: '/c.pem', keyPath: '/k.pem' });
+    assert.match(configError({ TEMPORAL_TLS_CERT_PATH: '/c.pem' }).message, /TEMPORAL_TLS_KEY_PATH/);
+  });
+
+  it('validates CODEC_KEYS and CODEC_KEY_ID at start, without echoing key material', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const ok = parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_AUTH_TOKEN: 't' });
+    assert.deepEqual(ok.codec, { keys: `k1:${key}`, currentKeyId: undefined, authToken: 't', allowedOrigins: ['http://127.0.0.1:8233', 'http://localhost:8233'] });
+    const short = configError({ CODEC_KEYS: `k1:${Buffer.alloc(16, 7).toString('base64')}` });
+    assert.match(short.message, /CODEC_KEYS/);
+    assert.equal(short.message.includes(Buffer.alloc(16, 7).toString('base64')), false);
+    assert.match(configError({ CODEC_KEYS: `k1:${key}`, CODEC_KEY_ID: 'k2' }).message, /CODEC_KEY_ID.*"k2"/s);
+    assert.equal(parseConfig({}).codec, undefined);
+  });
+
+  it('refuses a METRICS_PORT that collides with PORT', () => {
+    assert.match(configError({ PORT: '9464' }).message, /METRICS_PORT/);
+    assert.match(configError({ PORT: '8000', METRICS_PORT: '7999' }).message, /METRICS_PORT/);
+    assert.equal(parseConfig({ METRICS_PORT: '9100' }).metricsPort, 9100);
   });
 
   it('rejects a bad PORT naming it', () => {
