@@ -20,6 +20,7 @@ import {
 } from '../domain/enrichment';
 import { ProviderError } from '../connectors/http';
 import { budgetWorkflowId, cacheWorkflowId } from '../temporal/task-queues';
+import { PermitPool } from './permit-pool';
 import { lookupUpdate, type CacheAnswer, type enrichmentCache } from '../workflows/enrichment-cache';
 import { takePermitUpdate, type rateBudget } from '../workflows/rate-budget';
 import { ENRICHMENT_POLICY, classified } from './failures';
@@ -117,6 +118,26 @@ export function createReputationActivities(deps: ReputationDeps) {
     );
   }
 
+  const pools = new Map<ReputationProvider, PermitPool>();
+  function permitPool(provider: ReputationProvider, perDay: number): PermitPool {
+    let pool = pools.get(provider);
+    if (!pool) {
+      pool = new PermitPool(perDay, (count) =>
+        client.workflow.executeUpdateWithStart(takePermitUpdate, {
+          args: [{ perDay, count }],
+          startWorkflowOperation: new WithStartWorkflowOperation<typeof rateBudget>('rateBudget', {
+            workflowId: budgetWorkflowId(taskQueue, provider),
+            taskQueue,
+            args: [{ provider }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
+        }),
+      );
+      pools.set(provider, pool);
+    }
+    return pool;
+  }
+
   function toOutcome<P extends ReputationProvider>(answer: CacheAnswer): Outcome<ReputationReports[P]> | undefined {
     switch (answer.status) {
       case 'ok':
@@ -160,15 +181,7 @@ export function createReputationActivities(deps: ReputationDeps) {
     async fetchReputation(input: ReputationInput): Promise<unknown> {
       const source = deps.sources[input.provider];
       if (!source) throw ApplicationFailure.nonRetryable(`${PROVIDER_NAMES[input.provider]} is not configured on this worker`, 'NotConfigured');
-      const permit = await client.workflow.executeUpdateWithStart(takePermitUpdate, {
-        args: [{ perDay: source.dailyBudget }],
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof rateBudget>('rateBudget', {
-          workflowId: budgetWorkflowId(taskQueue, input.provider),
-          taskQueue,
-          args: [{ provider: input.provider }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
-      });
+      const permit = await permitPool(input.provider, source.dailyBudget).take();
       if (!permit.granted) {
         throw ApplicationFailure.create({
           message: `${PROVIDER_NAMES[input.provider]}'s daily budget of ${permit.perDay} calls is used up; waiting for 00:00 UTC`,

@@ -3,6 +3,10 @@
  * worker. Each provider call takes a permit first; when the day's budget is spent the caller is told how
  * long to wait (until 00:00 UTC) and its activity retries then: excess lookups wait, they never fail.
  * The per-minute rate is the provider task queue's rate limit, not this.
+ *
+ * A worker may take a block of permits at once (`count`) and spend them itself: one update per block
+ * instead of one per call, so this single workflow is not on every lookup's path. A block left unspent
+ * when a worker stops or the day ends is lost: the budget can be under-used, never exceeded.
  */
 import { allHandlersFinished, condition, continueAsNew, defineUpdate, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ReputationProvider } from '../domain/enrichment';
@@ -14,9 +18,11 @@ export interface RateBudgetInput {
   used?: number;
 }
 
-export type PermitAnswer = { granted: true; used: number; perDay: number } | { granted: false; retryAfterMs: number; perDay: number };
+export type PermitAnswer =
+  | { granted: true; used: number; perDay: number; /** Permits granted (1 unless a block was asked for). */ count?: number; day?: string }
+  | { granted: false; retryAfterMs: number; perDay: number };
 
-export const takePermitUpdate = defineUpdate<PermitAnswer, [{ perDay: number }]>('takePermit');
+export const takePermitUpdate = defineUpdate<PermitAnswer, [{ perDay: number; count?: number }]>('takePermit');
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const msUntilNextUtcDay = (ms: number) => {
@@ -30,21 +36,23 @@ export async function rateBudget(input: RateBudgetInput): Promise<void> {
   let used = input.used ?? 0;
   setHandler(
     takePermitUpdate,
-    ({ perDay }) => {
+    ({ perDay, count = 1 }) => {
       const now = Date.now();
       if (utcDay(now) !== day) {
         day = utcDay(now);
         used = 0;
       }
       if (used < perDay) {
-        used++;
-        return { granted: true, used, perDay };
+        const granted = Math.min(count, perDay - used);
+        used += granted;
+        return { granted: true, used, perDay, count: granted, day };
       }
       return { granted: false, retryAfterMs: msUntilNextUtcDay(now) + 1000, perDay };
     },
     {
-      validator: ({ perDay }) => {
+      validator: ({ perDay, count = 1 }) => {
         if (!(Number.isFinite(perDay) && perDay > 0)) throw new RangeError('perDay must be positive');
+        if (!(Number.isInteger(count) && count >= 1 && count <= 1000)) throw new RangeError('count must be an integer from 1 to 1000');
       },
     },
   );

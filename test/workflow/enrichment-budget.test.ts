@@ -11,6 +11,7 @@ import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { takePermitUpdate, type rateBudget } from '../../src/workflows/rate-budget';
 import type { FakeRequest } from '../fakes';
 import { sampleLogsDir } from '../helpers/sample-logs';
+import { until } from '../helpers/until';
 import { depsFor } from '../helpers/stack-deps';
 import { connectTestTemporal, startTestWorkers, uniqueTaskQueue, type RunningWorkers, type TestTemporal } from '../helpers/temporal';
 import { startStack, type Stack } from '../helpers/worker-stack';
@@ -95,8 +96,15 @@ describe('a lookup still queued behind the budget when the ticket goes out (real
       assert.match(JSON.stringify(message.blocks), /clean: 0 malicious/, 'the message was updated with the result');
       assert.doesNotMatch(JSON.stringify(message.blocks), /pending:/);
     }
-    const commented = s.fakes.jira.issues.filter((i) => JSON.stringify(i.comments ?? []).includes('late-enrichment'));
-    assert.equal(commented.length, late.length, 'each late result was added to its Jira issue, once');
+    // The result is in the workflow's state before the comment activity has run: wait for the comments.
+    const commented = () => s.fakes.jira.issues.filter((i) => JSON.stringify(i.comments ?? []).includes('late-enrichment'));
+    await until(() => commented().length >= late.length);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(commented().length, late.length, 'each late result was added to its Jira issue, once');
+    for (const issue of commented()) {
+      const lateComments = (issue.comments ?? []).filter((c) => JSON.stringify(c).includes('late-enrichment'));
+      assert.equal(lateComments.length, 1, `${issue.key}: commented once`);
+    }
   });
 });
 
@@ -116,10 +124,10 @@ describe('rateBudget workflow (real Temporal)', () => {
     await t?.close();
   });
 
-  it('grants the daily budget, then tells callers to wait until 00:00 UTC', async () => {
-    const take = () =>
+  it('grants the daily budget, one permit or a block at a time, then tells callers to wait until 00:00 UTC', async () => {
+    const take = (count?: number) =>
       t.client.workflow.executeUpdateWithStart(takePermitUpdate, {
-        args: [{ perDay: 2 }],
+        args: [{ perDay: 5, ...(count ? { count } : {}) }],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof rateBudget>('rateBudget', {
           workflowId: `budget/test-${taskQueue}`,
           taskQueue,
@@ -127,8 +135,10 @@ describe('rateBudget workflow (real Temporal)', () => {
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
       });
-    assert.deepEqual(await take(), { granted: true, used: 1, perDay: 2 });
-    assert.deepEqual(await take(), { granted: true, used: 2, perDay: 2 });
+    const day = new Date().toISOString().slice(0, 10);
+    assert.deepEqual(await take(), { granted: true, used: 1, perDay: 5, count: 1, day });
+    assert.deepEqual(await take(3), { granted: true, used: 4, perDay: 5, count: 3, day }, 'a block of 3');
+    assert.deepEqual(await take(3), { granted: true, used: 5, perDay: 5, count: 1, day }, 'only what is left of the day');
     const third = await take();
     assert.equal(third.granted, false);
     if (!third.granted) {
