@@ -11,9 +11,9 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-export function spawnService(name: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
+export function spawnService(name: 'api' | 'worker', env: Record<string, string>, nodeArgs: string[] = []): ServiceProcess {
   const script = path.join(projectRoot(), 'dist', 'src', name, 'main.js');
-  const child = spawn(process.execPath, ['--enable-source-maps', script], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, script], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
