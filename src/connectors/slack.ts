@@ -43,6 +43,22 @@ const CONFIG_ERRORS = new Set([
 ]);
 const TRANSIENT_ERRORS = new Set(['ratelimited', 'rate_limited', 'service_unavailable', 'fatal_error', 'internal_error', 'request_timeout']);
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text as Slack can take it: a lone UTF-16 surrogate (valid in alert JSON, or half of a pair cut by a
+ * renderer's truncation) makes the Web API's form encoding throw "URI malformed" — a post retried forever —
+ * or merge with the next character; it becomes U+FFFD. Applied to blocks too, at any depth.
+ */
+function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd') as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => wellFormed(v)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v)])) as T;
+  }
+  return value;
+}
+
 function isCallError(err: unknown): err is WebAPICallError {
   return err instanceof Error && typeof (err as { code?: unknown }).code === 'string';
 }
@@ -96,8 +112,8 @@ export class SlackClient {
     try {
       const res = await this.web.chat.postMessage({
         channel: args.channel,
-        text: args.text,
-        blocks: args.blocks.length ? (args.blocks as never) : undefined,
+        text: wellFormed(args.text),
+        blocks: args.blocks.length ? (wellFormed(args.blocks) as never) : undefined,
         thread_ts: args.threadTs,
         unfurl_links: false,
         unfurl_media: false,
@@ -111,7 +127,7 @@ export class SlackClient {
 
   async updateMessage(ref: SlackMessageRef, args: { text: string; blocks: Array<Record<string, unknown>> }): Promise<void> {
     try {
-      await this.web.chat.update({ channel: ref.channel, ts: ref.ts, text: args.text, blocks: args.blocks as never });
+      await this.web.chat.update({ channel: ref.channel, ts: ref.ts, text: wellFormed(args.text), blocks: wellFormed(args.blocks) as never });
     } catch (err) {
       throw toProviderError(err, 'updating the ticket');
     }
@@ -124,7 +140,7 @@ export class SlackClient {
         channel: args.channel,
         thread_ts: args.threadTs,
         reply_broadcast: args.broadcast ?? false,
-        text: args.text,
+        text: wellFormed(args.text),
         unfurl_links: false,
         unfurl_media: false,
         metadata: { event_type: EVENT_TYPE, event_payload: { event_key: args.eventKey } },
@@ -151,7 +167,7 @@ export class SlackClient {
   /** A message only `user` sees (the answer to a refused button click). */
   async postEphemeral(channel: string, user: string, text: string): Promise<void> {
     try {
-      await this.web.chat.postEphemeral({ channel, user, text });
+      await this.web.chat.postEphemeral({ channel, user, text: wellFormed(text) });
     } catch (err) {
       throw toProviderError(err, 'answering the analyst');
     }
