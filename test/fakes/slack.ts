@@ -235,6 +235,9 @@ export class SlackFake extends HttpFake {
     return `${this.url}/api/`;
   }
 
+  /** Called with every message stored by chat.postMessage (before the fake's latency delays the answer). */
+  onPost?: (message: SlackMessage) => void;
+
   /** Top-level messages (not thread replies), in posting order. */
   get messages(): SlackMessage[] {
     return this.posts.filter((m) => m.thread_ts === undefined);
@@ -405,6 +408,7 @@ export class SlackFake extends HttpFake {
       postedAt: Date.now(),
     };
     this.posts.push(message);
+    this.onPost?.(message);
     return { ok: true, channel, ts: message.ts, message: this.render(message, true) };
   }
 

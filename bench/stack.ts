@@ -1,0 +1,130 @@
+/**
+ * The benchmark's own deployment: an in-memory Temporal dev server, the HTTP fakes with fixed latencies,
+ * and the real worker and API processes (node dist/src/{worker,api}/main.js) configured like production
+ * (default log level, JSON logs), with budgets high enough that no rate limit paces the run.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { writeSampleLogs } from '../src/sample-data/write-logs';
+import { findTemporalCli, startDevServer, type DevServer } from '../src/temporal/dev-server';
+import { startFakes, type RunningFakes } from '../test/fakes';
+import { spawnService, type ServiceProcess } from '../test/helpers/processes';
+import { freePort } from '../test/setup/global';
+
+export interface Latencies {
+  virustotalMs: number;
+  slackMs: number;
+  jiraMs: number;
+}
+
+export interface BenchStack {
+  fakes: RunningFakes;
+  server: DevServer;
+  client: Client;
+  worker: ServiceProcess;
+  api: ServiceProcess;
+  apiUrl: string;
+  workerMetricsUrl: string;
+  taskQueue: string;
+  env: Record<string, string>;
+  /** Another API process on a task queue no worker polls: intake measured on its own. */
+  startIntakeApi(): Promise<{ url: string; taskQueue: string; stop(): Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+export const WEBHOOK_SECRET = 'bench-webhook-secret';
+
+export async function startBenchStack(latencies: Latencies, say: (text: string) => void, workerNodeArgs: string[] = []): Promise<BenchStack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autotriage-bench-'));
+  say('generating the sample logs (250 users × 90 days, as npm start does)…');
+  await writeSampleLogs(path.join(dir, 'logs'), { onProgress: () => undefined });
+  const fakes = await startFakes({
+    vt: { latencyMs: latencies.virustotalMs, maxRecordedRequests: 1000 },
+    slack: { latencyMs: latencies.slackMs, maxRecordedRequests: 1000 },
+    jira: { latencyMs: latencies.jiraMs, maxRecordedRequests: 1000 },
+  });
+  say('starting an in-memory Temporal dev server…');
+  const server = await startDevServer({ cliPath: findTemporalCli(), port: await freePort() });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const taskQueue = 'bench';
+  const [apiPort, metricsPort] = [await freePort(), await freePort()];
+  const env: Record<string, string> = {
+    ...fakes.env,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    WEBHOOK_SECRET,
+    PORT: String(apiPort),
+    METRICS_PORT: String(metricsPort),
+    LOCAL_SIEM_LOGS: path.join(dir, 'logs'),
+    DATA_DIR: path.join(dir, 'data'),
+    // The fakes do not rate-limit; a production budget would pace the storm, not the orchestration.
+    VIRUSTOTAL_RATE_PER_MINUTE: '1000000',
+    VIRUSTOTAL_DAILY_BUDGET: '10000000',
+    LOG_FORMAT: 'json',
+  };
+  say('starting the worker and the API…');
+  const worker = spawnService('worker', env, workerNodeArgs);
+  const api = spawnService('api', env);
+  await Promise.all([worker.waitFor(/worker started/, 60_000), api.waitFor(/API listening/, 60_000)]);
+  // Keep the processes' output from growing without bound over a storm (the helper records every line).
+  const trim = setInterval(() => {
+    for (const p of [worker, api]) if (p.output.length > 2000) p.output.splice(0, p.output.length - 200);
+  }, 1000);
+  const extra: ServiceProcess[] = [];
+
+  return {
+    fakes,
+    server,
+    client,
+    worker,
+    api,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    workerMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    taskQueue,
+    env,
+    async startIntakeApi() {
+      const port = await freePort();
+      const queue = 'bench-intake-unpolled';
+      const p = spawnService('api', { ...env, PORT: String(port), TEMPORAL_TASK_QUEUE: queue });
+      extra.push(p);
+      await p.waitFor(/API listening/, 60_000);
+      return { url: `http://127.0.0.1:${port}`, taskQueue: queue, stop: () => p.stop() };
+    },
+    async stop() {
+      clearInterval(trim);
+      await Promise.all([worker.stop(), api.stop(), ...extra.map((p) => p.stop())]);
+      await connection.close();
+      await server.stop();
+      await fakes.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident set size of a process in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** Samples a process's RSS until stopped; returns the peak. */
+export function rssSampler(pid: number, everyMs = 200): { stop(): number } {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMb(pid));
+    } catch {
+      // The process is gone.
+    }
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
