@@ -15,6 +15,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY test ./test
+COPY bench ./bench
 RUN npm run build && test -s dist/workflow-bundle.js
 
 # --- runtime: production dependencies, compiled sources, prebuilt bundle; runs as `node` ---

@@ -34,9 +34,11 @@ describe('resilience: no alert lost or ticketed twice (real processes, file-back
   let base: string;
   let nextIp = 40_000;
 
-  const startServer = async () => startDevServer({ cliPath: findTemporalCli(), port: serverPort, dbFile });
+  let cliPath: string;
+  const startServer = async () => startDevServer({ cliPath, port: serverPort, dbFile });
 
   before(async () => {
+    cliPath = findTemporalCli();
     fakes = await startFakes();
     serverPort = await freePort();
     server = await startServer();
