@@ -8,6 +8,7 @@ import { SA } from '../temporal/search-attributes';
 import type { TriagePolicy } from '../domain/policy';
 import type { alertTriage } from '../workflows';
 import { alertRefiredSignal } from '../workflows/messages';
+import type { StartPacer } from './start-pacer';
 
 export type StartOutcome = { workflowId: string; status: 'started' | 'duplicate' };
 
@@ -48,6 +49,8 @@ export interface StarterOptions {
   /** Workflow id for the alert (dry runs use their own namespace of ids). */
   workflowId?: (alert: Alert) => string;
   timeoutMs?: number;
+  /** Spreads a storm's triage starts (the API's admission control); none = start at once. */
+  pacer?: StartPacer;
 }
 
 export function createAlertStarter(client: Client, taskQueue: string, options: StarterOptions = {}): AlertStarter {
@@ -55,6 +58,7 @@ export function createAlertStarter(client: Client, taskQueue: string, options: S
   return {
     async start(alert) {
       const workflowId = (options.workflowId ?? alertWorkflowId)(alert);
+      const delayMs = options.pacer?.delayFor(alert.detectionId) ?? 0;
       try {
         await client.withDeadline(Date.now() + timeoutMs, () =>
           client.workflow.start<typeof alertTriage>('alertTriage', {
@@ -64,6 +68,7 @@ export function createAlertStarter(client: Client, taskQueue: string, options: S
             // FAIL (not USE_EXISTING) so the duplicate is reported to the caller; either way nothing is started twice.
             workflowIdConflictPolicy: 'FAIL',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            ...(delayMs > 0 ? { startDelay: delayMs } : {}),
             staticSummary: webUiSummary(alert),
             typedSearchAttributes: [
               { key: SA.AlertSource, value: alert.source },

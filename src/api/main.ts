@@ -11,6 +11,7 @@ import { apiMetrics, createRegistry } from '../observability/metrics';
 import { connectionOptions } from '../temporal/connection-options';
 import { dataConverter, payloadCodec } from '../temporal/data-converter';
 import { createAlertStarter } from './alert-starter';
+import { StartPacer } from './start-pacer';
 import { createActionSink } from './analyst-actions';
 import { createSlackResponder } from './slack-responder';
 import { createApp } from './app';
@@ -34,7 +35,11 @@ async function main(): Promise<void> {
   const connection = Connection.lazy(connectionOptions(config));
   const codec = payloadCodec(config);
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
-  const starter = createAlertStarter(client, config.temporal.taskQueue, { policy: config.policy });
+  const pacing = config.api.startPacing;
+  const starter = createAlertStarter(client, config.temporal.taskQueue, {
+    policy: config.policy,
+    pacer: new StartPacer(pacing.perSecond, pacing.burst),
+  });
   const slackClient = config.slack && new SlackClient({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl });
 
   let siem: Promise<LocalSiem> | undefined;

@@ -51,6 +51,8 @@ export const EnvSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   WEBHOOK_SECRET: optionalString,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  TRIAGE_START_RATE: z.coerce.number().min(0).max(10_000).default(5),
+  TRIAGE_START_BURST: z.coerce.number().int().min(0).max(100_000).default(100),
   VIRUSTOTAL_API_KEY: optionalString,
   VIRUSTOTAL_BASE_URL: httpUrl('https://www.virustotal.com/api/v3'),
   VIRUSTOTAL_RATE_PER_MINUTE: positive(4),
@@ -113,7 +115,15 @@ export const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
-  api: { host: string; port: number; publicUrl: string; webhookSecret?: string; maxBodyBytes: number };
+  api: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    webhookSecret?: string;
+    maxBodyBytes: number;
+    /** Admission control: triage starts per second per detection past a burst (0 = no pacing). */
+    startPacing: { perSecond: number; burst: number };
+  };
   temporal: {
     address: string;
     namespace: string;
@@ -286,6 +296,7 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
       publicUrl: (env.PUBLIC_URL ?? `http://${displayHost}:${env.PORT}`).replace(/\/+$/, ''),
       webhookSecret: env.WEBHOOK_SECRET,
       maxBodyBytes: env.MAX_BODY_BYTES,
+      startPacing: { perSecond: env.TRIAGE_START_RATE, burst: env.TRIAGE_START_BURST },
     },
     temporal: {
       address: env.TEMPORAL_ADDRESS,

@@ -19,7 +19,14 @@ const JIRA = { JIRA_HOST: 'https://acme.atlassian.net', JIRA_EMAIL: 'soc-bot@acm
 describe('parseConfig', () => {
   it('has the documented defaults with an empty environment', () => {
     const c: Config = parseConfig({ LOG_FORMAT: 'json' });
-    assert.deepEqual(c.api, { host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000', webhookSecret: undefined, maxBodyBytes: 1024 * 1024 });
+    assert.deepEqual(c.api, {
+      host: '127.0.0.1',
+      port: 3000,
+      publicUrl: 'http://127.0.0.1:3000',
+      webhookSecret: undefined,
+      maxBodyBytes: 1024 * 1024,
+      startPacing: { perSecond: 5, burst: 100 },
+    });
     assert.deepEqual(c.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'autotriage', uiPort: 8233, cliPath: undefined, apiKey: undefined, tls: undefined });
     assert.equal(c.reputation.virustotal, undefined, 'VirusTotal is skipped without a key');
     assert.deepEqual(c.siem, { kind: 'local', logsDir: path.resolve('./data/logs') });
