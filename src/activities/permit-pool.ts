@@ -8,6 +8,9 @@ import type { PermitAnswer } from '../workflows/rate-budget';
 
 export type TakePermits = (count: number) => Promise<PermitAnswer>;
 
+/** One permit, or the budget's refusal (with when to try again). */
+export type Permit = { granted: true } | Extract<PermitAnswer, { granted: false }>;
+
 export function permitBlockSize(perDay: number): number {
   return Math.max(1, Math.min(50, Math.floor(perDay / 100)));
 }
@@ -26,7 +29,7 @@ export class PermitPool {
   ) {}
 
   /** One permit: granted from the local block, or after the budget workflow grants a new block. */
-  async take(): Promise<PermitAnswer> {
+  async take(): Promise<Permit> {
     for (;;) {
       const today = utcDay(this.now());
       if (this.day !== today) {
@@ -35,7 +38,7 @@ export class PermitPool {
       }
       if (this.remaining > 0) {
         this.remaining--;
-        return { granted: true, used: -1, perDay: this.perDay, count: 1, day: today };
+        return { granted: true };
       }
       // One refill at a time; concurrent callers wait for it and then try the pool again.
       if (!this.refill) {
@@ -48,7 +51,7 @@ export class PermitPool {
           this.day = answer.day ?? utcDay(this.now());
           this.remaining += granted - 1;
         }
-        return { ...answer, count: 1 };
+        return { granted: true };
       }
       const answer = await this.refill;
       if (!answer.granted) return answer;

@@ -5,17 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ActivityDeps } from '../../src/activities';
 import { createAlertStarter } from '../../src/api/alert-starter';
 import { StartPacer } from '../../src/api/start-pacer';
 import type { Alert } from '../../src/domain/alert';
 import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { waitForTriage } from '../../src/temporal/triage-client';
-import { startFakes, type RunningFakes } from '../fakes';
-import { sampleLogsDir } from '../helpers/sample-logs';
-import { depsFor } from '../helpers/stack-deps';
-import { connectTestTemporal, startTestWorkers, uniqueTaskQueue, type RunningWorkers, type TestTemporal } from '../helpers/temporal';
+import { startStack, type Stack } from '../helpers/worker-stack';
 
 function alertOf(detectionId: string): Alert {
   const alert = normalizePanther({ ...demoPantherAlerts()[1]!.payload, alertId: randomUUID().replace(/-/g, '') }, new Date());
@@ -24,53 +20,37 @@ function alertOf(detectionId: string): Alert {
 
 describe('admission control: paced triage starts (real Temporal)', function () {
   this.timeout(120_000);
-  let t: TestTemporal;
-  let fakes: RunningFakes;
-  let deps: ActivityDeps;
-  let workers: RunningWorkers;
-  const taskQueue = uniqueTaskQueue('admission');
-
-  before(async () => {
-    t = await connectTestTemporal();
-    fakes = await startFakes();
-    ({ deps } = await depsFor({ ...fakes.env, TEMPORAL_TASK_QUEUE: taskQueue, VIRUSTOTAL_RATE_PER_MINUTE: '6000' }, await sampleLogsDir(), t.client));
-    workers = await startTestWorkers(t, taskQueue, deps);
-  });
-
-  after(async () => {
-    await workers?.stop();
-    await deps?.siem.close();
-    await fakes?.stop();
-    await t?.close();
-  });
+  let s: Stack;
+  before(async () => (s = await startStack()));
+  after(() => s?.stop());
 
   /** The delay Temporal recorded before the first workflow task (0 when it started at once). */
   async function startDelayMs(workflowId: string): Promise<number> {
-    const history = await t.client.workflow.getHandle(workflowId).fetchHistory();
+    const history = await s.t.client.workflow.getHandle(workflowId).fetchHistory();
     const backoff = history.events?.[0]?.workflowExecutionStartedEventAttributes?.firstWorkflowTaskBackoff;
     return Number(backoff?.seconds ?? 0) * 1000 + Math.round(Number(backoff?.nanos ?? 0) / 1e6);
   }
 
   it('delays a noisy detection past its burst, dedupes during the delay, and triages every alert once', async () => {
-    const starter = createAlertStarter(t.client, taskQueue, { pacer: new StartPacer(1, 1) });
+    const starter = createAlertStarter(s.t.client, s.taskQueue, { pacer: new StartPacer(1, 1) });
     const noisy = [alertOf('Noisy.Rule'), alertOf('Noisy.Rule'), alertOf('Noisy.Rule')];
     const other = alertOf('Other.Rule');
     const started = [];
     for (const alert of [...noisy, other]) started.push(await starter.start(alert));
-    assert.deepEqual(started.map((s) => s.status), ['started', 'started', 'started', 'started']);
+    assert.deepEqual(started.map((o) => o.status), ['started', 'started', 'started', 'started']);
     // Resent while its start is still delayed: a duplicate, nothing new.
     assert.equal((await starter.start(noisy[2]!)).status, 'duplicate');
 
-    const delays = await Promise.all(started.map((s) => startDelayMs(s.workflowId)));
+    const delays = await Promise.all(started.map((o) => startDelayMs(o.workflowId)));
     assert.equal(delays[0], 0);
     assert.equal(delays[1], 0, 'within the burst');
     // Its slot is one second after the first start, less the time the starts in between took.
     assert.ok(delays[2]! > 0 && delays[2]! <= 1000, `the third waits for its slot (${delays[2]} ms)`);
     assert.equal(delays[3], 0, 'another detection is not held up');
 
-    for (const s of started) await waitForTriage(t.client.workflow.getHandle(s.workflowId));
-    for (const s of started) {
-      assert.equal(fakes.slack.messages.filter((m) => m.metadata?.event_payload.alert_key === s.workflowId).length, 1, `${s.workflowId}: one ticket`);
+    for (const o of started) await waitForTriage(s.t.client.workflow.getHandle(o.workflowId));
+    for (const o of started) {
+      assert.equal(s.fakes.slack.messages.filter((m) => m.metadata?.event_payload.alert_key === o.workflowId).length, 1, `${o.workflowId}: one ticket`);
     }
   });
 });
