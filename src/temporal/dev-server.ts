@@ -114,6 +114,10 @@ export function devServerArgs(o: DevServerOptions): string[] {
     'history.timerProcessorMaxPollRPS=200',
     '--dynamic-config-value',
     'history.visibilityProcessorMaxPollRPS=200',
+    // An activity on the worker's own task queue comes back in the reply to the workflow task that
+    // scheduled it, instead of a trip through matching (the server's default is off).
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
     '--dynamic-config-value',
     'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value',

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '../../src/config/paths';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/temporal/search-attributes';
+import { devServerArgs } from '../../src/temporal/dev-server';
 
 const ROOT = projectRoot();
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -203,6 +204,20 @@ describe('deployment: docker-compose.yml', () => {
     assert.ok(parsed && typeof parsed === 'object', `${path.relative(ROOT, file)} is not a YAML mapping`);
     for (const [key, values] of Object.entries(parsed)) {
       assert.ok(Array.isArray(values) && values.every((v) => v && typeof v === 'object' && 'value' in v), `${path.relative(ROOT, file)}: "${key}" should be a list of {value, constraints}`);
+    }
+  });
+
+  it('gives the compose server every dynamic setting the dev server of npm start gets, with the same value', () => {
+    const mount = bindMounts(services.temporal!).find((m) => m.target === '/etc/temporal/config/dynamicconfig')!;
+    const file = path.join(ROOT, mount.source, path.basename(environment(services.temporal!).DYNAMIC_CONFIG_FILE_PATH!));
+    const parsed = parse(fs.readFileSync(file, 'utf8')) as Record<string, Array<{ value: unknown }>>;
+    const args = devServerArgs({ cliPath: 'temporal', port: 7233 });
+    const settings = args.flatMap((a, i) => (a === '--dynamic-config-value' ? [args[i + 1]!] : []));
+    assert.ok(settings.length > 0, 'the dev server sets no dynamic config');
+    for (const setting of settings) {
+      const [name, value] = setting.split('=') as [string, string];
+      assert.ok(parsed[name], `${path.relative(ROOT, file)} lacks ${name} (the dev server sets ${setting})`);
+      assert.equal(String(parsed[name]![0]!.value), value, `${name}: compose has ${String(parsed[name]![0]!.value)}, the dev server ${value}`);
     }
   });
 
