@@ -103,6 +103,7 @@ export const EnvSchema = z.object({
   CODEC_ALLOWED_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   METRICS_PORT: port.default(9464),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(500),
   TEMPORAL_API_KEY: optionalString,
   TEMPORAL_TLS: flag(false),
   TEMPORAL_TLS_CERT_PATH: optionalString,
@@ -149,6 +150,11 @@ export interface Config {
   slackAllowList: { users: string[]; groups: string[] };
   /** Payload encryption (AES-256-GCM, keys by id) and the codec endpoint for the Web UI. */
   codec?: { keys: string; currentKeyId?: string; authToken?: string; allowedOrigins: string[] };
+  /**
+   * Workflows a worker keeps in memory between their tasks; one that was evicted replays its history on
+   * its next task (a few ms), so the cache only needs to hold the triages that are moving at once.
+   */
+  workerMaxCachedWorkflows: number;
   /** The worker's Prometheus endpoint. */
   metricsPort: number;
   metricsHost: string;
@@ -357,6 +363,7 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
     codec: env.CODEC_KEYS
       ? { keys: env.CODEC_KEYS, currentKeyId: env.CODEC_KEY_ID, authToken: env.CODEC_AUTH_TOKEN, allowedOrigins: list(env.CODEC_ALLOWED_ORIGINS) }
       : undefined,
+    workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     metricsPort: env.METRICS_PORT,
     metricsHost: env.METRICS_HOST,
     dataDir: path.resolve(env.DATA_DIR),

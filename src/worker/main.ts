@@ -69,7 +69,15 @@ async function main(): Promise<void> {
   const deps = await buildActivityDeps(config, client, printer(config.log.format, log));
   const registry = createRegistry('worker');
   const metrics = workerMetrics(registry);
-  const workers = await createWorkers({ connection, namespace, taskQueue, deps, dataConverter: converter, metrics });
+  const workers = await createWorkers({
+    connection,
+    namespace,
+    taskQueue,
+    deps,
+    dataConverter: converter,
+    metrics,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
+  });
   const metricsServer = await startMetricsServer({
     registry,
     host: config.metricsHost,

@@ -21,6 +21,8 @@ export interface WorkerSetOptions {
   dataConverter?: WorkerOptions['dataConverter'];
   /** Prometheus metrics of the worker process (activity interceptor + workflow sinks). */
   metrics?: WorkerMetrics;
+  /** WORKER_MAX_CACHED_WORKFLOWS; the SDK's default (from the heap size) when absent. */
+  maxCachedWorkflows?: number;
 }
 
 /** The workflows' metric sinks (no-ops without metrics: a sink must always be registered). */
@@ -51,6 +53,7 @@ export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
     ...(o.workflows ?? workflowSource()),
     activities,
     sinks: triageSinks(o.metrics),
+    ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
   });
   const providers = await Promise.all(
     Object.values(o.deps.reputation.sources).map((source) =>

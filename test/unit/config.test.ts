@@ -35,6 +35,14 @@ describe('parseConfig', () => {
     assert.equal(c.autoCloseMode, 'shadow');
     assert.equal(c.dataDir, path.resolve('./.data'));
     assert.deepEqual(c.log, { level: 'info', format: 'json' });
+    assert.equal(c.workerMaxCachedWorkflows, 500);
+  });
+
+  it('takes the worker cache size and refuses one the SDK would not run with, naming the variable', () => {
+    assert.equal(parseConfig({ WORKER_MAX_CACHED_WORKFLOWS: '2000' }).workerMaxCachedWorkflows, 2000);
+    for (const bad of ['1', '0', '-5', '2.5', 'lots']) {
+      assert.match(configError({ WORKER_MAX_CACHED_WORKFLOWS: bad }).message, /WORKER_MAX_CACHED_WORKFLOWS/, bad);
+    }
   });
 
   it('builds the Slack, Jira and VirusTotal sections when fully configured', () => {
