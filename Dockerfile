@@ -25,7 +25,8 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/app/.data \
     LOCAL_SIEM_LOGS=/app/data/logs \
-    LOG_FORMAT=json
+    LOG_FORMAT=json \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -86,6 +86,9 @@ async function main(): Promise<void> {
     ...process.env,
     TEMPORAL_ADDRESS: config.temporal.address,
     LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    // glibc gives each thread (V8, the SDK's Rust core, DuckDB) its own malloc arena; two keep the
+    // worker's RSS ~130 MB lower in a storm at no measured cost in throughput (npm run bench).
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}),
   };
   children.push(runNode('worker', path.join(root, 'dist/src/worker/main.js'), env));
