@@ -8,7 +8,7 @@
 import type { PantherWebhookPayload } from '../src/sample-data/demo-alerts';
 import type { SlackMessage } from '../test/fakes';
 import { benchAlert, benchIp, benchWorkflowId } from '../test/helpers/alerts';
-import { rssSampler, WEBHOOK_SECRET, type BenchStack, type Latencies } from './stack';
+import { cpuSeconds, rssMb, rssSampler, WEBHOOK_SECRET, type BenchStack, type Latencies } from './stack';
 import { mean, percentile, round } from './stats';
 
 async function post(url: string, payload: PantherWebhookPayload): Promise<{ status: number; ms: number }> {
@@ -265,6 +265,10 @@ export interface StormResult {
   seconds: number;
   alertsPerS: number;
   peakWorkerRssMb: number;
+  /** Before the storm: the worker with the embedded SIEM's tables loaded and the earlier phases' workflows. */
+  workerRssBeforeMb: number;
+  /** CPU time each process spent on the storm, per alert. */
+  cpuMsPerAlert: { worker: number; api: number; temporal: number };
   distinctIps: number;
 }
 
@@ -278,7 +282,10 @@ export async function runStorm(
 ): Promise<StormResult> {
   const watch = new TicketWatch(stack, latencies.slackMs);
   const payloads = Array.from({ length: alerts }, (_, i) => benchAlert(benchIp(ipOffset + ((i * 7919) % distinctIps))));
-  const rss = rssSampler(stack.worker.child.pid!);
+  const pids = { worker: stack.worker.child.pid!, api: stack.api.child.pid!, temporal: stack.server.process.pid! };
+  const cpuBefore = { worker: cpuSeconds(pids.worker), api: cpuSeconds(pids.api), temporal: cpuSeconds(pids.temporal) };
+  const rssBefore = rssMb(pids.worker);
+  const rss = rssSampler(pids.worker);
   const started = performance.now();
   let accepted = 0;
   let next = 0;
@@ -313,6 +320,7 @@ export async function runStorm(
   // Anything posted late (a duplicate) would show up in the next seconds.
   await sleep(3000);
   const peak = rss.stop();
+  const cpuMs = (p: keyof typeof pids) => round(((cpuSeconds(pids[p]) - cpuBefore[p]) * 1000) / alerts);
   const ids = new Set(payloads.map(benchWorkflowId));
   const tickets = [...watch.counts.keys()].filter((k) => ids.has(k)).length;
   return {
@@ -324,6 +332,8 @@ export async function runStorm(
     seconds: round(seconds),
     alertsPerS: round(tickets / seconds),
     peakWorkerRssMb: round(peak),
+    workerRssBeforeMb: round(rssBefore),
+    cpuMsPerAlert: { worker: cpuMs('worker'), api: cpuMs('api'), temporal: cpuMs('temporal') },
     distinctIps,
   };
 }

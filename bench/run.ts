@@ -1,6 +1,10 @@
 /**
  * `npm run bench -- [--out bench.json] [--storm 5000] [--storm-ips 1000] [--latency-alerts 100]
- *                   [--vt-ms 200] [--slack-ms 100] [--jira-ms 150] [--intake-seconds 5] [--skip-storm]`
+ *                   [--vt-ms 200] [--slack-ms 100] [--jira-ms 150] [--intake-seconds 5]
+ *                   [--phases intake,latency,storm] [--env NAME=VALUE]...`
+ *
+ * `--storm 0` or a `--phases` list without `storm` skips the storm; `--env` passes a setting to the worker
+ * and the API (TRIAGE_START_RATE=20, WORKER_MAX_CACHED_WORKFLOWS=500, …), recorded in the JSON.
  *
  * Self-contained: starts its own in-memory Temporal dev server, HTTP fakes with fixed latencies, and the
  * real worker and API processes; measures intake, end-to-end latency, cost per alert and a storm; prints
@@ -11,6 +15,7 @@ import os from 'node:os';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { measureCost, measureIntake, measureLatency, runStorm, type IntakeResult } from './phases';
 import { startBenchStack, type Latencies } from './stack';
+import { round } from './stats';
 
 interface Args {
   out?: string;
@@ -19,14 +24,27 @@ interface Args {
   latencyAlerts: number;
   intakeSeconds: number;
   latencies: Latencies;
+  phases: Set<Phase>;
+  env: Record<string, string>;
 }
+
+const PHASES = ['intake', 'latency', 'storm'] as const;
+type Phase = (typeof PHASES)[number];
 
 const USAGE =
   'usage: npm run bench -- [--out bench.json] [--storm 5000] [--storm-ips 1000] [--latency-alerts 100] ' +
-  '[--vt-ms 200] [--slack-ms 100] [--jira-ms 150] [--intake-seconds 5]';
+  '[--vt-ms 200] [--slack-ms 100] [--jira-ms 150] [--intake-seconds 5] [--phases intake,latency,storm] [--env NAME=VALUE]...';
 
 export function parseBenchArgs(argv: string[]): Args {
-  const args: Args = { storm: 5000, stormIps: 1000, latencyAlerts: 100, intakeSeconds: 5, latencies: { virustotalMs: 200, slackMs: 100, jiraMs: 150 } };
+  const args: Args = {
+    storm: 5000,
+    stormIps: 1000,
+    latencyAlerts: 100,
+    intakeSeconds: 5,
+    latencies: { virustotalMs: 200, slackMs: 100, jiraMs: 150 },
+    phases: new Set(PHASES),
+    env: {},
+  };
   const num = (i: number, flag: string, min: number): number => {
     const v = Number(argv[i]);
     if (argv[i] === undefined || !Number.isFinite(v) || v < min) throw new Error(`${flag} needs a number ≥ ${min}\n${USAGE}`);
@@ -60,6 +78,19 @@ export function parseBenchArgs(argv: string[]): Args {
       case '--jira-ms':
         args.latencies.jiraMs = num(++i, flag, 0);
         break;
+      case '--phases': {
+        const list = (argv[++i] ?? '').split(',').filter(Boolean);
+        const unknown = list.filter((x) => !(PHASES as readonly string[]).includes(x));
+        if (!list.length || unknown.length) throw new Error(`--phases takes a list of ${PHASES.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}\n${USAGE}`);
+        args.phases = new Set(list as Phase[]);
+        break;
+      }
+      case '--env': {
+        const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(argv[++i] ?? '');
+        if (!m) throw new Error(`--env needs NAME=VALUE\n${USAGE}`);
+        args.env[m[1]!] = m[2]!;
+        break;
+      }
       default:
         throw new Error(`unknown argument ${flag}\n${USAGE}`);
     }
@@ -87,44 +118,51 @@ async function main(): Promise<void> {
     platform: `${os.platform()} ${os.release()}`,
   };
   say(`${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
-  const stack = await startBenchStack(args.latencies, say);
+  const stack = await startBenchStack(args.latencies, say, [], args.env);
   try {
     // 1. Intake on its own (its workflows go to a task queue no worker polls).
-    const intakeApi = await stack.startIntakeApi();
     const intake: IntakeResult[] = [];
-    // Warm-up (JIT, connection pools, the server's first writes), not measured.
-    say('intake: warming up at 50/s for 3 s…');
-    let ip = (await measureIntake(intakeApi.url, 50, 3, 0)).sent;
-    for (const rate of [50, 100, 200]) {
-      say(`intake: ${rate}/s for ${args.intakeSeconds} s…`);
-      const r = await measureIntake(intakeApi.url, rate, args.intakeSeconds, ip);
-      ip += r.sent;
-      intake.push(r);
+    if (args.phases.has('intake')) {
+      const intakeApi = await stack.startIntakeApi();
+      // Warm-up (JIT, connection pools, the server's first writes), not measured.
+      say('intake: warming up at 50/s for 3 s…');
+      let ip = (await measureIntake(intakeApi.url, 50, 3, 0)).sent;
+      for (const rate of [50, 100, 200]) {
+        say(`intake: ${rate}/s for ${args.intakeSeconds} s…`);
+        const r = await measureIntake(intakeApi.url, rate, args.intakeSeconds, ip);
+        ip += r.sent;
+        intake.push(r);
+      }
+      await intakeApi.stop();
     }
-    await intakeApi.stop();
 
     // 2. One alert at a time on a quiet system (after a few warm-up alerts).
-    say(`latency: warming up, then ${args.latencyAlerts} alerts one at a time…`);
-    await measureLatency(stack, args.latencies, 5, 20_000);
-    const latency = await measureLatency(stack, args.latencies, args.latencyAlerts, 20_100);
-    const cost = await measureCost(stack, args.latencyAlerts + 5);
+    let latency;
+    let cost;
+    if (args.phases.has('latency')) {
+      say(`latency: warming up, then ${args.latencyAlerts} alerts one at a time…`);
+      await measureLatency(stack, args.latencies, 5, 20_000);
+      latency = await measureLatency(stack, args.latencies, args.latencyAlerts, 20_100);
+      cost = await measureCost(stack, args.latencyAlerts + 5);
+    }
 
     // 3. The storm.
     let storm;
-    if (args.storm > 0) {
+    if (args.phases.has('storm') && args.storm > 0) {
       say(`storm: ${args.storm} alerts over ${args.stormIps} IPs, as fast as intake accepts them…`);
       storm = await runStorm(stack, args.latencies, args.storm, args.stormIps, 40_000, say);
     }
 
-    const at100 = intake.find((r) => r.offeredPerS === 100)!;
+    const at100 = intake.find((r) => r.offeredPerS === 100);
     const result = {
       machine,
       fakes: args.latencies,
-      intake: {
+      settings: args.env,
+      intake: at100 && {
         rates: intake,
         p99_ms_at_100: at100.p99Ms,
       },
-      e2e: {
+      e2e: latency && {
         alerts: latency.alerts,
         p50_ms: latency.p50Ms,
         p99_ms: latency.p99Ms,
@@ -142,9 +180,11 @@ async function main(): Promise<void> {
         seconds: storm.seconds,
         alerts_per_s: storm.alertsPerS,
         peak_worker_rss_mb: storm.peakWorkerRssMb,
+        worker_rss_before_mb: storm.workerRssBeforeMb,
+        cpu_ms_per_alert: storm.cpuMsPerAlert,
       },
-      tasks_per_alert: cost.workflowTasksPerAlert + cost.activityTasksPerAlert,
-      cost: {
+      tasks_per_alert: cost && cost.workflowTasksPerAlert + cost.activityTasksPerAlert,
+      cost: cost && {
         workflow_tasks_per_alert: cost.workflowTasksPerAlert,
         activity_tasks_per_alert: cost.activityTasksPerAlert,
         history_events_per_alert: cost.historyEventsPerAlert,
@@ -160,38 +200,55 @@ async function main(): Promise<void> {
     for (const r of intake) {
       rows.push([`intake at ${r.offeredPerS}/s offered`, `${r.acceptedPerS}/s accepted, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`, r.offeredPerS === 100 ? `p99 < 50 ms: ${verdict(r.p99Ms < 50)}` : '']);
     }
-    rows.push([
-      `webhook → Slack ticket (${latency.alerts} alerts)`,
-      `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms`,
-      `p50 ≤ 1.5 × critical path: ${verdict(latency.ratioP50 <= 1.5)}`,
-    ]);
-    rows.push([
-      'critical path of the fakes',
-      `${latency.criticalPathMs} ms (VirusTotal ${args.latencies.virustotalMs} ms ∥ SIEM ${latency.slowestSiemQueryMs} ms, + Slack ${args.latencies.slackMs} ms)`,
-      '',
-    ]);
-    rows.push(['orchestration overhead (p50)', `${latency.overheadP50Ms} ms (${latency.ratioP50} × critical path)`, `< 100 ms: ${verdict(latency.overheadP50Ms < 100)}`]);
+    if (latency) {
+      rows.push([
+        `webhook → Slack ticket (${latency.alerts} alerts)`,
+        `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms`,
+        `p50 ≤ 1.5 × critical path: ${verdict(latency.ratioP50 <= 1.5)}`,
+      ]);
+      rows.push([
+        'critical path of the fakes',
+        `${latency.criticalPathMs} ms (VirusTotal ${args.latencies.virustotalMs} ms ∥ SIEM ${latency.slowestSiemQueryMs} ms, + Slack ${args.latencies.slackMs} ms)`,
+        '',
+      ]);
+      rows.push(['orchestration overhead (p50)', `${latency.overheadP50Ms} ms (${latency.ratioP50} × critical path)`, `< 100 ms: ${verdict(latency.overheadP50Ms < 100)}`]);
+    }
     if (storm) {
       rows.push([
         `storm of ${storm.alerts} alerts`,
         `${storm.tickets} tickets (${storm.duplicateTickets} duplicates) in ${storm.seconds} s = ${storm.alertsPerS} alerts/s`,
         `≥ 50/s: ${verdict(storm.alertsPerS >= 50)}; exactly ${storm.alerts}: ${verdict(storm.tickets === storm.alerts && storm.duplicateTickets === 0)}`,
       ]);
-      rows.push(['peak worker RSS (storm)', `${storm.peakWorkerRssMb} MB`, `< 400 MB: ${verdict(storm.peakWorkerRssMb < 400)}`]);
+      rows.push([
+        'peak worker RSS (storm)',
+        `${storm.peakWorkerRssMb} MB (${storm.workerRssBeforeMb} MB before it, with the embedded SIEM's tables loaded)`,
+        `< 400 MB: ${verdict(storm.peakWorkerRssMb < 400)}`,
+      ]);
+      const cpu = storm.cpuMsPerAlert;
+      rows.push([
+        'CPU per alert (storm)',
+        `worker ${cpu.worker} ms, API ${cpu.api} ms, Temporal server ${cpu.temporal} ms: ` +
+          `${round(cpu.worker + cpu.api + cpu.temporal)} ms, so ${machine.cpus} cores triage at most ${round((machine.cpus * 1000) / (cpu.worker + cpu.api + cpu.temporal), 1)} alerts/s`,
+        '',
+      ]);
     }
-    rows.push([
-      'cost per alert (to the ticket)',
-      `${cost.workflowTasksPerAlert} workflow tasks + ${cost.activityTasksPerAlert} activity tasks, ${cost.historyEventsPerAlert} history events, ${cost.workflowsPerAlert} workflows`,
-      '',
-    ]);
-    rows.push([
-      'where a task hop goes (quiet system)',
-      `workflow code ${cost.timing.firstWorkflowTaskMs} ms (a new workflow's first task) / ${cost.timing.laterWorkflowTaskMs} ms (later tasks); ` +
-        `waiting for the worker ${cost.timing.workflowTaskWaitMs} ms (workflow task) / ${cost.timing.activityTaskWaitMs} ms (activity task)`,
-      '',
-    ]);
+    if (cost) {
+      rows.push([
+        'cost per alert (to the ticket)',
+        `${cost.workflowTasksPerAlert} workflow tasks + ${cost.activityTasksPerAlert} activity tasks, ${cost.historyEventsPerAlert} history events, ${cost.workflowsPerAlert} workflows`,
+        '',
+      ]);
+      rows.push([
+        'where a task hop goes (quiet system)',
+        `workflow code ${cost.timing.firstWorkflowTaskMs} ms (a new workflow's first task) / ${cost.timing.laterWorkflowTaskMs} ms (later tasks); ` +
+          `waiting for the worker ${cost.timing.workflowTaskWaitMs} ms (workflow task) / ${cost.timing.activityTaskWaitMs} ms (activity task)`,
+        '',
+      ]);
+    }
     process.stdout.write(`\nautotriage benchmark — ${machine.date.slice(0, 10)}, ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
-    process.stdout.write(`fakes: VirusTotal ${args.latencies.virustotalMs} ms, Slack ${args.latencies.slackMs} ms, Jira ${args.latencies.jiraMs} ms; SIEM: the embedded DuckDB over the sample logs\n\n`);
+    process.stdout.write(`fakes: VirusTotal ${args.latencies.virustotalMs} ms, Slack ${args.latencies.slackMs} ms, Jira ${args.latencies.jiraMs} ms; SIEM: the embedded DuckDB over the sample logs\n`);
+    const settings = Object.entries(args.env).map(([k, v]) => `${k}=${v}`);
+    process.stdout.write(`settings: ${settings.length ? settings.join(' ') : 'the defaults'}\n\n`);
     process.stdout.write(`${table(rows)}\n`);
     if (args.out) {
       fs.writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);

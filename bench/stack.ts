@@ -3,6 +3,7 @@
  * and the real worker and API processes (node dist/src/{worker,api}/main.js) configured like production
  * (default log level, JSON logs), with budgets high enough that no rate limit paces the run.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +37,12 @@ export interface BenchStack {
 
 export const WEBHOOK_SECRET = 'bench-webhook-secret';
 
-export async function startBenchStack(latencies: Latencies, say: (text: string) => void, workerNodeArgs: string[] = []): Promise<BenchStack> {
+export async function startBenchStack(
+  latencies: Latencies,
+  say: (text: string) => void,
+  workerNodeArgs: string[] = [],
+  settings: Record<string, string> = {},
+): Promise<BenchStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autotriage-bench-'));
   say('generating the sample logs (250 users × 90 days, as npm start does)…');
   await writeSampleLogs(path.join(dir, 'logs'), { onProgress: () => undefined });
@@ -64,6 +70,9 @@ export async function startBenchStack(latencies: Latencies, say: (text: string) 
     VIRUSTOTAL_RATE_PER_MINUTE: '1000000',
     VIRUSTOTAL_DAILY_BUDGET: '10000000',
     LOG_FORMAT: 'json',
+    // As npm start and the Docker image run it (see src/cli/start.ts).
+    MALLOC_ARENA_MAX: '2',
+    ...settings,
   };
   say('starting the worker and the API…');
   const worker = spawnService('worker', env, workerNodeArgs);
@@ -109,6 +118,22 @@ export function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0);
   return kb / 1024;
+}
+
+const CLOCK_TICKS_PER_S = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time a process has used so far, user + system, in seconds (Linux /proc). */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which is in parentheses and may itself contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }
 
 /** Samples a process's RSS until stopped; returns the peak. */
