@@ -152,7 +152,7 @@ export interface Config {
   codec?: { keys: string; currentKeyId?: string; authToken?: string; allowedOrigins: string[] };
   /**
    * Workflows a worker keeps in memory between their tasks; one that was evicted replays its history on
-   * its next task (a few ms), so the cache only needs to hold the triages that are moving at once.
+   * its next task, so the cache needs to hold the triages that are moving at once, not the ones waiting.
    */
   workerMaxCachedWorkflows: number;
   /** The worker's Prometheus endpoint. */
