@@ -49,13 +49,14 @@ export interface RunningWorkers {
  * The workers a worker process runs (main + one per configured reputation provider, with their rate
  * limits), on the prebuilt workflow bundle, with activities built from the given clients.
  */
-export async function startTestWorkers(t: TestTemporal, taskQueue: string, deps: ActivityDeps): Promise<RunningWorkers> {
+export async function startTestWorkers(t: TestTemporal, taskQueue: string, deps: ActivityDeps, maxCachedWorkflows?: number): Promise<RunningWorkers> {
   const workers = await createWorkers({
     connection: t.native,
     taskQueue,
     deps,
     workflows: { workflowBundle: { codePath: PREBUILT_BUNDLE } },
     shutdownGraceTime: '2s',
+    maxCachedWorkflows,
   });
   const running = runWorkers(workers);
   return {

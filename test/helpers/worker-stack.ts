@@ -24,8 +24,8 @@ export async function startStack(env: Record<string, string> = {}, fakeOptions: 
   const fakes = await startFakes(fakeOptions);
   const taskQueue = uniqueTaskQueue('stack');
   // The fakes have no quota: no rate budget unless a test asks for one.
-  const { deps } = await depsFor({ ...fakes.env, TEMPORAL_TASK_QUEUE: taskQueue, VIRUSTOTAL_RATE_PER_MINUTE: '6000', ...env }, await sampleLogsDir(), t.client);
-  const workers = await startTestWorkers(t, taskQueue, deps);
+  const { deps, config } = await depsFor({ ...fakes.env, TEMPORAL_TASK_QUEUE: taskQueue, VIRUSTOTAL_RATE_PER_MINUTE: '6000', ...env }, await sampleLogsDir(), t.client);
+  const workers = await startTestWorkers(t, taskQueue, deps, config.workerMaxCachedWorkflows);
   return {
     t,
     fakes,
