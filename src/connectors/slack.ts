@@ -43,15 +43,13 @@ const CONFIG_ERRORS = new Set([
 ]);
 const TRANSIENT_ERRORS = new Set(['ratelimited', 'rate_limited', 'service_unavailable', 'fatal_error', 'internal_error', 'request_timeout']);
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 /**
  * Text as Slack can take it: a lone UTF-16 surrogate (valid in alert JSON, or half of a pair cut by a
  * renderer's truncation) makes the Web API's form encoding throw "URI malformed" — a post retried forever —
  * or merge with the next character; it becomes U+FFFD. Applied to blocks too, at any depth.
  */
 function wellFormed<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd') as T;
+  if (typeof value === 'string') return value.toWellFormed() as T;
   if (Array.isArray(value)) return value.map((v: unknown) => wellFormed(v)) as T;
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v)])) as T;
