@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { measureCost, measureIntake, measureLatency, runStorm, type IntakeResult } from './phases';
 import { startBenchStack, type Latencies } from './stack';
@@ -35,67 +36,68 @@ const USAGE =
   'usage: npm run bench -- [--out bench.json] [--storm 5000] [--storm-ips 1000] [--latency-alerts 100] ' +
   '[--vt-ms 200] [--slack-ms 100] [--jira-ms 150] [--intake-seconds 5] [--phases intake,latency,storm] [--env NAME=VALUE]...';
 
+/** Numeric flags: their smallest value and the default. */
+const NUMBERS = {
+  storm: { min: 0, default: 5000 },
+  'storm-ips': { min: 1, default: 1000 },
+  'latency-alerts': { min: 1, default: 100 },
+  'intake-seconds': { min: 1, default: 5 },
+  'vt-ms': { min: 0, default: 200 },
+  'slack-ms': { min: 0, default: 100 },
+  'jira-ms': { min: 0, default: 150 },
+} as const;
+
 export function parseBenchArgs(argv: string[]): Args {
-  const args: Args = {
-    storm: 5000,
-    stormIps: 1000,
-    latencyAlerts: 100,
-    intakeSeconds: 5,
-    latencies: { virustotalMs: 200, slackMs: 100, jiraMs: 150 },
-    phases: new Set(PHASES),
-    env: {},
-  };
-  const num = (i: number, flag: string, min: number): number => {
-    const v = Number(argv[i]);
-    if (argv[i] === undefined || !Number.isFinite(v) || v < min) throw new Error(`${flag} needs a number ≥ ${min}\n${USAGE}`);
+  const options = {
+    out: { type: 'string' },
+    phases: { type: 'string' },
+    env: { type: 'string', multiple: true },
+    ...Object.fromEntries(Object.keys(NUMBERS).map((name) => [name, { type: 'string' }])),
+  } as const satisfies ParseArgsConfig['options'];
+  // Not strict: an unknown or value-less flag is reported below with the usage, in our words.
+  const { values, positionals } = parseArgs({ args: argv, options, strict: false, allowPositionals: true });
+  const unknown = [...Object.keys(values).filter((k) => !(k in options)).map((k) => `--${k}`), ...positionals];
+  if (unknown.length) throw new Error(`unknown argument ${unknown[0]}\n${USAGE}`);
+
+  const num = (name: keyof typeof NUMBERS): number => {
+    const raw = values[name];
+    if (raw === undefined) return NUMBERS[name].default;
+    const v = Number(raw);
+    if (typeof raw !== 'string' || raw === '' || !Number.isFinite(v) || v < NUMBERS[name].min) {
+      throw new Error(`--${name} needs a number ≥ ${NUMBERS[name].min}\n${USAGE}`);
+    }
     return v;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    switch (flag) {
-      case '--out':
-        args.out = argv[++i];
-        if (!args.out) throw new Error(`--out needs a file\n${USAGE}`);
-        break;
-      case '--storm':
-        args.storm = num(++i, flag, 0);
-        break;
-      case '--storm-ips':
-        args.stormIps = num(++i, flag, 1);
-        break;
-      case '--latency-alerts':
-        args.latencyAlerts = num(++i, flag, 1);
-        break;
-      case '--intake-seconds':
-        args.intakeSeconds = num(++i, flag, 1);
-        break;
-      case '--vt-ms':
-        args.latencies.virustotalMs = num(++i, flag, 0);
-        break;
-      case '--slack-ms':
-        args.latencies.slackMs = num(++i, flag, 0);
-        break;
-      case '--jira-ms':
-        args.latencies.jiraMs = num(++i, flag, 0);
-        break;
-      case '--phases': {
-        const list = (argv[++i] ?? '').split(',').filter(Boolean);
-        const unknown = list.filter((x) => !(PHASES as readonly string[]).includes(x));
-        if (!list.length || unknown.length) throw new Error(`--phases takes a list of ${PHASES.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}\n${USAGE}`);
-        args.phases = new Set(list as Phase[]);
-        break;
-      }
-      case '--env': {
-        const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(argv[++i] ?? '');
-        if (!m) throw new Error(`--env needs NAME=VALUE\n${USAGE}`);
-        args.env[m[1]!] = m[2]!;
-        break;
-      }
-      default:
-        throw new Error(`unknown argument ${flag}\n${USAGE}`);
-    }
+  const text = (name: 'out' | 'phases', what: string): string | undefined => {
+    const raw = values[name];
+    if (raw !== undefined && (typeof raw !== 'string' || raw === '')) throw new Error(`--${name} needs ${what}\n${USAGE}`);
+    return raw;
+  };
+
+  let phases = new Set<Phase>(PHASES);
+  const phaseList = text('phases', `a list of ${PHASES.join(', ')}`);
+  if (phaseList !== undefined) {
+    const list = phaseList.split(',').filter(Boolean);
+    const wrong = list.filter((x) => !(PHASES as readonly string[]).includes(x));
+    if (!list.length || wrong.length) throw new Error(`--phases takes a list of ${PHASES.join(', ')}${wrong.length ? ` (not ${wrong.join(', ')})` : ''}\n${USAGE}`);
+    phases = new Set(list as Phase[]);
   }
-  return args;
+  const env: Record<string, string> = {};
+  for (const setting of (values.env ?? []) as Array<string | boolean>) {
+    const m = typeof setting === 'string' ? /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(setting) : null;
+    if (!m) throw new Error(`--env needs NAME=VALUE\n${USAGE}`);
+    env[m[1]!] = m[2]!;
+  }
+  return {
+    out: text('out', 'a file'),
+    storm: num('storm'),
+    stormIps: num('storm-ips'),
+    latencyAlerts: num('latency-alerts'),
+    intakeSeconds: num('intake-seconds'),
+    latencies: { virustotalMs: num('vt-ms'), slackMs: num('slack-ms'), jiraMs: num('jira-ms') },
+    phases,
+    env,
+  };
 }
 
 function table(rows: Array<[string, string, string]>): string {
