@@ -14,10 +14,9 @@ import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { BUTTONS } from '../../src/tickets/actions';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { FAKE_CREDENTIALS, startFakes, type RunningFakes } from '../fakes';
-import { spawnService, type ServiceProcess } from '../helpers/processes';
+import { startServices, type RunningServices } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
 import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
-import { freePort } from '../setup/global';
 
 const SECRET = FAKE_CREDENTIALS.slackSigningSecret;
 const ANALYST = 'U0ANALYST1';
@@ -26,33 +25,26 @@ describe('end to end: the analyst loop in Slack', function () {
   this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('loop');
   let fakes: RunningFakes;
-  let api: ServiceProcess;
-  let worker: ServiceProcess;
+  let services: RunningServices;
   let base: string;
   let connection: Connection;
   let client: Client;
-  let env: Record<string, string>;
   const ids: { forgot: string; attack: string } = { forgot: '', attack: '' };
 
   before(async () => {
     fakes = await startFakes();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    env = {
+    services = await startServices({
       ...fakes.env,
       TEMPORAL_ADDRESS: testAddress(),
       TEMPORAL_TASK_QUEUE: taskQueue,
-      PORT: String(port),
       WEBHOOK_SECRET: 'loop-secret',
       LOCAL_SIEM_LOGS: await sampleLogsDir(),
       DATA_DIR: tempDir('loop-data'),
       AUTOCLOSE_MODE: 'shadow',
       VIRUSTOTAL_RATE_PER_MINUTE: '6000',
       SLACK_ALLOWED_USERS: `${ANALYST},U0ANALYST2`,
-    };
-    worker = spawnService('worker', env);
-    api = spawnService('api', env);
-    await Promise.all([worker.waitFor(/worker started/), api.waitFor(/API listening/)]);
+    });
+    base = services.base;
     connection = await Connection.connect({ address: testAddress() });
     client = new Client({ connection });
     for (const [key, { payload }] of [['forgot', demoPantherAlerts()[0]!], ['attack', demoPantherAlerts()[1]!]] as const) {
@@ -68,12 +60,12 @@ describe('end to end: the analyst loop in Slack', function () {
 
   afterEach(function () {
     if (this.currentTest?.state === 'failed') {
-      console.log(`--- api ---\n${api.output.slice(-25).join('\n')}\n--- worker ---\n${worker.output.slice(-40).join('\n')}`);
+      console.log(`--- api ---\n${services.api.output.slice(-25).join('\n')}\n--- worker ---\n${services.worker.output.slice(-40).join('\n')}`);
     }
   });
 
   after(async () => {
-    await Promise.all([api?.stop(), worker?.stop()]);
+    await services?.stop();
     for (const id of Object.values(ids)) await client?.workflow.getHandle(id).terminate('test done').catch(() => undefined);
     await connection?.close();
     await fakes?.stop();

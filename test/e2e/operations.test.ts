@@ -12,35 +12,14 @@ import { findTemporalCli, startDevServer, type DevServer } from '../../src/tempo
 import { createCodec } from '../../src/temporal/codec/aes-gcm-codec';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { FAKE_CREDENTIALS, startFakes, type RunningFakes } from '../fakes';
-import { spawnService, type ServiceProcess } from '../helpers/processes';
+import { startServices, type RunningServices } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
 import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
 import { freePort } from '../setup/global';
 
-interface Stack {
-  api: ServiceProcess;
-  worker: ServiceProcess;
-  base: string;
-  metrics: string;
-  stop(): Promise<void>;
-}
-
-async function startServices(env: Record<string, string>): Promise<Stack> {
-  const port = await freePort();
-  const metricsPort = await freePort();
-  const full = { ...env, PORT: String(port), METRICS_PORT: String(metricsPort), LOCAL_SIEM_LOGS: await sampleLogsDir(), DATA_DIR: tempDir('ops-data') };
-  const worker = spawnService('worker', full);
-  const api = spawnService('api', full);
-  await Promise.all([worker.waitFor(/worker started/), api.waitFor(/API listening/)]);
-  return {
-    api,
-    worker,
-    base: `http://127.0.0.1:${port}`,
-    metrics: `http://127.0.0.1:${metricsPort}/metrics`,
-    stop: async () => {
-      await Promise.all([api.stop(), worker.stop()]);
-    },
-  };
+/** The services with the sample logs and a data folder of their own. */
+async function startOpsServices(env: Record<string, string>): Promise<RunningServices> {
+  return startServices({ ...env, LOCAL_SIEM_LOGS: await sampleLogsDir(), DATA_DIR: tempDir('ops-data') });
 }
 
 async function post(base: string, body: unknown, secret: string): Promise<{ status: number; workflowId?: string }> {
@@ -68,7 +47,7 @@ describe('operations (real processes, real Temporal)', function () {
   after(() => fakes?.stop());
 
   it('moves the metrics on /metrics of the API and the worker while alerts flow', async () => {
-    const s = await startServices({ ...fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('metrics'), WEBHOOK_SECRET: 'ops', VIRUSTOTAL_RATE_PER_MINUTE: '6000' });
+    const s = await startOpsServices({ ...fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('metrics'), WEBHOOK_SECRET: 'ops', VIRUSTOTAL_RATE_PER_MINUTE: '6000' });
     const connection = await Connection.connect({ address: testAddress() });
     try {
       const before = { api: await (await fetch(`${s.base}/metrics`)).text(), worker: await (await fetch(s.metrics)).text() };
@@ -102,7 +81,7 @@ describe('operations (real processes, real Temporal)', function () {
     const secret = `whsec-${randomBytes(12).toString('hex')}`;
     // No Slack: the ticket is delivered locally, and that output must be a JSON line too.
     const env = Object.fromEntries(Object.entries(fakes.env).filter(([k]) => !k.startsWith('SLACK_')));
-    const s = await startServices({ ...env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('logs'), WEBHOOK_SECRET: secret, LOG_LEVEL: 'debug', VIRUSTOTAL_RATE_PER_MINUTE: '6000' });
+    const s = await startOpsServices({ ...env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('logs'), WEBHOOK_SECRET: secret, LOG_LEVEL: 'debug', VIRUSTOTAL_RATE_PER_MINUTE: '6000' });
     const connection = await Connection.connect({ address: testAddress() });
     const client = new Client({ connection });
     const ids: string[] = [];
@@ -148,7 +127,7 @@ describe('operations (real processes, real Temporal)', function () {
     it('keeps the alert\'s user and IP out of the dev server\'s database, and decodes them at the codec endpoint', async () => {
       const keys = `k1:${randomBytes(32).toString('base64')}`;
       const token = randomBytes(16).toString('hex');
-      const s = await startServices({
+      const s = await startOpsServices({
         ...fakes.env,
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_TASK_QUEUE: uniqueTaskQueue('codec'),

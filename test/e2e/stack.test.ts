@@ -9,10 +9,9 @@ import { demoPantherAlerts, type PantherWebhookPayload } from '../../src/sample-
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { startFakes, type RunningFakes } from '../fakes';
-import { spawnService, type ServiceProcess } from '../helpers/processes';
+import { startServices, type RunningServices } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
 import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
-import { freePort } from '../setup/global';
 
 const SECRET = 'e2e-webhook-secret-0123456789';
 
@@ -20,35 +19,28 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
   this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('e2e');
   let fakes: RunningFakes;
-  let api: ServiceProcess;
-  let worker: ServiceProcess;
+  let services: RunningServices;
   let base: string;
   let connection: Connection;
   let client: Client;
 
   before(async () => {
     fakes = await startFakes();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const env = {
+    services = await startServices({
       ...fakes.env,
       TEMPORAL_ADDRESS: testAddress(),
       TEMPORAL_TASK_QUEUE: taskQueue,
-      PORT: String(port),
       WEBHOOK_SECRET: SECRET,
       LOCAL_SIEM_LOGS: await sampleLogsDir(),
       DATA_DIR: tempDir('e2e-data'),
-      PUBLIC_URL: base,
-    };
-    worker = spawnService('worker', env);
-    api = spawnService('api', env);
-    await Promise.all([worker.waitFor(/worker started/), api.waitFor(/API listening/)]);
+    });
+    base = services.base;
     connection = await Connection.connect({ address: testAddress() });
     client = new Client({ connection });
   });
 
   after(async () => {
-    await Promise.all([api?.stop(), worker?.stop()]);
+    await services?.stop();
     await connection?.close();
     await fakes?.stop();
   });

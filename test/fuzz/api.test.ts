@@ -29,11 +29,10 @@ import {
   validPayload,
   type HostilePayload,
 } from '../helpers/hostile';
-import { spawnService, type ServiceProcess } from '../helpers/processes';
+import { startServices, type RunningServices } from '../helpers/processes';
 import { tempDir } from '../helpers/sample-logs';
 import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
 import { until } from '../helpers/until';
-import { freePort } from '../setup/global';
 import { blockTexts, slackTextViolations, sqlShape } from './oracles';
 
 const WEBHOOK_SECRET = 'fuzz-webhook-secret-0123456789';
@@ -224,8 +223,7 @@ describe('fuzz: hostile input against the real API and worker processes', functi
   const taskQueue = uniqueTaskQueue('fuzz');
   const nonce = taskQueue.slice(-8);
   let fakes: RunningFakes;
-  let api: ServiceProcess;
-  let worker: ServiceProcess;
+  let services: RunningServices;
   let base: string;
   let connection: Connection;
   let client: Client;
@@ -242,14 +240,11 @@ describe('fuzz: hostile input against the real API and worker processes', functi
 
   before(async () => {
     fakes = await startFakes({ panther: { respond: hostileLake, pollsUntilDone: 0, autoCreateAlerts: true } });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     const f = fakes.env;
     // Slack and Panther (as SIEM) only: VirusTotal and Jira add cost, not attack surface for this run.
     const env = {
       TEMPORAL_ADDRESS: testAddress(),
       TEMPORAL_TASK_QUEUE: taskQueue,
-      PORT: String(port),
       WEBHOOK_SECRET,
       MAX_BODY_BYTES: String(MAX_BODY),
       SIEM: 'panther',
@@ -262,16 +257,15 @@ describe('fuzz: hostile input against the real API and worker processes', functi
       SLACK_ALLOWED_USERS: ANALYST,
       DATA_DIR: tempDir('fuzz-data'),
     };
-    worker = spawnService('worker', env);
-    api = spawnService('api', env);
-    await Promise.all([worker.waitFor(/worker started/, 60_000), api.waitFor(/API listening/, 60_000)]);
+    services = await startServices(env, 60_000);
+    base = services.base;
     connection = await Connection.connect({ address: testAddress() });
     client = new Client({ connection });
   });
 
   afterEach(function () {
     if (this.currentTest?.state === 'failed') {
-      console.log(`--- api ---\n${api?.output.slice(-20).join('\n')}\n--- worker ---\n${worker?.output.slice(-30).join('\n')}`);
+      console.log(`--- api ---\n${services?.api.output.slice(-20).join('\n')}\n--- worker ---\n${services?.worker.output.slice(-30).join('\n')}`);
     }
   });
 
@@ -284,7 +278,7 @@ describe('fuzz: hostile input against the real API and worker processes', functi
         await client.workflow.getHandle(id).terminate('fuzz run over').catch(() => undefined);
       });
     }
-    await Promise.all([api?.stop(), worker?.stop()]);
+    await services?.stop();
     await connection?.close();
     await fakes?.stop();
   });
@@ -631,11 +625,11 @@ describe('fuzz: hostile input against the real API and worker processes', functi
 
   it('keeps both processes alive and serving', async () => {
     assert.ok(outcomes.length > 0, 'the fuzz run ran');
-    for (const p of [api, worker]) assert.equal(p.child.exitCode ?? p.child.signalCode, null, `${p.name} exited`);
+    for (const p of [services.api, services.worker]) assert.equal(p.child.exitCode ?? p.child.signalCode, null, `${p.name} exited`);
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
     // The error handler's 500 log, or anything Node prints outside the JSON logs (a crash's stack trace).
-    const crashes = [...api.output, ...worker.output].filter((l) => l.includes('"msg":"unhandled error in request"') || (!l.startsWith('{') && /Error|Uncaught|Unhandled/.test(l)));
+    const crashes = [...services.api.output, ...services.worker.output].filter((l) => l.includes('"msg":"unhandled error in request"') || (!l.startsWith('{') && /Error|Uncaught|Unhandled/.test(l)));
     assert.deepEqual(crashes.slice(0, 5), []);
   });
 

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../src/config/paths';
+import { freePort } from '../setup/global';
 
 export interface ServiceProcess {
   name: string;
@@ -63,6 +64,39 @@ export function spawnService(name: 'api' | 'worker', env: Record<string, string>
       child.kill('SIGTERM');
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+export interface RunningServices {
+  api: ServiceProcess;
+  worker: ServiceProcess;
+  /** The API's base URL. */
+  base: string;
+  /** The worker's Prometheus endpoint. */
+  metrics: string;
+  stop(): Promise<void>;
+}
+
+/** The worker and the API with `env`, on free ports of their own (PORT, METRICS_PORT), both ready. */
+export async function startServices(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<RunningServices> {
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const full = { ...env, PORT: String(port), METRICS_PORT: String(metricsPort) };
+  const worker = spawnService('worker', full);
+  const api = spawnService('api', full);
+  try {
+    await Promise.all([worker.waitFor(/worker started/, readyTimeoutMs), api.waitFor(/API listening/, readyTimeoutMs)]);
+  } catch (err) {
+    await Promise.all([api.stop(), worker.stop()]);
+    throw err;
+  }
+  return {
+    api,
+    worker,
+    base: `http://127.0.0.1:${port}`,
+    metrics: `http://127.0.0.1:${metricsPort}/metrics`,
+    stop: async () => {
+      await Promise.all([api.stop(), worker.stop()]);
     },
   };
 }
