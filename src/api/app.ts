@@ -8,6 +8,7 @@ import { errorHandler, sendError } from './errors';
 import { healthRoutes } from './routes/health';
 import type { ActionSink } from './analyst-actions';
 import { codecRoutes, type CodecRouteOptions } from './routes/codec';
+import { searchLinkKey } from '../siem/local/search-link';
 import { siemSearchRoutes, type SearchSource } from './routes/siem-search';
 import { slackInteractionRoutes, type SlackResponder } from './routes/slack-interactions';
 import { webhookRoutes } from './routes/webhooks';
@@ -41,7 +42,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.slack) app.use(slackInteractionRoutes({ ...deps.slack, log: deps.log }));
   if (deps.codec) app.use(codecRoutes(deps.codec));
   app.use(healthRoutes(deps.starter));
-  app.use(siemSearchRoutes(deps.searchSource ?? (async () => undefined)));
+  // Exposed (WEBHOOK_SECRET set): only links the worker signed with the same secret open the raw events.
+  app.use(siemSearchRoutes(deps.searchSource ?? (async () => undefined), deps.webhookSecret ? searchLinkKey(deps.webhookSecret) : undefined));
   app.use((_req, res) => sendError(res, 404, 'not found'));
   app.use(errorHandler(deps.log, (route, reason) => deps.metrics?.api.rejected.inc({ route, reason })));
   return app;

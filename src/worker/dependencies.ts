@@ -12,6 +12,7 @@ import { PantherClient } from '../connectors/panther/client';
 import { SlackClient } from '../connectors/slack';
 import { VirusTotalClient } from '../connectors/virustotal';
 import { LocalSiem } from '../siem/local/local-siem';
+import { searchLinkKey } from '../siem/local/search-link';
 import { PantherSiem } from '../siem/panther/panther-siem';
 import type { Siem } from '../siem/siem';
 import { payloadCodec } from '../temporal/data-converter';
@@ -28,7 +29,11 @@ function heartbeatIfInActivity(): void {
 
 export async function openSiem(config: Config, panther: PantherClient | undefined): Promise<Siem> {
   if (config.siem.kind === 'local') {
-    return LocalSiem.open({ logsDir: config.siem.logsDir, publicUrl: config.api.publicUrl });
+    return LocalSiem.open({
+      logsDir: config.siem.logsDir,
+      publicUrl: config.api.publicUrl,
+      ...(config.api.webhookSecret ? { linkKey: searchLinkKey(config.api.webhookSecret) } : {}),
+    });
   }
   if (!panther || !config.panther) throw new Error('SIEM=panther needs PANTHER_API_URL and PANTHER_API_TOKEN');
   return new PantherSiem({

@@ -106,6 +106,21 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
     const html = await page.text();
     assert.ok(html.includes(SAMPLE_SCENARIOS.attack.ip));
     assert.ok(html.includes('python-requests/2.31.0'), 'the attacker events are listed');
+
+    // The page shows raw events: with WEBHOOK_SECRET set, only the worker's signed links open it.
+    const link = new URL(search.data.link);
+    assert.match(link.searchParams.get('sig') ?? '', /^[\w-]{43}$/);
+    const unsigned = new URL(link);
+    unsigned.searchParams.delete('sig');
+    const widened = new URL(link);
+    widened.searchParams.set('from', new Date(Date.parse(link.searchParams.get('from')!) - 86_400_000).toISOString());
+    const otherIp = new URL(link);
+    otherIp.searchParams.set('indicator', SAMPLE_SCENARIOS.forgotPassword.ip);
+    for (const forged of [unsigned, widened, otherIp]) {
+      const res = await fetch(forged);
+      assert.equal(res.status, 403, `${forged.search} must be refused`);
+      assert.match(((await res.json()) as { error: string }).error, /not signed by autotriage/);
+    }
   });
 
   it('accepts an HMAC-signed request', async () => {

@@ -269,6 +269,11 @@ describe('deployment: docker-compose.yml', () => {
     const cmd = words(worker.command);
     assert.equal(cmd[0], 'node', `worker command should start node, is ${JSON.stringify(worker.command)}`);
     assert.equal(cmd.at(-1), 'dist/src/worker/main.js', `worker command should run dist/src/worker/main.js, is ${JSON.stringify(worker.command)}`);
+    assert.equal(
+      environment(worker).WEBHOOK_SECRET,
+      environment(api).WEBHOOK_SECRET,
+      'worker: WEBHOOK_SECRET must be the api\'s (the worker signs the results links the API checks)',
+    );
     assert.ok(fs.existsSync(path.join(ROOT, 'src/worker/main.ts')), 'the worker command runs dist/src/worker/main.js but src/worker/main.ts does not exist');
     assert.equal(worker.container_name, undefined, 'worker: container_name prevents scaling; remove it');
     assert.ok(

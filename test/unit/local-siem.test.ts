@@ -13,7 +13,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { sendError } from '../../src/api/errors';
+import { siemSearchRoutes } from '../../src/api/routes/siem-search';
 import { LocalSiem } from '../../src/siem/local/local-siem';
+import { searchLinkKey } from '../../src/siem/local/search-link';
 import { SiemQueryError } from '../../src/siem/siem';
 import { tempDir } from '../helpers/sample-logs';
 
@@ -341,5 +347,89 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
       await empty.close();
       fs.rmSync(emptyDir, { recursive: true, force: true });
     }
+  });
+
+  describe('results page (GET /siem/search, over real HTTP)', () => {
+    const KEY = searchLinkKey('webhook-secret-of-this-test');
+    let signing: LocalSiem;
+    let servers: Server[] = [];
+
+    async function serve(linkKey?: Buffer): Promise<string> {
+      const app = express();
+      app.use(siemSearchRoutes(async () => signing, linkKey));
+      app.use((_req, res) => sendError(res, 404, 'not found'));
+      const server: Server = await new Promise((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      servers.push(server);
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }
+    /** The ticket's link, pointed at the test server. */
+    const at = (base: string, link: string) => `${base}${new URL(link).pathname}${new URL(link).search}`;
+
+    before(async () => {
+      signing = await LocalSiem.open({ logsDir: dir, publicUrl: PUBLIC_URL, linkKey: KEY });
+    });
+    after(async () => {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+      servers = [];
+      await signing?.close();
+    });
+
+    it('opens the signed link of a ticket and lists the raw events', async () => {
+      const base = await serve(KEY);
+      const { link } = await signing.indicatorSearch({ indicator: LISBON, from: FROM, to: TO });
+      const res = await fetch(at(base, link));
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      assert.ok(html.includes(LISBON));
+      assert.match(html, /6 event\(s\)/);
+    });
+
+    it('refuses an unsigned, re-signed or edited link with 403 when the API is exposed', async () => {
+      const base = await serve(KEY);
+      const { link } = await signing.indicatorSearch({ indicator: LISBON, from: FROM, to: TO });
+      const edit = (name: string, value: string | undefined) => {
+        const u = new URL(at(base, link));
+        if (value === undefined) u.searchParams.delete(name);
+        else u.searchParams.set(name, value);
+        return u;
+      };
+      const otherKeyLink = (await LocalSiem.open({ logsDir: dir, publicUrl: PUBLIC_URL, linkKey: searchLinkKey('another secret') }).then(async (s) => {
+        try {
+          return (await s.indicatorSearch({ indicator: LISBON, from: FROM, to: TO })).link;
+        } finally {
+          await s.close();
+        }
+      }));
+      for (const forged of [edit('sig', undefined), edit('indicator', BERLIN), edit('from', '2025-05-01T00:00:00.000Z'), new URL(at(base, otherKeyLink))]) {
+        const res = await fetch(forged);
+        assert.equal(res.status, 403, forged.search);
+        assert.match(((await res.json()) as { error: string }).error, /not signed by autotriage/);
+      }
+    });
+
+    it('answers unsigned links when the API is loopback-only (no WEBHOOK_SECRET)', async () => {
+      const base = await serve(undefined);
+      const res = await fetch(`${base}/siem/search?indicator=${LISBON}&from=${FROM.toISOString()}&to=${TO.toISOString()}`);
+      assert.equal(res.status, 200);
+      assert.ok((await res.text()).includes(LISBON));
+    });
+
+    it('searches IP indicators only, over at most 91 days, naming the wrong field', async () => {
+      const base = await serve(undefined);
+      const cases: Array<[Record<string, string>, string]> = [
+        [{ indicator: 'SUCCESS', from: FROM.toISOString(), to: TO.toISOString() }, 'indicator'],
+        [{ indicator: ALICE, from: FROM.toISOString(), to: TO.toISOString() }, 'indicator'],
+        [{ indicator: LISBON, from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }, 'to'],
+        [{ indicator: LISBON, from: TO.toISOString(), to: FROM.toISOString() }, 'to'],
+      ];
+      for (const [query, field] of cases) {
+        const res = await fetch(`${base}/siem/search?${new URLSearchParams(query).toString()}`);
+        assert.equal(res.status, 400, JSON.stringify(query));
+        const body = (await res.json()) as { details: Array<{ field: string }> };
+        assert.ok(body.details.some((d) => d.field === field), `${JSON.stringify(query)}: ${JSON.stringify(body.details)}`);
+      }
+    });
   });
 });

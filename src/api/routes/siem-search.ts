@@ -1,22 +1,33 @@
 /**
- * The embedded SIEM's results page: the target of the ticket's "open the search" link. Every value from
- * the logs is HTML-escaped, and a strict CSP forbids scripts on the page altogether.
+ * The embedded SIEM's results page: the target of the ticket's "open the search" link. It shows raw log
+ * events, so with WEBHOOK_SECRET set it answers only links signed by the worker (search-link.ts); it
+ * searches IP indicators only, over at most the window a playbook asks for. Every value from the logs is
+ * HTML-escaped, and a strict CSP forbids scripts on the page altogether.
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { SearchHit } from '../../siem/local/local-siem';
 import type { IndicatorSearchQuery } from '../../siem/siem';
+import { IpSchema } from '../../intake/alert-schema';
+import { verifySearchLink } from '../../siem/local/search-link';
 import { sendError } from '../errors';
 
 export interface SearchSource {
   searchEvents(q: IndicatorSearchQuery, limit?: number): Promise<SearchHit[]>;
 }
 
-const QuerySchema = z.object({
-  indicator: z.string().min(1).max(256),
-  from: z.iso.datetime({ offset: true }),
-  to: z.iso.datetime({ offset: true }),
-});
+/** The longest window a playbook searches (login history: 90 days), with room for the minutes after the alert. */
+const MAX_RANGE_MS = 91 * 24 * 3600 * 1000;
+
+const QuerySchema = z
+  .object({
+    indicator: IpSchema,
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+    sig: z.string().max(100).optional(),
+  })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { path: ['to'], message: 'must be after from' })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_RANGE_MS, { path: ['to'], message: 'the range may span at most 91 days' });
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -52,12 +63,16 @@ ${rows || '<tr><td colspan="3">no events</td></tr>'}
 </body></html>`;
 }
 
-export function siemSearchRoutes(source: () => Promise<SearchSource | undefined>): Router {
+/** `linkKey`: links must carry its signature (set whenever WEBHOOK_SECRET is, i.e. the API is exposed). */
+export function siemSearchRoutes(source: () => Promise<SearchSource | undefined>, linkKey?: Buffer): Router {
   const router = express.Router();
   router.get('/siem/search', async (req, res) => {
     const parsed = QuerySchema.safeParse(req.query);
     if (!parsed.success) {
       return sendError(res, 400, 'invalid search', parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+    }
+    if (linkKey && !verifySearchLink(linkKey, parsed.data, parsed.data.sig)) {
+      return sendError(res, 403, 'this link is not signed by autotriage: open the search from its ticket (the worker needs the same WEBHOOK_SECRET as the API)');
     }
     const siem = await source();
     if (!siem) return sendError(res, 404, 'the results page is served only with the embedded SIEM (SIEM=local)');

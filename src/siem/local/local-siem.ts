@@ -17,6 +17,7 @@ import {
   type RecentLoginsQuery,
   type Siem,
 } from '../siem';
+import { signSearchLink } from './search-link';
 
 const TABLE_NAME = /^[a-z0-9][a-z0-9_]{0,127}$/;
 const LOG_FILE = /\.(jsonl|ndjson|json)(\.gz)?$/;
@@ -26,6 +27,8 @@ export interface LocalSiemOptions {
   logsDir: string;
   /** Base URL of the API that serves the results page (`<publicUrl>/siem/search`). */
   publicUrl: string;
+  /** Signs the results links (searchLinkKey of WEBHOOK_SECRET); without it links go unsigned. */
+  linkKey?: Buffer;
   /** How often at most the log folders are checked for new or changed files. */
   refreshIntervalMs?: number;
 }
@@ -79,7 +82,7 @@ export class LocalSiem implements Siem {
 
   private constructor(
     private readonly db: DuckDBInstance,
-    private readonly options: Required<LocalSiemOptions>,
+    private readonly options: LocalSiemOptions & Required<Omit<LocalSiemOptions, 'linkKey'>>,
   ) {}
 
   static async open(options: LocalSiemOptions): Promise<LocalSiem> {
@@ -203,7 +206,9 @@ export class LocalSiem implements Siem {
   }
 
   searchLink(q: IndicatorSearchQuery): string {
-    const params = new URLSearchParams({ indicator: q.indicator, from: q.from.toISOString(), to: q.to.toISOString() });
+    const query = { indicator: q.indicator, from: q.from.toISOString(), to: q.to.toISOString() };
+    const params = new URLSearchParams(query);
+    if (this.options.linkKey) params.set('sig', signSearchLink(this.options.linkKey, query));
     return `${this.options.publicUrl}/siem/search?${params.toString()}`;
   }
 

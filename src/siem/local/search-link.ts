@@ -1,0 +1,32 @@
+/**
+ * The embedded SIEM's results links are capabilities: the page shows raw log events, so it answers only
+ * a link that autotriage itself put in a ticket. The worker signs (indicator, from, to) with a key derived
+ * from WEBHOOK_SECRET; the API checks the signature. Without WEBHOOK_SECRET the API listens on loopback
+ * only, and links go unsigned.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface SearchLinkQuery {
+  indicator: string;
+  from: string;
+  to: string;
+}
+
+/** A key of its own for links, so a signature never doubles as a webhook credential. */
+export function searchLinkKey(webhookSecret: string): Buffer {
+  return createHmac('sha256', webhookSecret).update('autotriage/siem-search-link/v1').digest();
+}
+
+function mac(key: Buffer, q: SearchLinkQuery): Buffer {
+  // Newlines cannot occur in an IP or an ISO timestamp, so the fields cannot be shifted into each other.
+  return createHmac('sha256', key).update(`${q.indicator}\n${q.from}\n${q.to}`).digest();
+}
+
+export function signSearchLink(key: Buffer, q: SearchLinkQuery): string {
+  return mac(key, q).toString('base64url');
+}
+
+export function verifySearchLink(key: Buffer, q: SearchLinkQuery, signature: string | undefined): boolean {
+  if (!signature || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return false;
+  return timingSafeEqual(Buffer.from(signature, 'base64url'), mac(key, q));
+}
