@@ -25,6 +25,8 @@ import { renderPlainText } from '../tickets/plain-text';
 import { renderSlackMessage } from '../tickets/slack-message';
 import { buildTicket } from '../tickets/ticket';
 import type { TriageResult } from '../workflows/types';
+import { CheckpointTracker, type LineOutcome } from './backfill-checkpoint';
+import { dryRunWorkflowId } from './dry-run-id';
 import { Progress } from './progress';
 
 export interface BackfillArgs {
@@ -156,16 +158,25 @@ export interface BackfillSummary {
 
 export async function runBackfill(
   args: BackfillArgs,
-  deps: { config: Config; client: Client; out: NodeJS.WritableStream; now?: () => Date },
+  deps: {
+    config: Config;
+    client: Client;
+    out: NodeJS.WritableStream;
+    now?: () => Date;
+    /** In place of the Temporal starter (tests: starts that fail). */
+    starter?: AlertStarter;
+  },
 ): Promise<BackfillSummary> {
   const { config, client } = deps;
   const dryTag = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
   const dryRunPolicy = { ...config.policy, dryRun: true };
-  const starter: AlertStarter = createAlertStarter(client, config.temporal.taskQueue, {
-    policy: args.dryRun ? dryRunPolicy : config.policy,
-    onDuplicate: 'ignore',
-    ...(args.dryRun ? { workflowId: (a: Alert) => `dryrun-${dryTag}/${a.source}/${a.alertId}` } : {}),
-  });
+  const starter: AlertStarter =
+    deps.starter ??
+    createAlertStarter(client, config.temporal.taskQueue, {
+      policy: args.dryRun ? dryRunPolicy : config.policy,
+      onDuplicate: 'ignore',
+      ...(args.dryRun ? { workflowId: (a: Alert) => dryRunWorkflowId(dryTag, a) } : {}),
+    });
   const limiter = new RateLimiter(args.rate);
   const startedAt = Date.now();
   const summary: BackfillSummary = { total: 0, started: 0, duplicate: 0, rejected: 0, skipped: 0, seconds: 0 };
@@ -177,27 +188,31 @@ export async function runBackfill(
   const alerts = args.file ? fileAlerts(args.file, args.restart) : pantherAlerts(config, args.panther!);
   const total = args.file ? await countLines(args.file) : undefined;
   const progress = new Progress(deps.out, total);
-  let linesDone = 0;
+  // Only a file run resumes (a dry run leaves no trace to resume from).
+  const checkpointFile = args.file && !args.dryRun ? args.file : undefined;
+  const checkpoint = new CheckpointTracker();
   let inFlight: Promise<void>[] = [];
 
-  const finishLine = () => {
-    linesDone++;
-    // Checkpoint every 50 lines (and at the end): a crash costs at most 50 duplicate checks.
-    if (args.file && !args.dryRun && linesDone % 50 === 0) writeCheckpoint(args.file, linesDone);
+  const settle = (line: number, outcome: LineOutcome) => {
+    const due = checkpoint.settle(line, outcome);
+    if (checkpointFile && due !== undefined) writeCheckpoint(checkpointFile, due);
   };
 
   for await (const item of alerts) {
     summary.total++;
+    // One item per non-empty line, in file order: the count is the line's number.
+    const line = summary.total;
     if (item.kind === 'done-before') {
       summary.skipped++;
-      finishLine();
+      settle(line, 'done');
       progress.update(summary);
       continue;
     }
     if (item.kind === 'invalid') {
       summary.rejected++;
       if (errors.length < 20) errors.push(item.error);
-      finishLine();
+      // Reported, and done: running it again would fail the same way (an edited file resets the checkpoint).
+      settle(line, 'done');
       progress.update(summary);
       continue;
     }
@@ -207,11 +222,14 @@ export async function runBackfill(
       (outcome) => {
         if (outcome.status === 'started') summary.started++;
         else summary.duplicate++;
+        settle(line, 'done');
         if (tickets) dryRuns.push(writeDryRunTicket(client, outcome.workflowId, tickets));
       },
       (err: unknown) => {
         summary.rejected++;
         if (errors.length < 20) errors.push(`${alert.alertId}: ${err instanceof Error ? err.message : String(err)}`);
+        // Not started: the checkpoint stays before this line, so the next run tries it again.
+        settle(line, 'failed');
       },
     );
     inFlight.push(start);
@@ -219,11 +237,10 @@ export async function runBackfill(
       await Promise.all(inFlight);
       inFlight = [];
     }
-    finishLine();
     progress.update(summary);
   }
   await Promise.all(inFlight);
-  if (args.file && !args.dryRun) writeCheckpoint(args.file, linesDone);
+  if (checkpointFile) writeCheckpoint(checkpointFile, checkpoint.linesDone);
   if (dryRuns.length) {
     progress.note(`waiting for ${dryRuns.length} dry-run triage(s) to render their tickets…`);
     await Promise.all(dryRuns);
