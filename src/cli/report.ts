@@ -1,6 +1,7 @@
 /**
  * `npm run report -- [--since 7d] [--json]`: the triage record per detection and per auto-close rule,
- * from Temporal visibility (search attributes and the memo each triage keeps current).
+ * from Temporal visibility (search attributes and the memo each triage keeps current). Backfill dry runs
+ * are left out: they are `alertTriage` runs too, but trials of a playbook or rule, not triages.
  */
 import { Client, Connection } from '@temporalio/client';
 import { connectionOptions } from '../temporal/connection-options';
@@ -9,6 +10,7 @@ import { loadConfigOrExit, parseDuration } from '../config/config';
 import type { Actor, Disposition } from '../domain/triage-state';
 import { buildReport, renderReport, type TriageRecord } from '../reporting/triage-report';
 import { SA } from '../temporal/search-attributes';
+import { DRY_RUN_ID_PREFIX } from './dry-run-id';
 
 interface Args {
   sinceMs: number;
@@ -35,6 +37,40 @@ export function parseArgs(argv: string[]): Args {
 
 type Memo = { triage?: { openedAt?: string | null; closedAt?: string | null; closedBy?: Actor | null; shadow?: TriageRecord['shadow'] | null; autoClosed?: TriageRecord['autoClosed'] | null } };
 
+/**
+ * The visibility query of the report: the triages started on the task queue since `since`, without the
+ * backfill dry runs (counted, they would inflate the alerts and the rules' shadow decisions). The dev
+ * server's SQLite visibility supports `STARTS_WITH` (test/e2e/report.test.ts runs this query on it).
+ */
+export function reportQuery(taskQueue: string, since: Date): string {
+  return (
+    `WorkflowType = "alertTriage" AND TaskQueue = "${taskQueue}" AND StartTime > "${since.toISOString()}" ` +
+    `AND WorkflowId NOT STARTS_WITH "${DRY_RUN_ID_PREFIX}"`
+  );
+}
+
+/** The triages the report counts, as visibility shows them. */
+export async function listTriageRecords(client: Client, taskQueue: string, since: Date): Promise<TriageRecord[]> {
+  const records: TriageRecord[] = [];
+  for await (const wf of client.workflow.list({ query: reportQuery(taskQueue, since) })) {
+    const memo = (wf.memo ?? {}) as Memo;
+    const t = memo.triage ?? {};
+    records.push({
+      workflowId: wf.workflowId,
+      detectionId: wf.typedSearchAttributes.get(SA.DetectionId) ?? 'unknown',
+      startTime: wf.startTime.toISOString(),
+      disposition: wf.typedSearchAttributes.get(SA.Disposition) as Disposition | undefined,
+      status: wf.typedSearchAttributes.get(SA.TriageStatus),
+      openedAt: t.openedAt ?? undefined,
+      closedAt: t.closedAt ?? undefined,
+      closedBy: t.closedBy ?? undefined,
+      shadow: t.shadow ?? undefined,
+      autoClosed: t.autoClosed ?? undefined,
+    });
+  }
+  return records;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const config = loadConfigOrExit();
@@ -42,24 +78,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(connectionOptions(config));
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
-    const query = `WorkflowType = "alertTriage" AND TaskQueue = "${config.temporal.taskQueue}" AND StartTime > "${since.toISOString()}"`;
-    const records: TriageRecord[] = [];
-    for await (const wf of client.workflow.list({ query })) {
-      const memo = (wf.memo ?? {}) as Memo;
-      const t = memo.triage ?? {};
-      records.push({
-        workflowId: wf.workflowId,
-        detectionId: wf.typedSearchAttributes.get(SA.DetectionId) ?? 'unknown',
-        startTime: wf.startTime.toISOString(),
-        disposition: wf.typedSearchAttributes.get(SA.Disposition) as Disposition | undefined,
-        status: wf.typedSearchAttributes.get(SA.TriageStatus),
-        openedAt: t.openedAt ?? undefined,
-        closedAt: t.closedAt ?? undefined,
-        closedBy: t.closedBy ?? undefined,
-        shadow: t.shadow ?? undefined,
-        autoClosed: t.autoClosed ?? undefined,
-      });
-    }
+    const records = await listTriageRecords(client, config.temporal.taskQueue, since);
     const report = buildReport(records, since);
     console.log(args.json ? JSON.stringify(report, null, 2) : renderReport(report));
   } finally {
