@@ -1,15 +1,34 @@
 /** Answers to analysts in Slack (ephemeral messages) and the allow-list of who may press the buttons. */
+import { ProviderError } from '../connectors/http';
 import type { SlackClient } from '../connectors/slack';
 import type { SlackResponder } from './routes/slack-interactions';
 
 const GROUP_TTL_MS = 5 * 60_000;
+
+/** Why a user-group lookup failed, in words the analyst can pass on to whoever runs autotriage. */
+function lookupFailure(err: unknown): string {
+  if (err instanceof ProviderError) {
+    if (err.details.code === 'missing_scope') return 'missing_scope (the bot needs usergroups:read)';
+    if (err.category === 'rate_limit') {
+      const retry = err.details.retryAfterMs;
+      return `Slack is rate-limiting usergroups.users.list${retry === undefined ? '' : `; try again in ${Math.ceil(retry / 1000)} s`}`;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
 
 export function createSlackResponder(client: SlackClient | undefined, allow: { users: string[]; groups: string[] }): SlackResponder {
   let groupCache: { members: Set<string>; at: number } | undefined;
   async function groupMembers(): Promise<Set<string>> {
     if (!client || allow.groups.length === 0) return new Set();
     if (groupCache && Date.now() - groupCache.at < GROUP_TTL_MS) return groupCache.members;
-    const lists = await Promise.all(allow.groups.map((g) => client.userGroupMembers(g)));
+    let lists: string[][];
+    try {
+      lists = await Promise.all(allow.groups.map((g) => client.userGroupMembers(g)));
+    } catch (err) {
+      // Not cached: the next click tries again, so fixing the scope (or the limit passing) needs no restart.
+      throw new Error(`autotriage could not check SLACK_ALLOWED_GROUPS: ${lookupFailure(err)}`, { cause: err });
+    }
     groupCache = { members: new Set(lists.flat()), at: Date.now() };
     return groupCache.members;
   }

@@ -205,6 +205,22 @@ describe('test fakes', function () {
       assert.equal(await again, 'already_reacted');
     });
 
+    it('answers missing_scope with needed and provided when the token lacks a scope, until it is granted again', async () => {
+      const slack = client();
+      fakes.slack.userGroups.set('S0SOCTEAM', ['U0ANALYST1']);
+      fakes.slack.scopes.delete('usergroups:read');
+      const err = await rejection(() => slack.usergroups.users.list({ usergroup: 'S0SOCTEAM' }));
+      assert.ok(err instanceof Error && 'data' in err);
+      const data = (err as WebAPIPlatformError).data as unknown as Record<string, unknown>;
+      assert.equal(data['error'], 'missing_scope');
+      assert.equal(data['needed'], 'usergroups:read');
+      assert.ok(String(data['provided']).split(',').includes('chat:write'));
+      assert.ok(!String(data['provided']).split(',').includes('usergroups:read'));
+      assert.equal((await slack.chat.postMessage({ channel, text: 'other methods still work' })).ok, true);
+      fakes.slack.scopes.add('usergroups:read');
+      assert.deepEqual((await slack.usergroups.users.list({ usergroup: 'S0SOCTEAM' })).users, ['U0ANALYST1']);
+    });
+
     it('surfaces an injected 429 with Retry-After as WebAPIRateLimitedError carrying retryAfter', async () => {
       const slack = client();
       fakes.slack.injectFaults({ path: '/api/chat.postMessage', status: 429, headers: { 'Retry-After': '7' } });

@@ -15,6 +15,11 @@ export interface SlackFakeOptions extends HttpFakeOptions {
   channels?: Record<string, string>;
   /** Workspace sub-domain for permalinks: `https://<teamDomain>.slack.com/...`. Default `fake`. */
   teamDomain?: string;
+  /**
+   * The OAuth scopes the bot token was granted; a method needing one it lacks answers `missing_scope`.
+   * Default: every scope the fake's methods need.
+   */
+  scopes?: Iterable<string>;
 }
 
 export type SlackBlock = Record<string, unknown> & { type: string };
@@ -68,6 +73,19 @@ export function signSlackRequest(secret: string, rawBody: string, timestampSec =
 }
 
 const fail = (error: string, extra: SlackResult = {}): SlackResult => ({ ok: false, error, ...extra });
+
+/** Bot-token scopes each method accepts (any one suffices), from the methods' reference pages. */
+const METHOD_SCOPES: Record<string, readonly string[]> = {
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'conversations.history': ['channels:history', 'groups:history', 'mpim:history', 'im:history'],
+  'conversations.replies': ['channels:history', 'groups:history', 'mpim:history', 'im:history'],
+  'conversations.info': ['channels:read', 'groups:read', 'mpim:read', 'im:read'],
+  'reactions.add': ['reactions:write'],
+  'usergroups.users.list': ['usergroups:read'],
+};
+const ALL_SCOPES = [...new Set(Object.values(METHOD_SCOPES).flat())];
 
 // ---- argument decoding: form fields are strings; JSON bodies keep their types ----
 
@@ -199,6 +217,9 @@ export class SlackFake extends HttpFake {
   readonly teamDomain: string;
   /** Mutable: add ids or names to make them `channel_not_found`. */
   readonly unknownChannels: Set<string>;
+  /** Mutable: the token's scopes (delete one to make the methods that need it answer `missing_scope`). */
+  readonly scopes: Set<string>;
+  private readonly initialScopes: readonly string[];
 
   private readonly fixedChannels: Map<string, string>;
   private channelNames = new Map<string, string>();
@@ -227,6 +248,8 @@ export class SlackFake extends HttpFake {
     this.token = options.token;
     this.teamDomain = options.teamDomain ?? 'fake';
     this.unknownChannels = new Set(options.unknownChannels ?? []);
+    this.initialScopes = [...(options.scopes ?? ALL_SCOPES)];
+    this.scopes = new Set(this.initialScopes);
     this.fixedChannels = new Map(Object.entries(options.channels ?? {}).map(([name, id]) => [normalizeName(name), id]));
   }
 
@@ -265,7 +288,11 @@ export class SlackFake extends HttpFake {
   protected override async handle(req: FakeRequest): Promise<FakeResponse> {
     const method = /^\/api\/([A-Za-z0-9_.]+)$/.exec(req.path)?.[1];
     if (method === undefined) return { status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body>Not Found</body></html>' };
-    return { status: 200, body: this.call(method, req) };
+    const body = this.call(method, req);
+    // Slack reports the token's scopes, and on missing_scope the ones that would do, in headers too.
+    const headers: Record<string, string> = { 'x-oauth-scopes': [...this.scopes].join(',') };
+    if (body['error'] === 'missing_scope') headers['x-accepted-oauth-scopes'] = String(body['needed']);
+    return { status: 200, headers, body };
   }
 
   private call(method: string, req: FakeRequest): SlackResult {
@@ -275,6 +302,10 @@ export class SlackFake extends HttpFake {
     if (!args) return fail('invalid_json');
     const authError = this.authError(req, args);
     if (authError) return fail(authError);
+    const needed = METHOD_SCOPES[method] ?? [];
+    if (needed.length > 0 && !needed.some((scope) => this.scopes.has(scope))) {
+      return fail('missing_scope', { needed: needed.join(','), provided: [...this.scopes].join(',') });
+    }
     return handler(args);
   }
 
@@ -540,6 +571,8 @@ export class SlackFake extends HttpFake {
     this.posts = [];
     this.ephemerals = [];
     this.userGroups.clear();
+    this.scopes.clear();
+    for (const scope of this.initialScopes) this.scopes.add(scope);
     this.channelNames.clear();
     this.blockIdCounter = 0;
   }

@@ -1,7 +1,7 @@
 /**
  * `POST /slack/interactions`: the ticket's buttons. The signature is checked over the raw body before
  * anything is parsed; an allowed click becomes an Update on the alert's workflow; Slack gets its 200 at
- * once, and a refused click (closed already, not allowed) an ephemeral explanation.
+ * once, and a refused click (closed already, not allowed, allow-list unreadable) an ephemeral explanation.
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
@@ -14,7 +14,10 @@ import { verifySlackSignature } from '../slack-signature';
 export interface SlackResponder {
   /** Tell one user something only they see. */
   ephemeral(channel: string, user: string, text: string): Promise<void>;
-  /** Whether the user may act (the allow-list); true when no list is configured. */
+  /**
+   * Whether the user may act (the allow-list); true when no list is configured. Rejects when the list
+   * cannot be read (e.g. a user-group lookup Slack refused), with a message that says why.
+   */
   allowed(user: string): Promise<boolean>;
 }
 
@@ -74,7 +77,16 @@ export function slackInteractionRoutes(o: SlackInteractionOptions): Router {
         o.log.warn({ actionId: action.action_id }, 'Slack action with a value that is not an alert workflow id');
         continue;
       }
-      if (!(await o.responder.allowed(p.user.id))) {
+      let allowed: boolean;
+      try {
+        allowed = await o.responder.allowed(p.user.id);
+      } catch (err) {
+        // Fail closed: an unchecked click is refused, but Slack still gets its 200 and the analyst learns why.
+        o.log.error({ err, workflowId, action: kind, user: p.user.id }, 'Slack action refused: the allow-list could not be checked');
+        tell(`Your click was not applied: ${err instanceof Error ? err.message : String(err)}.`);
+        continue;
+      }
+      if (!allowed) {
         tell('You are not on the list of people who may act on autotriage alerts (SLACK_ALLOWED_USERS / SLACK_ALLOWED_GROUPS).');
         continue;
       }
