@@ -1,48 +1,90 @@
 /**
- * pino, pretty for people (a TTY or LOG_FORMAT=pretty) and JSON for machines. Known secret-bearing keys are
- * redacted wherever they appear, so a logged config or error object cannot leak a token.
+ * pino, pretty for people (a TTY or LOG_FORMAT=pretty) and JSON for machines. Token-like keys are
+ * redacted in whatever a line logs (any case, any nesting up to REDACT_MAX_DEPTH, inside errors too), so
+ * a logged config, header set or error object cannot leak a token.
  */
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
 export type { Logger };
 
-export const REDACT_PATHS = [
-  'apiKey',
-  'apiToken',
-  'botToken',
-  'token',
-  'signingSecret',
-  'webhookSecret',
-  'password',
-  'authorization',
-  '*.apiKey',
-  '*.apiToken',
-  '*.botToken',
-  '*.token',
-  '*.signingSecret',
-  '*.webhookSecret',
-  '*.password',
-  '*.authorization',
-  'headers.authorization',
-  'headers["x-apikey"]',
-  'headers["x-webhook-secret"]',
-  'headers["x-api-key"]',
-];
+export const REDACTED = '[redacted]';
+
+/**
+ * Keys whose values are credentials, in any case and with `-`/`_` separators: anything ending in token,
+ * secret, password, api key, authorization or cookie (`botToken`, `X-Webhook-Secret`, `x-apikey`,
+ * `Proxy-Authorization`, `Set-Cookie`). A suffix also catches harmless names (`nextPageToken`): hiding
+ * those costs less than missing a credential.
+ */
+const SECRET_KEY = /(?:token|secret|passw(?:or)?d|api[-_]?key|private[-_]?key|authorization|cookies?)$/i;
+
+/** Deeper than this is logged as is: enough for `err.config.headers.Authorization`, bounded for huge objects. */
+export const REDACT_MAX_DEPTH = 10;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/**
+ * `value` with every secret-keyed value replaced by `[redacted]`. Copy on write: objects without a secret
+ * come back as the same reference, so the usual log line costs one key test per key and no allocation.
+ * Walks arrays, plain objects and errors (copied with their prototype, so pino still serializes them as
+ * errors); other class instances (sockets, clients, buffers) are left alone.
+ */
+export function redactSecrets<T>(value: T): T {
+  return redact(value, 0, []) as T;
+}
+
+function redact(value: unknown, depth: number, ancestors: object[]): unknown {
+  if (typeof value !== 'object' || value === null || depth >= REDACT_MAX_DEPTH) return value;
+  // What pino's safe stringify prints for a cycle; returning the original would escape a redacted copy.
+  if (ancestors.includes(value)) return '[Circular]';
+  if (Array.isArray(value)) {
+    ancestors.push(value);
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const next = redact(item, depth + 1, ancestors);
+      if (next !== item) (copy ??= value.slice())[i] = next;
+    }
+    ancestors.pop();
+    return copy ?? value;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && !(value instanceof Error)) return value;
+  const record = value as Record<string, unknown>;
+  ancestors.push(value);
+  let copy: Record<string, unknown> | undefined;
+  // Enumerable keys only: they are all pino prints (an error's message, stack and cause go by name).
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    const next = item !== undefined && item !== null && isSecretKey(key) ? REDACTED : redact(item, depth + 1, ancestors);
+    if (next === item) continue;
+    // Descriptors keep an error's non-enumerable message, stack and cause where they were.
+    copy ??= Object.create(proto as object | null, Object.getOwnPropertyDescriptors(value)) as Record<string, unknown>;
+    Object.defineProperty(copy, key, { value: next, writable: true, configurable: true, enumerable: true });
+  }
+  ancestors.pop();
+  return copy ?? value;
+}
 
 export interface LoggerOptions {
   name: string;
   level?: string;
   format?: 'pretty' | 'json';
+  /** Where lines go (default stdout); tests pass a stream to read them. */
+  destination?: DestinationStream;
 }
 
-export function createLogger({ name, level = 'info', format = 'json' }: LoggerOptions): Logger {
-  const options = { name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+export function createLogger({ name, level = 'info', format = 'json', destination }: LoggerOptions): Logger {
+  // formatters.log sees each line's object before pino serializes it; a child logger's bindings are not
+  // walked (pino only passes the root's through formatters.bindings), so bind no secrets to a child.
+  const options = { name, level, formatters: { log: (obj: Record<string, unknown>) => redactSecrets(obj) } };
   if (format === 'pretty') {
     return pino(
       options,
-      pretty({ colorize: process.stdout.isTTY || !!process.env.FORCE_COLOR, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name', sync: true }),
+      pretty({ colorize: process.stdout.isTTY || !!process.env.FORCE_COLOR, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name', sync: true, ...(destination ? { destination } : {}) }),
     );
   }
-  return pino(options);
+  return destination ? pino(options, destination) : pino(options);
 }

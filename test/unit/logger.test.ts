@@ -1,0 +1,100 @@
+/** Log redaction (src/logging/logger.ts): token-like keys are hidden in any case, at any depth, inside errors. */
+import assert from 'node:assert/strict';
+import { REDACTED, REDACT_MAX_DEPTH, createLogger, redactSecrets } from '../../src/logging/logger';
+
+const SECRETS = {
+  bearer: 'Bearer xoxb-111-222-bearerbearerbearer',
+  apiKey: 'vt-api-key-5f0c1e3b9a7d4c22b1e8f0a6d3c4',
+  webhook: 'whsec_3f9c2a7e5b1d4f08a6c2e9b7d1f3a5c7',
+  cookie: 'session=8d7f6e5d4c3b2a19',
+  botToken: 'xoxb-000000000000-0000000000000-deepdeepdeep',
+  basic: `Basic ${Buffer.from('bot@example.com:ATATT-jira-token').toString('base64')}`,
+};
+
+/** A JSON logger whose lines the test reads back. */
+function capture(): { log: ReturnType<typeof createLogger>; lines: () => Array<Record<string, unknown>>; raw: () => string } {
+  const out: string[] = [];
+  const log = createLogger({ name: 'test', level: 'info', format: 'json', destination: { write: (s: string) => void out.push(s) } });
+  return { log, raw: () => out.join(''), lines: () => out.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+function assertNoSecret(raw: string): void {
+  for (const [name, value] of Object.entries(SECRETS)) assert.ok(!raw.includes(value), `${name} leaked: ${raw}`);
+}
+
+describe('logger redaction', () => {
+  it('redacts credential headers whatever their case, and keeps the other headers', () => {
+    const { log, lines, raw } = capture();
+    log.info(
+      {
+        headers: {
+          Authorization: SECRETS.bearer,
+          'X-Api-Key': SECRETS.apiKey,
+          'x-webhook-secret': SECRETS.webhook,
+          Cookie: SECRETS.cookie,
+          'Set-Cookie': [SECRETS.cookie],
+          'Content-Type': 'application/json',
+        },
+      },
+      'request',
+    );
+    assertNoSecret(raw());
+    assert.deepEqual(lines()[0]?.['headers'], {
+      Authorization: REDACTED,
+      'X-Api-Key': REDACTED,
+      'x-webhook-secret': REDACTED,
+      Cookie: REDACTED,
+      'Set-Cookie': REDACTED,
+      'Content-Type': 'application/json',
+    });
+  });
+
+  it('redacts nested objects and arrays several levels down, keeping their other fields', () => {
+    const { log, lines, raw } = capture();
+    log.info({ config: { slack: { botToken: SECRETS.botToken, channel: 'C0SOC' }, hooks: [{ req: { headers: { authorization: SECRETS.bearer } } }] } }, 'config');
+    assertNoSecret(raw());
+    assert.deepEqual(lines()[0]?.['config'], {
+      slack: { botToken: REDACTED, channel: 'C0SOC' },
+      hooks: [{ req: { headers: { authorization: REDACTED } } }],
+    });
+  });
+
+  it('redacts inside a logged error (an HTTP client error carrying its request config) and still logs it as an error', () => {
+    const { log, lines, raw } = capture();
+    const err = Object.assign(new TypeError('request failed'), { config: { headers: { Authorization: SECRETS.basic } } });
+    log.error({ err }, 'jira call failed');
+    log.error({ error: err, attempt: 2 }, 'jira call failed again');
+    assertNoSecret(raw());
+    const [first, second] = lines();
+    const logged = first?.['err'] as Record<string, unknown>;
+    assert.equal(logged['type'], 'TypeError');
+    assert.equal(logged['message'], 'request failed');
+    assert.match(String(logged['stack']), /^TypeError: request failed\n\s+at /);
+    assert.deepEqual(logged['config'], { headers: { Authorization: REDACTED } });
+    assert.deepEqual(second?.['error'], { config: { headers: { Authorization: REDACTED } } });
+    assert.equal(err.config.headers.Authorization, SECRETS.basic, 'the caller’s error is not modified');
+  });
+
+  it('copies nothing when nothing needs redacting, and only the path to a secret when something does', () => {
+    const clean = { workflowId: 'alert/panther/1', enrichment: { vt: { malicious: 3 }, logins: [{ ip: '198.51.100.7' }] } };
+    assert.equal(redactSecrets(clean), clean);
+    const mixed = { big: clean, auth: { token: SECRETS.botToken } };
+    const out = redactSecrets(mixed);
+    assert.notEqual(out, mixed);
+    assert.equal(out.big, clean, 'a branch without secrets is shared, not cloned');
+    assert.deepEqual(out.auth, { token: REDACTED });
+    assert.equal(mixed.auth.token, SECRETS.botToken, 'the logged object is not modified');
+  });
+
+  it('logs a cyclic object and stops walking at the depth cap', () => {
+    const { log, lines, raw } = capture();
+    const cyclic: Record<string, unknown> = { token: SECRETS.botToken };
+    cyclic['self'] = cyclic;
+    log.info({ cyclic }, 'cycle');
+    assertNoSecret(raw());
+    assert.deepEqual(lines()[0]?.['cyclic'], { token: REDACTED, self: '[Circular]' });
+    let deep: Record<string, unknown> = { token: 'beyond-the-cap' };
+    for (let i = 0; i < REDACT_MAX_DEPTH; i++) deep = { next: deep };
+    assert.equal(redactSecrets(deep), deep, 'past REDACT_MAX_DEPTH nothing is walked');
+  });
+});
