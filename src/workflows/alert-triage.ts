@@ -10,7 +10,7 @@
  *   5. wait: analysts' buttons, the autoClose signal, SLA reminders and escalation, late enrichment, a
  *      re-fired alert; until it is closed and its reopen window has passed.
  */
-import { executeChild, log, workflowInfo } from '@temporalio/workflow';
+import { executeChild, log, patched, workflowInfo } from '@temporalio/workflow';
 import { evaluateAutoClose } from '../autoclose/evaluate';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { applyAutoClose, type AutoCloseVerdict } from '../domain/triage-state';
@@ -19,12 +19,16 @@ import { text } from '../tickets/spans';
 import { jira, slack } from './activities';
 import { cloudTrailTriage, genericTriage, gsuiteTriage, oktaTriage } from './log-type-triage';
 import { completeFromSiem, whereTicketIs, writeBackToSiem } from './siem-alert';
-import { completeLateEnrichments, deliverTicket } from './ticket-delivery';
+import { PATCHES } from './patches';
+import { completeLateEnrichments, deliverTicket, openJiraIssue, postTicket } from './ticket-delivery';
 import { triageMetrics } from './sinks';
 import { TriageRun } from './triage-run';
 import type { AlertTriageInput, TriageResult } from './types';
 
 const LOG_TYPE_WORKFLOWS = { oktaTriage, cloudTrailTriage, gsuiteTriage, genericTriage } as const;
+
+/** How long the SIEM write-back waits for the Jira issue, so it can name it; a slower Jira is linked when it lands. */
+const JIRA_GRACE_MS = 10_000;
 
 export async function alertTriage(input: AlertTriageInput): Promise<TriageResult> {
   const info = workflowInfo();
@@ -75,13 +79,22 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
     run.setStatus('delivering');
     const first = run.ticket();
     // The ticket goes out open, with its buttons.
-    const { delivery, jira: jiraIssue } = await deliverTicket({ ...first, triage: { ...first.triage!, status: 'awaiting_analyst' } }, info.startTime);
-    run.delivery = delivery;
-    run.jira = jiraIssue;
-    run.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', delivery.kind === 'failed' ? 'ticket refused by Slack' : 'ticket posted');
+    const open = { ...first, triage: { ...first.triage!, status: 'awaiting_analyst' as const } };
+    if (patched(PATCHES.jiraFollowsSlack)) {
+      // Slack alone opens the alert to the analysts: a Jira outage or a revoked token must not hold their
+      // buttons, SLA timers and the SIEM write-back. Jira gets a moment so the write-back can name the issue.
+      const jiraIssue = openJiraIssue(open);
+      run.ticketPosted(await postTicket(open, info.startTime));
+      await run.followJira(jiraIssue, JIRA_GRACE_MS);
+    } else {
+      const { delivery, jira: jiraIssue } = await deliverTicket(open, info.startTime);
+      run.jira = jiraIssue;
+      run.ticketPosted(delivery, { applyEarlyAutoClose: false });
+    }
+    const delivery = run.delivery!;
     triageMetrics.ticketed(run.alert.logType, run.report.playbook, delivery.kind, elapsed());
-    log.info('ticket delivered', { delivery: delivery.kind, jira: jiraIssue.status });
-    run.siemWriteBack = await writeBackToSiem(run.ticket(), { name: 'ticketed', where: whereTicketIs(delivery, jiraIssue) });
+    log.info('ticket delivered', { delivery: delivery.kind, jira: run.jira.status });
+    run.siemWriteBack = await writeBackToSiem(run.ticket(), { name: 'ticketed', where: whereTicketIs(delivery, run.jira) });
     run.track(
       completeLateEnrichments(run.ticket()).then((late) => {
         if (late) run.onEnriched(late.enrichments, late.keys);

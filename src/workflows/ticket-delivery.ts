@@ -3,23 +3,31 @@
  * and later bring in enrichments that were still queued behind a rate budget when the ticket went out.
  */
 import { log } from '@temporalio/workflow';
-import type { TicketDelivery } from '../activities';
 import { REPUTATION_KEYS, type EnrichmentKey, type Enrichments } from '../domain/enrichment';
 import type { TicketInput } from '../tickets/ticket';
 import { jira, lateReputation, local, slack } from './activities';
 import { failureReason, settle } from './settle';
 import type { Delivery, JiraOutcome } from './types';
 
-/** The Slack ticket and the Jira issue in parallel, then the Jira link into the Slack message. */
+/** The Slack ticket; when Slack refuses it for good (not an outage — those are retried), the ticket on disk. */
+export function postTicket(ticket: TicketInput, notBefore: Date): Promise<Delivery> {
+  return slack.postTicket({ ...ticket, notBefore: notBefore.toISOString() }).catch(async (err: unknown): Promise<Delivery> => {
+    const savedTo = await local.saveTicketLocally(ticket);
+    return { kind: 'failed', reason: failureReason(err), savedTo };
+  });
+}
+
+/** The Jira issue (retried until created; look-before-create keeps it one). Never rejects. */
+export function openJiraIssue(ticket: TicketInput): Promise<JiraOutcome> {
+  return jira.createJiraIssue(ticket).catch((err: unknown): JiraOutcome => ({ status: 'unavailable', reason: failureReason(err) }));
+}
+
+/**
+ * How runs started before the `jira-follows-slack` patch delivered (kept so their histories replay): the
+ * Slack ticket and the Jira issue in parallel, both awaited, then the Jira link into the Slack message.
+ */
 export async function deliverTicket(ticket: TicketInput, notBefore: Date): Promise<{ delivery: Delivery; jira: JiraOutcome }> {
-  const [delivery, jiraIssue] = await Promise.all([
-    slack.postTicket({ ...ticket, notBefore: notBefore.toISOString() }).catch(async (err: unknown): Promise<Delivery> => {
-      // Slack refused this ticket for good (not an outage — those are retried): keep it on disk.
-      const savedTo = await local.saveTicketLocally(ticket);
-      return { kind: 'failed', reason: failureReason(err), savedTo };
-    }),
-    jira.createJiraIssue(ticket).catch((err: unknown): JiraOutcome => ({ status: 'unavailable', reason: failureReason(err) })),
-  ]);
+  const [delivery, jiraIssue] = await Promise.all([postTicket(ticket, notBefore), openJiraIssue(ticket)]);
   if (jiraIssue.status === 'ok') await refreshTicket({ ...ticket, jira: jiraIssue.data }, delivery);
   return { delivery, jira: jiraIssue };
 }

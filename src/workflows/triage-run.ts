@@ -6,6 +6,7 @@
  */
 import {
   condition,
+  patched,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -38,14 +39,16 @@ import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQu
 import { failureReason } from './settle';
 import { triageMetrics } from './sinks';
 import { whereTicketIs, writeBackToSiem } from './siem-alert';
-import { refreshTicket } from './ticket-delivery';
+import { PATCHES } from './patches';
+import { openJiraIssue, postTicket, refreshTicket } from './ticket-delivery';
 import type { Delivery, JiraOutcome, PlaybookReport, TriageResult, TriageSnapshot } from './types';
 
 type Effect =
   | { kind: 'decided'; line: Line; close?: 'benign' | 'false_positive'; eventKey: string }
   | { kind: 'reopened'; eventKey: string }
   | { kind: 'sla'; line: Line; broadcast: boolean; eventKey: string }
-  | { kind: 'enriched'; keys: EnrichmentKey[] };
+  | { kind: 'enriched'; keys: EnrichmentKey[] }
+  | { kind: 'jira-linked'; eventKey: string };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -62,7 +65,7 @@ export class TriageRun {
   delivery?: Delivery;
   jira: JiraOutcome = { status: 'skipped', reason: 'no ticket yet' };
   siemWriteBack?: TriageResult['siemWriteBack'];
-  /** An autoClose signal that arrived before the ticket: applied once enrichment is done. */
+  /** An autoClose signal that arrived before the ticket was open: applied once it is. */
   earlyAutoClose?: AutoCloseVerdict;
   private readonly effects: Effect[] = [];
   private events = 0;
@@ -172,6 +175,40 @@ export class TriageRun {
     };
   }
 
+  // ── delivery ───────────────────────────────────────────────────────────────────────────────────
+
+  /** The ticket is out (or refused for good): the alert is open to the analysts' buttons and SLA timers. */
+  ticketPosted(delivery: Delivery, opts: { applyEarlyAutoClose: boolean } = { applyEarlyAutoClose: true }): void {
+    this.delivery = delivery;
+    this.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', delivery.kind === 'failed' ? 'ticket refused by Slack' : 'ticket posted');
+    // An autoClose signal that came in while the ticket was being posted.
+    const pending = this.earlyAutoClose;
+    if (opts.applyEarlyAutoClose && pending && this.state.status === 'awaiting_analyst') {
+      this.earlyAutoClose = undefined;
+      this.closeBySignal(pending);
+    }
+  }
+
+  /**
+   * Links the Jira issue when Jira answers: waits up to `graceMs` for it (so what follows can name it),
+   * then lets it land in the background; the run does not end before it has.
+   */
+  async followJira(issue: Promise<JiraOutcome>, graceMs: number): Promise<void> {
+    let landed = false;
+    this.track(
+      issue.then((outcome) => {
+        landed = true;
+        this.jiraLanded(outcome);
+      }),
+    );
+    await condition(() => landed, graceMs);
+  }
+
+  private jiraLanded(outcome: JiraOutcome): void {
+    this.jira = outcome;
+    if (outcome.status === 'ok') this.effects.push({ kind: 'jira-linked', eventKey: this.nextEventKey('jira-linked') });
+  }
+
   // ── handlers: decide, then queue the side effects ─────────────────────────────────────────────
 
   private nextEventKey(kind: string): string {
@@ -206,6 +243,10 @@ export class TriageRun {
       this.earlyAutoClose ??= verdict;
       return;
     }
+    this.closeBySignal(verdict);
+  }
+
+  private closeBySignal(verdict: AutoCloseVerdict): void {
     this.setState(applyAutoClose(this.state, verdict, iso(Date.now())));
     triageMetrics.decided(`${verdict.ruleId}@${verdict.ruleVersion}`, 'signal');
     this.effects.push({
@@ -353,7 +394,15 @@ export class TriageRun {
         return;
       }
       case 'reopened': {
-        if (this.delivery && this.delivery.kind !== 'none') await refreshTicket(ticket, this.delivery);
+        if (this.delivery?.kind === 'none' && patched(PATCHES.ticketOnReopen)) {
+          // A rule closed it without a ticket; it fired again, so the analysts get one now.
+          const open = { ...ticket, triage: { ...ticket.triage!, status: 'awaiting_analyst' as const } };
+          const jiraIssue = this.jira.status === 'ok' ? undefined : openJiraIssue(open);
+          this.delivery = await postTicket(open, workflowInfo().startTime);
+          if (jiraIssue) this.track(jiraIssue.then((outcome) => this.jiraLanded(outcome)));
+        } else if (this.delivery && this.delivery.kind !== 'none') {
+          await refreshTicket(ticket, this.delivery);
+        }
         await this.reply([text('🔁 Reopened: the SIEM fired this alert again.')], effect.eventKey, true);
         if (this.jira.status === 'ok') {
           await jiraActivities
@@ -366,6 +415,17 @@ export class TriageRun {
       case 'sla':
         if (this.delivery) await refreshTicket(ticket, this.delivery);
         await this.reply(effect.line, effect.eventKey, effect.broadcast);
+        return;
+      case 'jira-linked':
+        // Jira answered after the ticket went out: link it, and bring it level with what happened since.
+        if (this.delivery) await refreshTicket(ticket, this.delivery);
+        if (this.jira.status === 'ok' && (this.state.status === 'closed' || this.state.status === 'auto_closed')) {
+          const issueKey = this.jira.data.key;
+          await jiraActivities
+            .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: closedSummary(this.state) })
+            .catch((err: unknown) => this.warn('Jira comment', err));
+          await jiraActivities.transitionJiraIssue({ issueKey, targets: ['done', 'Done', 'Closed', 'Resolved'] }).catch((err: unknown) => this.warn('Jira transition', err));
+        }
         return;
       case 'enriched':
         if (this.delivery) await refreshTicket(ticket, this.delivery);
@@ -383,6 +443,12 @@ export class TriageRun {
         return;
     }
   }
+}
+
+/** Where a closed alert stands, for a Jira issue that was created after it was closed. */
+function closedSummary(state: TriageState): string {
+  const how = state.status === 'auto_closed' ? `auto-closed (${state.autoClosed?.reason ?? 'by a rule'})` : `closed as ${(state.disposition ?? 'closed').replace('_', ' ')}`;
+  return `Already ${how} by ${describeActor(state.closedBy)}${state.closedAt ? ` at ${state.closedAt}` : ''} when this issue was created.`;
 }
 
 /** A decision as plain text for Jira and the SIEM (mentions become the analyst's id). */

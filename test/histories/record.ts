@@ -1,7 +1,9 @@
 /**
  * `npm run record-histories`: records the histories replayed by test/workflow/replay.test.ts, from real
  * runs of every workflow type and path on a fresh dev server with the HTTP fakes. Run it after a
- * deliberate, patched() change to a workflow (see the README), and commit the new files.
+ * deliberate, patched() change to a workflow (see the README), and commit the new files. Before that,
+ * move the histories the change affects to test/histories/previous/ (they prove that runs started on the
+ * old code still replay); this script replaces only the files at the top of test/histories.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -63,6 +65,14 @@ async function main(): Promise<void> {
     // Auto-closed by an enforced rule.
     const auto = await run(s, sample(0, 'auto-closed'), quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } }), async () => undefined);
     await save(s, 'alertTriage.auto-closed', auto);
+
+    // Auto-closed, fired again within the reopen window: now ticketed, then closed by an analyst.
+    const refired = await run(s, sample(0, 'auto-closed-refired'), quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 5000 }), async (id) => {
+      await s.t.client.workflow.getHandle(id).signal(alertRefiredSignal, { at: new Date().toISOString() });
+      await waitForTriage(s.t.client.workflow.getHandle(id), (x) => x.state.reopened === 1 && x.delivery?.kind === 'slack');
+      await update(id, analyst('close_benign'));
+    });
+    await save(s, 'alertTriage.auto-closed-refired', refired);
 
     // Enrichment failed (VirusTotal 500s), escalated, then closed as a false positive.
     s.fakes.vt.injectFaults(...Array.from({ length: 40 }, () => ({ status: 500 })));

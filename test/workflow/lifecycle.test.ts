@@ -171,4 +171,60 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal((await handle(fp.alert).describe()).typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@1');
     await Promise.all([handle(fp.alert).terminate('test done'), handle(at.alert).terminate('test done')]);
   });
+
+  it('enforce: an auto-closed alert that fires again gets its ticket in the main channel', async () => {
+    const p = policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 60_000 });
+    const alert = forgotPassword('refire-auto');
+    const closed = await start(alert, p);
+    assert.equal(closed.state.status, 'auto_closed');
+    assert.equal(messageFor(alert), undefined);
+    await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
+    const reopened = await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.delivery?.kind === 'slack');
+    assert.equal(reopened.state.status, 'awaiting_analyst');
+    const message = messageFor(alert);
+    assert.ok(message, 'the ticket is in the main channel now');
+    assert.match(JSON.stringify(message.blocks), /autotriage_actions/, 'with its buttons');
+    await waitForTriage(handle(alert), () => s.fakes.slack.replies(message.ts).some((r) => /Reopened/.test(r.text)));
+    const issue = await (async () => {
+      const done = await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok');
+      return s.fakes.jira.issues.find((i) => done.jira?.status === 'ok' && i.key === done.jira.data.key);
+    })();
+    assert.ok(issue && issue.status !== 'Done', 'and an open Jira issue');
+    await handle(alert).terminate('test done');
+  });
+
+  it('applies an autoClose signal that arrives while the ticket is being posted', async () => {
+    const alert = attack('signal-early');
+    // Slack takes 4 s to answer the post, so the signal lands while the ticket is on its way.
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), hangMs: 4_000, afterHandling: true });
+    const h = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy() }] });
+    await waitForTriage(h, (x) => x.state.status === 'delivering');
+    await h.signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    const closed = await waitForTriage(h, (x) => x.state.status === 'auto_closed', { timeoutMs: 60_000 });
+    assert.equal(closed.state.autoClosed?.ruleId, 'pentest-allowlist');
+    assert.ok(closed.state.timeline.some((e) => e.what === 'ticket posted'), 'the ticket went out first');
+    await waitForTriage(h, () => JSON.stringify(messageFor(alert)?.blocks ?? '').includes('Auto-closed'));
+    await h.terminate('test done');
+  });
+
+  it('opens the ticket to analysts while Jira refuses, and links the issue once Jira recovers', async () => {
+    const alert = forgotPassword('jira-down');
+    // A revoked token for a while: every Jira call of this alert answers 401 until the faults are used up.
+    const mine = (r: { body: string; query: Record<string, string | string[]> }) => r.body.includes(alert.alertId) || JSON.stringify(r.query).includes(alert.alertId);
+    s.fakes.jira.injectFaults(...Array.from({ length: 3 }, () => ({ pathRegex: '^/rest/api/3/', match: mine, status: 401 })));
+    const h = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy({ reopenWindowMs: 60_000 }) }] });
+    const open = await waitForTriage(h, (x) => x.state.status === 'awaiting_analyst', { timeoutMs: 30_000 });
+    assert.equal(open.jira?.status === 'ok', false, 'Jira has not answered yet');
+    assert.ok(messageFor(alert), 'the Slack ticket is out');
+    const state = await h.executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
+    assert.equal(state.status, 'closed', 'the buttons work while Jira is down');
+    const linked = await waitForTriage(h, (x) => x.jira?.status === 'ok', { timeoutMs: 90_000 });
+    const key = linked.jira?.status === 'ok' ? linked.jira.data.key : '';
+    assert.equal(s.fakes.jira.issues.filter((i) => i.fields.labels.some((l) => l.includes(alert.alertId))).length, 1, 'one issue');
+    const issue = s.fakes.jira.issues.find((i) => i.key === key)!;
+    await waitForTriage(h, () => issue.status === 'Done');
+    assert.ok(issue.comments.some((c) => JSON.stringify(c).includes('Already closed as benign by ana')), 'the issue says how it was closed');
+    await waitForTriage(h, () => JSON.stringify(messageFor(alert)!.blocks).includes(key));
+    await h.terminate('test done');
+  });
 });

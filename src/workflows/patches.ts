@@ -1,0 +1,10 @@
+/**
+ * Workflow changes guarded by `patched()` (see the README, "Changing a workflow"): runs that started on
+ * older code replay their old path; the id is recorded in the history of every run that took the new one.
+ */
+export const PATCHES = {
+  /** The Slack ticket alone opens the alert to analysts; the Jira issue follows when Jira answers. */
+  jiraFollowsSlack: 'jira-follows-slack',
+  /** An alert that a rule closed without a ticket gets its ticket when the SIEM fires it again. */
+  ticketOnReopen: 'ticket-on-reopen',
+} as const;
