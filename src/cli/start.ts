@@ -13,6 +13,12 @@ import { printer, runNode, stop, type Supervised } from './supervisor';
 
 const say = printer('start');
 
+/**
+ * Closed runs are kept this long (the CLI's default is 24 h): it is the window in which a resent alert
+ * is recognized as a duplicate, and how far back `npm run report` sees. The compose setup keeps 720 h too.
+ */
+const DEV_SERVER_RETENTION_DAYS = 30;
+
 async function hasLogs(dir: string): Promise<boolean> {
   const folders = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const folder of folders) {
@@ -38,8 +44,19 @@ async function ensureTemporal(address: string, uiPort: number, dataDir: string, 
   const dbFile = path.join(dataDir, 'temporal.db');
   say(`starting the Temporal dev server on ${address} (state in ${path.relative(process.cwd(), dbFile)}, Web UI on :${uiPort})…`);
   const started = Date.now();
-  const server = await startDevServer({ cliPath, ip: host === 'localhost' ? '127.0.0.1' : host, port, uiPort, dbFile, namespace, codecEndpoint, detached: true, onOutput: printer('temporal') });
-  say(`Temporal dev server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const server = await startDevServer({
+    cliPath,
+    ip: host === 'localhost' ? '127.0.0.1' : host,
+    port,
+    uiPort,
+    dbFile,
+    namespace,
+    retentionDays: DEV_SERVER_RETENTION_DAYS,
+    codecEndpoint,
+    detached: true,
+    onOutput: printer('temporal'),
+  });
+  say(`Temporal dev server ready in ${((Date.now() - started) / 1000).toFixed(1)} s (closed runs kept ${DEV_SERVER_RETENTION_DAYS} days)`);
   return server;
 }
 

@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { projectRoot } from '../config/paths';
 import { devServerSearchAttributeArgs } from './search-attributes';
 
@@ -65,6 +66,11 @@ export interface DevServerOptions {
   /** SQLite file; omit for an in-memory server. */
   dbFile?: string;
   namespace?: string;
+  /**
+   * How long closed runs are kept (the CLI creates its namespace with 24 h). It is also how long a resent
+   * alert is recognized as a duplicate and how far back `npm run report` sees.
+   */
+  retentionDays?: number;
   /** The Web UI's codec endpoint (payload encryption on). */
   codecEndpoint?: string;
   /** Each line the server prints. */
@@ -141,6 +147,16 @@ function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
   });
 }
 
+/** Sets the namespace's retention of closed runs (idempotent: npm start applies it at every start). */
+export async function setRetention(address: string, namespace: string, days: number): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(days * 86_400_000) } });
+  } finally {
+    await connection.close();
+  }
+}
+
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   const ip = o.ip ?? '127.0.0.1';
   const address = `${ip}:${o.port}`;
@@ -168,6 +184,12 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
       throw new Error(`the Temporal dev server did not answer on ${address} within ${o.startupTimeoutMs ?? 60_000} ms:\n${recent.join('\n')}`);
     }
     await new Promise((r) => setTimeout(r, 250));
+  }
+  if (o.retentionDays !== undefined) {
+    await setRetention(address, o.namespace ?? 'default', o.retentionDays).catch(async (err: unknown) => {
+      await stopProcess(child);
+      throw err;
+    });
   }
   return {
     address,

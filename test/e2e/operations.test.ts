@@ -115,6 +115,24 @@ describe('operations (real processes, real Temporal)', function () {
     }
   });
 
+  it('keeps closed runs as long as npm start asks (the CLI would keep them 24 h), at every start of the same database', async () => {
+    const dbFile = path.join(tempDir('retention-db'), 'temporal.db');
+    for (const days of [30, 7]) {
+      const server = await startDevServer({ cliPath: findTemporalCli(), port: await freePort(), dbFile, retentionDays: days });
+      try {
+        const connection = await Connection.connect({ address: server.address });
+        try {
+          const ns = await connection.workflowService.describeNamespace({ namespace: 'default' });
+          assert.equal(Number(ns.config?.workflowExecutionRetentionTtl?.seconds), days * 86_400);
+        } finally {
+          await connection.close();
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  });
+
   describe('payload encryption', () => {
     let server: DevServer;
     let dbFile: string;
