@@ -9,6 +9,11 @@ export const ROOT_ARN = 'arn:aws:iam::123456789012:root';
 export const CLOUDTRAIL_HOME_IP = '198.51.100.77';
 export const GSUITE_USER = 'carol@acme.io';
 export const GSUITE_HOME_IP = '198.51.100.88';
+/** A rarely used account whose password an attacker guessed: 3 logins from home in 90 days, then the attack. */
+export const QUIET_USER = 'dave@acme.io';
+export const QUIET_HOME_IP = '198.51.100.89';
+/** Clean by reputation (a residential proxy): the attacker's failures, then 4 successes, in the last hour. */
+export const PROXY_IP = '203.0.113.147';
 
 function hoursAgo(now: Date, h: number): string {
   return new Date(now.getTime() - h * 3_600_000).toISOString();
@@ -33,10 +38,10 @@ function consoleLogin(now: Date, h: number, ip: string, result: 'Success' | 'Fai
   };
 }
 
-function gsuiteLogin(now: Date, h: number, ip: string, name: 'login_success' | 'login_failure') {
+function gsuiteLogin(now: Date, h: number, ip: string, name: 'login_success' | 'login_failure', user = GSUITE_USER) {
   return {
-    id: { applicationName: 'login', time: hoursAgo(now, h), uniqueQualifier: `${h}`, customerId: 'C0123' },
-    actor: { email: GSUITE_USER, profileId: '1234' },
+    id: { applicationName: 'login', time: hoursAgo(now, h), uniqueQualifier: `${user}-${h}`, customerId: 'C0123' },
+    actor: { email: user, profileId: '1234' },
     kind: 'admin#reports#activity',
     type: 'login',
     name,
@@ -54,6 +59,9 @@ export function writeMoreLogs(dir: string, now = new Date()): void {
   const gsuite = [
     ...[300, 120, 48, 5].map((h) => gsuiteLogin(now, h, GSUITE_HOME_IP, 'login_success')),
     ...[0.5, 0.51].map((h) => gsuiteLogin(now, h, '185.220.101.49', 'login_failure')),
+    ...[1500, 900, 200].map((h) => gsuiteLogin(now, h, QUIET_HOME_IP, 'login_success', QUIET_USER)),
+    ...[0.6, 0.59, 0.58, 0.57, 0.56].map((h) => gsuiteLogin(now, h, PROXY_IP, 'login_failure', QUIET_USER)),
+    ...[0.55, 0.4, 0.3, 0.2].map((h) => gsuiteLogin(now, h, PROXY_IP, 'login_success', QUIET_USER)),
   ];
   for (const [table, events] of [['aws_cloudtrail', cloudtrail], ['gsuite_activityevent', gsuite]] as const) {
     fs.mkdirSync(path.join(dir, table), { recursive: true });

@@ -12,7 +12,7 @@ import { SA } from '../../src/temporal/search-attributes';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import type { TriageResult } from '../../src/workflows/types';
 import { startFakes, type RunningFakes } from '../fakes';
-import { CLOUDTRAIL_HOME_IP, GSUITE_HOME_IP, GSUITE_USER, ROOT_ARN } from '../helpers/more-logs';
+import { CLOUDTRAIL_HOME_IP, GSUITE_HOME_IP, GSUITE_USER, PROXY_IP, QUIET_HOME_IP, QUIET_USER, ROOT_ARN } from '../helpers/more-logs';
 import { sampleLogsDir } from '../helpers/sample-logs';
 import { depsFor } from '../helpers/stack-deps';
 import { connectTestTemporal, startTestWorkers, uniqueTaskQueue, type RunningWorkers, type TestTemporal } from '../helpers/temporal';
@@ -92,8 +92,8 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     for (const title of ['VirusTotal', 'SIEM indicator search', 'Top login locations', 'Last successful logins']) {
       assert.ok(blocks.includes(title), `the message has the ${title} section`);
     }
-    // The Jira link was added to the Slack message after the issue was created.
-    assert.ok(blocks.includes(`Jira ${fakes.jira.issues[0]!.key}`));
+    // The Jira link is added to the Slack message once the issue exists.
+    await waitForTriage(t.client.workflow.getHandle(alertWorkflowId(alert)), () => sectionText(fakes.slack.messages[0]!.blocks).includes(`Jira ${fakes.jira.issues[0]!.key}`));
 
     const child = await t.client.workflow.getHandle(`${alertWorkflowId(alert)}/okta`).describe();
     assert.equal(child.type, 'oktaTriage');
@@ -155,6 +155,29 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     assert.equal(gsRecent?.status, 'ok');
     if (gsRecent?.status === 'ok') assert.deepEqual(gsRecent.data.logins.map((l) => l.ip), [GSUITE_HOME_IP, GSUITE_HOME_IP, GSUITE_HOME_IP, GSUITE_HOME_IP]);
     await t.client.workflow.getHandle(`${alertWorkflowId(gsuite)}/gsuite`).describe();
+  });
+
+  it("never counts the attack's own successful logins as the user's usual location (no auto-close for a guessed password)", async () => {
+    // A quiet account: 3 logins from home in 90 days; the attacker's 4 successes from a clean proxy came
+    // in the hour before the alert and would otherwise make the proxy the user's #1 location.
+    const alert: Alert = {
+      ...forgotPasswordAlert(),
+      alertId: `quiet-${Date.now()}`,
+      detectionId: 'GSuite.BruteForceLogin',
+      title: 'GSuite Brute Force Login',
+      logType: 'GSuite.ActivityEvent',
+      logTypeSource: 'routing-table',
+      ips: [PROXY_IP],
+      users: [QUIET_USER],
+    };
+    const { result } = await triage(alert);
+    const locations = result.report.enrichments.loginLocations;
+    assert.equal(locations?.status, 'ok');
+    if (locations?.status === 'ok') assert.deepEqual(locations.data.locations.map((l) => [l.ip, l.count]), [[QUIET_HOME_IP, 3]]);
+    assert.equal(result.report.enrichments.ipReputation?.status === 'ok' && result.report.enrichments.ipReputation.data.malicious, 0, 'the proxy is clean');
+    assert.equal(result.state.shadow, undefined, 'the known-location rule would not close it');
+    const recent = result.report.enrichments.recentLogins;
+    assert.ok(recent?.status === 'ok' && recent.data.logins.filter((l) => l.ip === PROXY_IP).length === 4, "the attacker's successes are in the recent logins");
   });
 
   it('leaves one Jira issue when a create times out after Jira created it and is retried', async () => {

@@ -20,9 +20,21 @@ import { settle } from '../settle';
 /** Queries run up to a few minutes past the alert, so late events of the same burst are included. */
 const AFTER_ALERT_MS = 5 * 60 * 1000;
 
+/**
+ * Where the user usually logs in from is measured before the attack: logins in the last hour before the
+ * alert (a brute-force detection's usual dedup window) are left out, so an attacker's successes during
+ * the burst can never make their IP "usual" (the known-location auto-close rule relies on this).
+ */
+const ATTACK_MARGIN_MS = 60 * 60 * 1000;
+
 function windowEndingAtAlert(alert: Alert, days: number): { from: string; to: string } {
   const anchor = new Date(alert.createdAt).getTime();
   return { from: new Date(anchor - days * DAY_MS).toISOString(), to: new Date(anchor + AFTER_ALERT_MS).toISOString() };
+}
+
+function historyBeforeAttack(alert: Alert, days: number): { from: string; to: string } {
+  const anchor = new Date(alert.createdAt).getTime();
+  return { from: new Date(anchor - days * DAY_MS).toISOString(), to: new Date(anchor - ATTACK_MARGIN_MS).toISOString() };
 }
 
 export interface PlaybookContext {
@@ -64,7 +76,7 @@ export function topLoginLocations(
 ): Promise<Outcome<LoginLocations>> {
   const logType = loginHistorySource(user, ctx);
   if (typeof logType !== 'string') return Promise.resolve(logType);
-  return settle(siem.topLoginLocations({ user: user!, logType, limit: opts.limit, ...windowEndingAtAlert(alert, opts.days) }));
+  return settle(siem.topLoginLocations({ user: user!, logType, limit: opts.limit, ...historyBeforeAttack(alert, opts.days) }));
 }
 
 export function recentSuccessfulLogins(
