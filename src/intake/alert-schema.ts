@@ -25,7 +25,7 @@ export const LogTypeSchema = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must look like Vendor.Type (letters, digits, ".", "_", "-")');
-export const IpSchema = z.union([z.ipv4(), z.ipv6()]);
+export const IpSchema = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 export const HttpUrlSchema = z.url({ protocol: /^https?$/ }).max(2048);
 
 export const AlertSchema = z.object({

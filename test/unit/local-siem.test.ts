@@ -427,8 +427,9 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
       for (const [query, field] of cases) {
         const res = await fetch(`${base}/siem/search?${new URLSearchParams(query).toString()}`);
         assert.equal(res.status, 400, JSON.stringify(query));
-        const body = (await res.json()) as { details: Array<{ field: string }> };
+        const body = (await res.json()) as { details: Array<{ field: string; message: string }> };
         assert.ok(body.details.some((d) => d.field === field), `${JSON.stringify(query)}: ${JSON.stringify(body.details)}`);
+        if (field === 'indicator') assert.equal(body.details[0]?.message, 'must be an IPv4 or IPv6 address');
       }
     });
   });
