@@ -113,6 +113,21 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     assert.match(await ephemeralTo(MEMBER), /could not check SLACK_ALLOWED_GROUPS: Slack is rate-limiting usergroups\.users\.list; try again in 30 s/);
   });
 
+  it('answers in time when Slack is slow to list the group, and lets the member act once the lookup has landed', async () => {
+    fake.injectFaults({ path: '/api/usergroups.users.list', hangMs: 4000 });
+    const res = await click(MEMBER);
+    assert.equal(res.status, 200);
+    assert.ok(res.ms < SLACK_BUDGET_MS, `answered in ${res.ms} ms`);
+    assert.deepEqual(acted, []);
+    assert.match(await ephemeralTo(MEMBER), /did not answer usergroups\.users\.list within 1\.5 s; try again/);
+    // The slow answer still fills the cache: the next click goes through without asking Slack again.
+    assert.ok(await until(() => fake.requests.some((r) => r.path === '/api/usergroups.users.list' && r.status === 200), 8000));
+    const lookups = fake.requests.filter((r) => r.path === '/api/usergroups.users.list').length;
+    assert.equal((await click(MEMBER)).status, 200);
+    assert.deepEqual(acted, [`${MEMBER} close_benign ${WORKFLOW_ID}`]);
+    assert.equal(fake.requests.filter((r) => r.path === '/api/usergroups.users.list').length, lookups);
+  });
+
   it('still lets a user on SLACK_ALLOWED_USERS act, and a group member once the lookup works again', async () => {
     fake.scopes.delete('usergroups:read');
     assert.equal((await click(LISTED)).status, 200);
