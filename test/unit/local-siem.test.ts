@@ -19,7 +19,7 @@ import express from 'express';
 import { sendError } from '../../src/api/errors';
 import { siemSearchRoutes } from '../../src/api/routes/siem-search';
 import { LocalSiem } from '../../src/siem/local/local-siem';
-import { searchLinkKey } from '../../src/siem/local/search-link';
+import { searchLinkKey, signSearchLink } from '../../src/siem/local/search-link';
 import { SiemQueryError } from '../../src/siem/siem';
 import { tempDir } from '../helpers/sample-logs';
 
@@ -402,11 +402,25 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
           await s.close();
         }
       }));
-      for (const forged of [edit('sig', undefined), edit('indicator', BERLIN), edit('from', '2025-05-01T00:00:00.000Z'), new URL(at(base, otherKeyLink))]) {
+      const longer = String(Number(new URL(link).searchParams.get('exp')) + 86_400 * 365);
+      for (const forged of [edit('sig', undefined), edit('exp', undefined), edit('exp', longer), edit('indicator', BERLIN), edit('from', '2025-05-01T00:00:00.000Z'), new URL(at(base, otherKeyLink))]) {
         const res = await fetch(forged);
         assert.equal(res.status, 403, forged.search);
         assert.match(((await res.json()) as { error: string }).error, /not signed by autotriage/);
       }
+    });
+
+    it('refuses a signed link past its expiry (30 days after the ticket)', async () => {
+      const base = await serve(KEY);
+      const { link } = await signing.indicatorSearch({ indicator: LISBON, from: FROM, to: TO });
+      const exp = Number(new URL(link).searchParams.get('exp'));
+      const days = (exp * 1000 - Date.now()) / 86_400_000;
+      assert.ok(days > 29.9 && days <= 30, `expires in ${days} days`);
+      const q = { indicator: LISBON, from: FROM.toISOString(), to: TO.toISOString(), exp: Math.floor(Date.now() / 1000) - 60 };
+      const expired = new URLSearchParams({ ...q, exp: String(q.exp), sig: signSearchLink(KEY, q) });
+      const res = await fetch(`${base}/siem/search?${expired.toString()}`);
+      assert.equal(res.status, 403);
+      assert.match(((await res.json()) as { error: string }).error, /expired/);
     });
 
     it('answers unsigned links when the API is loopback-only (no WEBHOOK_SECRET)', async () => {

@@ -25,6 +25,7 @@ const QuerySchema = z
     from: z.iso.datetime({ offset: true }),
     to: z.iso.datetime({ offset: true }),
     sig: z.string().max(100).optional(),
+    exp: z.coerce.number().int().positive().optional(),
   })
   .refine((q) => Date.parse(q.to) > Date.parse(q.from), { path: ['to'], message: 'must be after from' })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_RANGE_MS, { path: ['to'], message: 'the range may span at most 91 days' });
@@ -71,8 +72,12 @@ export function siemSearchRoutes(source: () => Promise<SearchSource | undefined>
     if (!parsed.success) {
       return sendError(res, 400, 'invalid search', parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
     }
-    if (linkKey && !verifySearchLink(linkKey, parsed.data, parsed.data.sig)) {
-      return sendError(res, 403, 'this link is not signed by autotriage: open the search from its ticket (the worker needs the same WEBHOOK_SECRET as the API)');
+    if (linkKey) {
+      const { exp, sig } = parsed.data;
+      if (exp === undefined || !verifySearchLink(linkKey, { ...parsed.data, exp }, sig)) {
+        return sendError(res, 403, 'this link is not signed by autotriage: open the search from its ticket (the worker needs the same WEBHOOK_SECRET as the API)');
+      }
+      if (exp * 1000 < Date.now()) return sendError(res, 403, 'this link has expired (links work for 30 days): search the SIEM directly');
     }
     const siem = await source();
     if (!siem) return sendError(res, 404, 'the results page is served only with the embedded SIEM (SIEM=local)');

@@ -17,7 +17,7 @@ import {
   type RecentLoginsQuery,
   type Siem,
 } from '../siem';
-import { signSearchLink } from './search-link';
+import { SEARCH_LINK_TTL_MS, signSearchLink } from './search-link';
 
 const TABLE_NAME = /^[a-z0-9][a-z0-9_]{0,127}$/;
 const LOG_FILE = /\.(jsonl|ndjson|json)(\.gz)?$/;
@@ -208,7 +208,11 @@ export class LocalSiem implements Siem {
   searchLink(q: IndicatorSearchQuery): string {
     const query = { indicator: q.indicator, from: q.from.toISOString(), to: q.to.toISOString() };
     const params = new URLSearchParams(query);
-    if (this.options.linkKey) params.set('sig', signSearchLink(this.options.linkKey, query));
+    if (this.options.linkKey) {
+      const exp = Math.floor((Date.now() + SEARCH_LINK_TTL_MS) / 1000);
+      params.set('exp', String(exp));
+      params.set('sig', signSearchLink(this.options.linkKey, { ...query, exp }));
+    }
     return `${this.options.publicUrl}/siem/search?${params.toString()}`;
   }
 

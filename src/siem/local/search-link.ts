@@ -1,8 +1,8 @@
 /**
  * The embedded SIEM's results links are capabilities: the page shows raw log events, so it answers only
- * a link that autotriage itself put in a ticket. The worker signs (indicator, from, to) with a key derived
- * from WEBHOOK_SECRET; the API checks the signature. Without WEBHOOK_SECRET the API listens on loopback
- * only, and links go unsigned.
+ * a link that autotriage itself put in a ticket, for a while. The worker signs (indicator, from, to,
+ * expiry) with a key derived from WEBHOOK_SECRET; the API checks the signature and the expiry. Without
+ * WEBHOOK_SECRET the API listens on loopback only, and links go unsigned.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -10,7 +10,12 @@ export interface SearchLinkQuery {
   indicator: string;
   from: string;
   to: string;
+  /** Unix seconds after which the link no longer opens. */
+  exp: number;
 }
+
+/** As long as a ticket can stay open (MAX_OPEN's default). */
+export const SEARCH_LINK_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /** A key of its own for links, so a signature never doubles as a webhook credential. */
 export function searchLinkKey(webhookSecret: string): Buffer {
@@ -18,8 +23,8 @@ export function searchLinkKey(webhookSecret: string): Buffer {
 }
 
 function mac(key: Buffer, q: SearchLinkQuery): Buffer {
-  // Newlines cannot occur in an IP or an ISO timestamp, so the fields cannot be shifted into each other.
-  return createHmac('sha256', key).update(`${q.indicator}\n${q.from}\n${q.to}`).digest();
+  // Newlines cannot occur in an IP, an ISO timestamp or a number, so the fields cannot be shifted into each other.
+  return createHmac('sha256', key).update(`${q.indicator}\n${q.from}\n${q.to}\n${q.exp}`).digest();
 }
 
 export function signSearchLink(key: Buffer, q: SearchLinkQuery): string {
