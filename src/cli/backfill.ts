@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
-import { createAlertStarter, type AlertStarter } from '../api/alert-starter';
+import { TemporalUnavailableError, createAlertStarter, type AlertStarter } from '../api/alert-starter';
 import { connectionOptions } from '../temporal/connection-options';
 import { dataConverter } from '../temporal/data-converter';
 import { loadConfigOrExit, type Config } from '../config/config';
@@ -228,8 +228,9 @@ export async function runBackfill(
       (err: unknown) => {
         summary.rejected++;
         if (errors.length < 20) errors.push(`${alert.alertId}: ${err instanceof Error ? err.message : String(err)}`);
-        // Not started: the checkpoint stays before this line, so the next run tries it again.
-        settle(line, 'failed');
+        // Temporal was unreachable: the checkpoint stays before this line, so the next run tries it again.
+        // A refusal that would repeat (an invalid argument) is reported and counted done, like a bad line.
+        settle(line, err instanceof TemporalUnavailableError ? 'failed' : 'done');
       },
     );
     inFlight.push(start);

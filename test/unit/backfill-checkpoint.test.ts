@@ -66,12 +66,14 @@ describe('backfill checkpoint', () => {
     const FAILING = new Set(range(60, 89)); // 30 starts rejected while Temporal restarts
 
     /** A Temporal stand-in: remembers what it started, rejects the given lines' alerts, answers out of order. */
-    function fakeStarter(fail: (alert: Alert) => boolean, started: Set<string>, attempts: string[]): AlertStarter {
+    function fakeStarter(fail: (alert: Alert) => boolean | Error, started: Set<string>, attempts: string[]): AlertStarter {
       return {
         async start(alert): Promise<StartOutcome> {
           attempts.push(alert.alertId);
           await new Promise((r) => setTimeout(r, (alert.alertId.charCodeAt(alert.alertId.length - 1) % 7) * 2));
-          if (fail(alert)) throw new TemporalUnavailableError('Temporal unreachable: connection refused');
+          const failure = fail(alert);
+          if (failure instanceof Error) throw failure;
+          if (failure) throw new TemporalUnavailableError('Temporal unreachable: connection refused');
           const workflowId = alertWorkflowId(alert);
           if (started.has(workflowId)) return { workflowId, status: 'duplicate' };
           started.add(workflowId);
@@ -85,7 +87,7 @@ describe('backfill checkpoint', () => {
     const alertLine = (line: number) => JSON.stringify({ ...demoPantherAlerts()[0]!.payload, alertId: idOf(line) });
 
     /** Runs the backfill of `file` against the stand-in; returns its summary, the alerts it tried and the checkpoint it left. */
-    async function backfillWith(file: string, started: Set<string>, fail: (a: Alert) => boolean): Promise<{ summary: BackfillSummary; attempts: string[]; checkpoint: number }> {
+    async function backfillWith(file: string, started: Set<string>, fail: (a: Alert) => boolean | Error): Promise<{ summary: BackfillSummary; attempts: string[]; checkpoint: number }> {
       const attempts: string[] = [];
       const summary = await runBackfill(
         { file, rate: 1000, dryRun: false, restart: false },
@@ -129,6 +131,16 @@ describe('backfill checkpoint', () => {
 
       const third = await run(() => false);
       assert.deepEqual([third.summary.skipped, third.summary.started, third.attempts.length], [ALERTS, 0, 0], 'all done: a third run skips everything');
+    });
+
+    it('counts a start Temporal refuses for good (not an outage) as done: reported once, not retried for ever', async () => {
+      const file = path.join(tempDir('backfill-refused'), 'alerts.jsonl');
+      fs.writeFileSync(file, `${[1, 2, 3].map(alertLine).join('\n')}\n`);
+      const started = new Set<string>();
+      const first = await backfillWith(file, started, (a) => (a.alertId === idOf(2) ? new Error('3 INVALID_ARGUMENT: payload too large') : false));
+      assert.deepEqual([first.summary.started, first.summary.rejected, first.checkpoint], [2, 1, 3]);
+      const second = await backfillWith(file, started, () => false);
+      assert.deepEqual([second.summary.skipped, second.attempts.length], [3, 0]);
     });
 
     it('still counts an invalid line as done: reported as rejected once, then skipped', async () => {
