@@ -12,6 +12,7 @@ import { demoPantherAlerts } from '../sample-data/demo-alerts';
 import { MANIFEST_FILE } from '../sample-data/write-logs';
 import { renderPlainText } from '../tickets/plain-text';
 import { buildTicket } from '../tickets/ticket';
+import { isJiraPending } from '../workflows/types';
 import { waitForTriage } from '../temporal/triage-client';
 import type { TriageResult } from '../workflows/types';
 
@@ -31,7 +32,7 @@ async function warnIfSampleLogsAreOld(logsDir: string): Promise<void> {
 function describeDelivery(r: TriageResult): string {
   const d = r.delivery;
   const slack = d.kind === 'slack' ? `posted to Slack ${d.channel} (ts ${d.ts})` : d.kind === 'local' ? `saved to ${d.path}` : `delivery failed: ${d.reason}`;
-  const jira = r.jira.status === 'ok' ? `Jira ${r.jira.data.key}` : `Jira ${r.jira.status.replace('_', ' ')}`;
+  const jira = r.jira.status === 'ok' ? `Jira ${r.jira.data.key}` : isJiraPending(r.jira) ? 'Jira pending' : `Jira ${r.jira.status.replace('_', ' ')}`;
   return `${slack} · ${jira}`;
 }
 
@@ -66,7 +67,10 @@ async function main(): Promise<void> {
       }
       console.log(`  ${res.status} ${body.status}: ${body.workflowId} — waiting for the triage…`);
       const started = Date.now();
-      const result = await waitForTriage(client.workflow.getHandle(body.workflowId));
+      const handle = client.workflow.getHandle(body.workflowId);
+      // The Slack ticket does not wait for Jira; the demo does, briefly, to show the issue's key.
+      const ticketed = await waitForTriage(handle);
+      const result = isJiraPending(ticketed.jira) ? await waitForTriage(handle, (x) => !isJiraPending(x.jira), { timeoutMs: 30_000 }).catch(() => ticketed) : ticketed;
       const ticket = buildTicket({
         workflowId: result.workflowId,
         alert: result.alert,

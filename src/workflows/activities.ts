@@ -1,7 +1,7 @@
 /**
  * Activity proxies, one per provider, each with its own timeouts and retry policy. The numbers are the
- * retry budget a ticket waits for: an enrichment that exhausts it shows as unavailable; deliveries retry
- * until they succeed, because a ticket must never be lost to a Slack or Jira outage.
+ * retry budget a ticket waits for: an enrichment that exhausts it shows as unavailable; the Slack ticket
+ * is retried until it is posted, because a ticket must never be lost to an outage (Jira for up to a day).
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -38,9 +38,13 @@ export const slack = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
-/** Jira: likewise retried until created; look-before-create makes retries safe. */
+/**
+ * Jira: retried through outages (look-before-create makes retries safe), for a day at most: the Slack
+ * ticket does not wait for it, and a revoked token must not keep a settled triage running for ever.
+ */
 export const jira = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '24h',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m' },
 });
 

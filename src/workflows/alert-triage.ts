@@ -23,7 +23,7 @@ import { PATCHES } from './patches';
 import { completeLateEnrichments, deliverTicket, openJiraIssue, postTicket } from './ticket-delivery';
 import { triageMetrics } from './sinks';
 import { TriageRun } from './triage-run';
-import type { AlertTriageInput, TriageResult } from './types';
+import { isJiraPending, type AlertTriageInput, type TriageResult } from './types';
 
 const LOG_TYPE_WORKFLOWS = { oktaTriage, cloudTrailTriage, gsuiteTriage, genericTriage } as const;
 
@@ -85,15 +85,17 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
       // buttons, SLA timers and the SIEM write-back. Jira gets a moment so the write-back can name the issue.
       const jiraIssue = openJiraIssue(open);
       run.ticketPosted(await postTicket(open, info.startTime));
+      triageMetrics.ticketed(run.alert.logType, run.report.playbook, run.delivery!.kind, elapsed());
       await run.followJira(jiraIssue, JIRA_GRACE_MS);
     } else {
       const { delivery, jira: jiraIssue } = await deliverTicket(open, info.startTime);
       run.jira = jiraIssue;
       run.ticketPosted(delivery, { applyEarlyAutoClose: false });
+      triageMetrics.ticketed(run.alert.logType, run.report.playbook, delivery.kind, elapsed());
     }
     const delivery = run.delivery!;
-    triageMetrics.ticketed(run.alert.logType, run.report.playbook, delivery.kind, elapsed());
-    log.info('ticket delivered', { delivery: delivery.kind, jira: run.jira.status });
+    log.info('ticket delivered', { delivery: delivery.kind, jira: isJiraPending(run.jira) ? 'pending' : run.jira.status });
+    run.siemHasJira = run.jira.status === 'ok';
     run.siemWriteBack = await writeBackToSiem(run.ticket(), { name: 'ticketed', where: whereTicketIs(delivery, run.jira) });
     run.track(
       completeLateEnrichments(run.ticket()).then((late) => {

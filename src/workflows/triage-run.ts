@@ -41,7 +41,7 @@ import { triageMetrics } from './sinks';
 import { whereTicketIs, writeBackToSiem } from './siem-alert';
 import { PATCHES } from './patches';
 import { openJiraIssue, postTicket, refreshTicket } from './ticket-delivery';
-import type { Delivery, JiraOutcome, PlaybookReport, TriageResult, TriageSnapshot } from './types';
+import { JIRA_PENDING, type Delivery, type JiraOutcome, type PlaybookReport, type TriageResult, type TriageSnapshot } from './types';
 
 type Effect =
   | { kind: 'decided'; line: Line; close?: 'benign' | 'false_positive'; eventKey: string }
@@ -63,10 +63,14 @@ export class TriageRun {
   state: TriageState;
   report?: PlaybookReport;
   delivery?: Delivery;
-  jira: JiraOutcome = { status: 'skipped', reason: 'no ticket yet' };
+  jira: JiraOutcome = JIRA_PENDING;
   siemWriteBack?: TriageResult['siemWriteBack'];
   /** An autoClose signal that arrived before the ticket was open: applied once it is. */
   earlyAutoClose?: AutoCloseVerdict;
+  /** The SIEM write-back at ticket time named the Jira issue (else the issue's landing tells the SIEM). */
+  siemHasJira = false;
+  /** What happened while the Jira issue did not exist yet: told to the issue when it lands. */
+  private jiraMissed: { lines: string[]; close: boolean; enriched: EnrichmentKey[] } = { lines: [], close: false, enriched: [] };
   private readonly effects: Effect[] = [];
   private events = 0;
   private background = 0;
@@ -382,6 +386,9 @@ export class TriageRun {
           if (effect.close) {
             await jiraActivities.transitionJiraIssue({ issueKey, targets: ['done', 'Done', 'Closed', 'Resolved'] }).catch((err: unknown) => this.warn('Jira transition', err));
           }
+        } else {
+          this.jiraMissed.lines.push(plain(effect.line, this.state));
+          if (effect.close) this.jiraMissed.close = true;
         }
         if (effect.close) {
           this.siemWriteBack = await writeBackToSiem(ticket, {
@@ -398,8 +405,11 @@ export class TriageRun {
           // A rule closed it without a ticket; it fired again, so the analysts get one now.
           const open = { ...ticket, triage: { ...ticket.triage!, status: 'awaiting_analyst' as const } };
           const jiraIssue = this.jira.status === 'ok' ? undefined : openJiraIssue(open);
-          this.delivery = await postTicket(open, workflowInfo().startTime);
-          if (jiraIssue) this.track(jiraIssue.then((outcome) => this.jiraLanded(outcome)));
+          this.ticketPosted(await postTicket(open, workflowInfo().startTime), { applyEarlyAutoClose: false });
+          if (jiraIssue) {
+            this.jira = JIRA_PENDING;
+            this.track(jiraIssue.then((outcome) => this.jiraLanded(outcome)));
+          }
         } else if (this.delivery && this.delivery.kind !== 'none') {
           await refreshTicket(ticket, this.delivery);
         }
@@ -408,47 +418,60 @@ export class TriageRun {
           await jiraActivities
             .transitionJiraIssue({ issueKey: this.jira.data.key, targets: ['To Do', 'Open', 'Reopened', 'Reopen'] })
             .catch((err: unknown) => this.warn('Jira transition', err));
+        } else {
+          this.jiraMissed.lines.push('Reopened: the SIEM fired this alert again.');
+          this.jiraMissed.close = false;
         }
-        this.siemWriteBack = await writeBackToSiem(ticket, { name: effect.eventKey, where: 'reopened: the alert fired again.', status: 'OPEN', withTicket: false });
+        const now = this.delivery ? ` ${whereTicketIs(this.delivery, this.jira)}` : '';
+        this.siemWriteBack = await writeBackToSiem(this.ticket(), { name: effect.eventKey, where: `reopened: the alert fired again.${now}`, status: 'OPEN', withTicket: false });
         return;
       }
       case 'sla':
         if (this.delivery) await refreshTicket(ticket, this.delivery);
         await this.reply(effect.line, effect.eventKey, effect.broadcast);
         return;
-      case 'jira-linked':
-        // Jira answered after the ticket went out: link it, and bring it level with what happened since.
+      case 'jira-linked': {
+        // Jira answered after the ticket went out: link it, and tell the issue (and the SIEM) what it missed.
         if (this.delivery) await refreshTicket(ticket, this.delivery);
-        if (this.jira.status === 'ok' && (this.state.status === 'closed' || this.state.status === 'auto_closed')) {
-          const issueKey = this.jira.data.key;
+        if (this.jira.status !== 'ok') return;
+        const issueKey = this.jira.data.key;
+        const missed = this.jiraMissed;
+        this.jiraMissed = { lines: [], close: false, enriched: [] };
+        if (missed.lines.length > 0) {
           await jiraActivities
-            .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: closedSummary(this.state) })
+            .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: `Before this issue was created: ${missed.lines.join('; ')}.` })
             .catch((err: unknown) => this.warn('Jira comment', err));
+        }
+        if (missed.close) {
           await jiraActivities.transitionJiraIssue({ issueKey, targets: ['done', 'Done', 'Closed', 'Resolved'] }).catch((err: unknown) => this.warn('Jira transition', err));
         }
+        if (missed.enriched.length > 0) await this.commentEnrichment(ticket, missed.enriched);
+        if (!this.siemHasJira && this.delivery) {
+          this.siemHasJira = true;
+          this.siemWriteBack = await writeBackToSiem(ticket, { name: effect.eventKey, where: whereTicketIs(this.delivery, this.jira), withTicket: false });
+        }
         return;
+      }
       case 'enriched':
         if (this.delivery) await refreshTicket(ticket, this.delivery);
-        if (this.jira.status === 'ok') {
-          await jiraActivities
-            .commentJiraIssue({
-              issueKey: this.jira.data.key,
-              marker: `autotriage ${this.workflowId} late-enrichment`,
-              intro: 'Enrichment that was queued behind a rate budget when this issue was created:',
-              ticket,
-              sections: effect.keys,
-            })
-            .catch((err: unknown) => this.warn('Jira comment', err));
-        }
+        if (this.jira.status === 'ok') await this.commentEnrichment(ticket, effect.keys);
+        else this.jiraMissed.enriched.push(...effect.keys);
         return;
     }
   }
-}
 
-/** Where a closed alert stands, for a Jira issue that was created after it was closed. */
-function closedSummary(state: TriageState): string {
-  const how = state.status === 'auto_closed' ? `auto-closed (${state.autoClosed?.reason ?? 'by a rule'})` : `closed as ${(state.disposition ?? 'closed').replace('_', ' ')}`;
-  return `Already ${how} by ${describeActor(state.closedBy)}${state.closedAt ? ` at ${state.closedAt}` : ''} when this issue was created.`;
+  private async commentEnrichment(ticket: TicketInput, keys: EnrichmentKey[]): Promise<void> {
+    if (this.jira.status !== 'ok') return;
+    await jiraActivities
+      .commentJiraIssue({
+        issueKey: this.jira.data.key,
+        marker: `autotriage ${this.workflowId} late-enrichment`,
+        intro: 'Enrichment that was queued behind a rate budget when this issue was created:',
+        ticket,
+        sections: keys,
+      })
+      .catch((err: unknown) => this.warn('Jira comment', err));
+  }
 }
 
 /** A decision as plain text for Jira and the SIEM (mentions become the analyst's id). */

@@ -28,6 +28,14 @@ export interface PlaybookReport {
 export type Delivery = TicketDelivery | { kind: 'failed'; reason: string; savedTo?: string } | { kind: 'none'; reason: string };
 export type JiraOutcome = Outcome<{ key: string; url: string }>;
 
+/** Before Jira has answered (the Slack ticket does not wait for it). */
+const JIRA_PENDING_REASON = 'Jira has not answered yet';
+export const JIRA_PENDING: JiraOutcome = { status: 'skipped', reason: JIRA_PENDING_REASON };
+
+export function isJiraPending(jira: JiraOutcome | undefined): boolean {
+  return jira?.status === 'skipped' && jira.reason === JIRA_PENDING_REASON;
+}
+
 export interface TriageResult {
   workflowId: string;
   alert: Alert;

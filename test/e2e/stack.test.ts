@@ -70,7 +70,7 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
     assert.deepEqual(replies.map((r) => r.status), ['started', 'duplicate', 'duplicate']);
     assert.ok(replies.every((r) => r.workflowId === workflowId));
 
-    const result = await waitForTriage(client.workflow.getHandle(workflowId));
+    const result = await waitForTriage(client.workflow.getHandle(workflowId), (x) => x.state.status === 'awaiting_analyst' && x.jira?.status === 'ok');
     // Resent after completion: still a duplicate, nothing new.
     const late = await post('/webhooks/panther', JSON.stringify(payload));
     assert.equal(((await late.json()) as { status: string }).status, 'duplicate');

@@ -102,7 +102,8 @@ describe('resilience: no alert lost or ticketed twice (real processes, file-back
   async function assertTicketedOnce(payloads: PantherWebhookPayload[], timeoutMs = 120_000): Promise<void> {
     for (const p of payloads) {
       const workflowId = benchWorkflowId(p);
-      const result = await waitForTriage(client.workflow.getHandle(workflowId), undefined, { timeoutMs });
+      // Ticketed, and the Jira issue linked (it follows the Slack ticket).
+      const result = await waitForTriage(client.workflow.getHandle(workflowId), (x) => x.state.status === 'awaiting_analyst' && x.jira?.status === 'ok', { timeoutMs });
       assert.equal(result.state.status, 'awaiting_analyst', `${workflowId} is awaiting an analyst`);
       assert.equal(slackTickets(workflowId), 1, `${workflowId}: one Slack ticket`);
       assert.equal(jiraIssues(p), 1, `${workflowId}: one Jira issue`);

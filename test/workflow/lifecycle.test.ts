@@ -61,7 +61,8 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.match(blocks, /Closed as benign by\* <@U0ANALYST1>/);
     assert.doesNotMatch(blocks, /autotriage_actions/, 'no buttons once closed');
     assert.match(s.fakes.slack.replies(message.ts)[0]!.text, /Closed as benign by <@U0ANALYST1>/);
-    const jiraKey = ticketed.jira.status === 'ok' ? ticketed.jira.data.key : '';
+    const linked = await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok');
+    const jiraKey = linked.jira?.status === 'ok' ? linked.jira.data.key : '';
     const closedIssue = s.fakes.jira.issues.find((i) => i.key === jiraKey);
     await waitForTriage(handle(alert), () => closedIssue?.status === 'Done');
     assert.ok(closedIssue?.comments.some((c) => JSON.stringify(c).includes('Closed as benign')), 'the action is on the Jira issue');
@@ -202,28 +203,41 @@ describe('triage lifecycle (real Temporal)', function () {
     await h.signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
     const closed = await waitForTriage(h, (x) => x.state.status === 'auto_closed', { timeoutMs: 60_000 });
     assert.equal(closed.state.autoClosed?.ruleId, 'pentest-allowlist');
-    assert.ok(closed.state.timeline.some((e) => e.what === 'ticket posted'), 'the ticket went out first');
+    const posted = closed.state.timeline.find((e) => e.what === 'ticket posted');
+    assert.ok(posted, 'the ticket went out first');
+    assert.equal(closed.state.closedAt, posted.at, 'closed as the ticket was posted: the signal had waited for it');
     await waitForTriage(h, () => JSON.stringify(messageFor(alert)?.blocks ?? '').includes('Auto-closed'));
+    // Jira hears of the close exactly once, whether the issue existed before the close or came after it.
+    const linked = await waitForTriage(h, (x) => x.jira?.status === 'ok');
+    const issue = s.fakes.jira.issues.find((i) => linked.jira?.status === 'ok' && i.key === linked.jira.data.key)!;
+    await waitForTriage(h, () => issue.status === 'Done');
+    await waitForTriage(h, (x) => x.state.status === 'auto_closed' && issue.comments.length > 0);
+    assert.equal(issue.comments.filter((c) => JSON.stringify(c).includes('Auto-closed')).length, 1, JSON.stringify(issue.comments));
     await h.terminate('test done');
   });
 
   it('opens the ticket to analysts while Jira refuses, and links the issue once Jira recovers', async () => {
     const alert = forgotPassword('jira-down');
-    // A revoked token for a while: every Jira call of this alert answers 401 until the faults are used up.
-    const mine = (r: { body: string; query: Record<string, string | string[]> }) => r.body.includes(alert.alertId) || JSON.stringify(r.query).includes(alert.alertId);
-    s.fakes.jira.injectFaults(...Array.from({ length: 3 }, () => ({ pathRegex: '^/rest/api/3/', match: mine, status: 401 })));
+    // A revoked token: every Jira call of this alert answers 401 until the analyst has closed it.
+    let jiraDown = true;
+    const mine = (r: { body: string; query: Record<string, string | string[]> }) => jiraDown && (r.body.includes(alert.alertId) || JSON.stringify(r.query).includes(alert.alertId));
+    s.fakes.jira.injectFaults(...Array.from({ length: 50 }, () => ({ pathRegex: '^/rest/api/3/', match: mine, status: 401 })));
     const h = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy({ reopenWindowMs: 60_000 }) }] });
-    const open = await waitForTriage(h, (x) => x.state.status === 'awaiting_analyst', { timeoutMs: 30_000 });
+    const open = await waitForTriage(h, (x) => x.state.status === 'awaiting_analyst');
     assert.equal(open.jira?.status === 'ok', false, 'Jira has not answered yet');
     assert.ok(messageFor(alert), 'the Slack ticket is out');
     const state = await h.executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
     assert.equal(state.status, 'closed', 'the buttons work while Jira is down');
-    const linked = await waitForTriage(h, (x) => x.jira?.status === 'ok', { timeoutMs: 90_000 });
+    await waitForTriage(h, () => s.fakes.slack.replies(messageFor(alert)!.ts).some((r) => /Closed as benign/.test(r.text)));
+    jiraDown = false;
+    const linked = await waitForTriage(h, (x) => x.jira?.status === 'ok');
     const key = linked.jira?.status === 'ok' ? linked.jira.data.key : '';
     assert.equal(s.fakes.jira.issues.filter((i) => i.fields.labels.some((l) => l.includes(alert.alertId))).length, 1, 'one issue');
     const issue = s.fakes.jira.issues.find((i) => i.key === key)!;
     await waitForTriage(h, () => issue.status === 'Done');
-    assert.ok(issue.comments.some((c) => JSON.stringify(c).includes('Already closed as benign by ana')), 'the issue says how it was closed');
+    const told = issue.comments.filter((c) => JSON.stringify(c).includes('Closed as benign'));
+    assert.equal(told.length, 1, 'the issue hears of the close once');
+    assert.match(JSON.stringify(told[0]), /Before this issue was created: .*Closed as benign by ana/);
     await waitForTriage(h, () => JSON.stringify(messageFor(alert)!.blocks).includes(key));
     await h.terminate('test done');
   });
