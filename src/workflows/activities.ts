@@ -39,6 +39,17 @@ export const slack = proxyActivities<Activities>({
 });
 
 /**
+ * Slack after the ticket is out (message edits, thread replies, the audit line): retried through outages for
+ * up to 6 h, then recorded as failed in the timeline. A misconfigured channel (archived, bot removed) must
+ * not hold the triage's later steps — Jira, the SIEM write-back — for ever.
+ */
+export const slackFollowUps = proxyActivities<Activities>({
+  startToCloseTimeout: '20s',
+  scheduleToCloseTimeout: '6h',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/**
  * Jira: retried through outages (look-before-create makes retries safe), for a day at most: the Slack
  * ticket does not wait for it, and a revoked token must not keep a settled triage running for ever.
  */

@@ -16,7 +16,7 @@ import { DEFAULT_POLICY } from '../domain/policy';
 import { applyAutoClose, type AutoCloseVerdict } from '../domain/triage-state';
 import { childWorkflowId, routeByDetection, routeByLogType } from '../routing/route';
 import { text } from '../tickets/spans';
-import { jira, slack } from './activities';
+import { jira, slackFollowUps } from './activities';
 import { cloudTrailTriage, genericTriage, gsuiteTriage, oktaTriage } from './log-type-triage';
 import { completeFromSiem, whereTicketIs, writeBackToSiem } from './siem-alert';
 import { PATCHES } from './patches';
@@ -118,7 +118,7 @@ async function recordAutoClose(run: TriageRun, verdict: AutoCloseVerdict): Promi
     text(`${run.alert.users[0] ? `, ${run.alert.users[0]}` : ''}${run.alert.ips[0] ? `, ${run.alert.ips[0]}` : ''}) as ${verdict.disposition.replace('_', ' ')} — ${verdict.reason} `),
     text(`[${verdict.ruleId} v${verdict.ruleVersion}]`, { code: true }),
   ];
-  const audit = await slack.postAuditLine({ line: summary, eventKey: `${run.workflowId} auto-closed` }).catch(() => ({ posted: false }));
+  const audit = await slackFollowUps.postAuditLine({ line: summary, eventKey: `${run.workflowId} auto-closed` }).catch(() => ({ posted: false }));
   run.delivery = { kind: 'none', reason: audit.posted ? 'auto-closed (audit line posted)' : 'auto-closed (recorded in the Web UI and the report)' };
   if (run.policy.autoClose.jira === 'create-closed') {
     run.jira = await jira.createJiraIssue(run.ticket()).catch((err: unknown) => ({ status: 'unavailable' as const, reason: String(err) }));

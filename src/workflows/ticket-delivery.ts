@@ -5,7 +5,7 @@
 import { log } from '@temporalio/workflow';
 import { REPUTATION_KEYS, type EnrichmentKey, type Enrichments } from '../domain/enrichment';
 import type { TicketInput } from '../tickets/ticket';
-import { jira, lateReputation, local, slack } from './activities';
+import { jira, lateReputation, local, slack, slackFollowUps } from './activities';
 import { failureReason, settle } from './settle';
 import type { Delivery, JiraOutcome } from './types';
 
@@ -35,7 +35,7 @@ export async function deliverTicket(ticket: TicketInput, notBefore: Date): Promi
 /** Re-renders the posted ticket. Nice to have: a refusal here is logged, not a failed triage. */
 export async function refreshTicket(ticket: TicketInput, delivery: Delivery): Promise<void> {
   if (delivery.kind === 'slack') {
-    await slack
+    await slackFollowUps
       .updateSlackTicket({ ...ticket, ref: { channel: delivery.channel, ts: delivery.ts } })
       .catch((err: unknown) => log.warn('could not update the Slack ticket', { reason: failureReason(err) }));
   } else if (delivery.kind === 'local') {

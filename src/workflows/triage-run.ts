@@ -34,7 +34,7 @@ import {
 import { SA } from '../temporal/search-attributes';
 import { text, type Line } from '../tickets/spans';
 import type { TicketInput } from '../tickets/ticket';
-import { jira as jiraActivities, slack as slackActivities } from './activities';
+import { jira as jiraActivities, slackFollowUps } from './activities';
 import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery, type AutoCloseRequest } from './messages';
 import { failureReason } from './settle';
 import { triageMetrics } from './sinks';
@@ -362,7 +362,7 @@ export class TriageRun {
   }
 
   private async reply(line: Line, eventKey: string, broadcast = false): Promise<void> {
-    await slackActivities
+    await slackFollowUps
       .postThreadReply({ ref: this.slackRef(), line, eventKey: `${this.workflowId} ${eventKey}`, broadcast })
       .catch((err: unknown) => this.warn('thread reply', err));
   }
