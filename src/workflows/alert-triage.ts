@@ -20,7 +20,7 @@ import { jira, slackFollowUps } from './activities';
 import { cloudTrailTriage, genericTriage, gsuiteTriage, oktaTriage } from './log-type-triage';
 import { completeFromSiem, whereTicketIs, writeBackToSiem } from './siem-alert';
 import { PATCHES } from './patches';
-import { completeLateEnrichments, deliverTicket, openJiraIssue, postTicket } from './ticket-delivery';
+import { JIRA_DONE, completeLateEnrichments, deliverTicket, openJiraIssue, openTicket, postTicket } from './ticket-delivery';
 import { triageMetrics } from './sinks';
 import { TriageRun } from './triage-run';
 import { isJiraPending, type AlertTriageInput, type TriageResult } from './types';
@@ -77,9 +77,7 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
     // 4b. The ticket (with what a shadow rule would have done), then the SIEM is told.
     if (decision.shadow) run.setState({ ...run.state, shadow: decision.shadow });
     run.setStatus('delivering');
-    const first = run.ticket();
-    // The ticket goes out open, with its buttons.
-    const open = { ...first, triage: { ...first.triage!, status: 'awaiting_analyst' as const } };
+    const open = openTicket(run.ticket());
     if (patched(PATCHES.jiraFollowsSlack)) {
       // Slack alone opens the alert to the analysts: a Jira outage or a revoked token must not hold their
       // buttons, SLA timers and the SIEM write-back. Jira gets a moment so the write-back can name the issue.
@@ -123,7 +121,7 @@ async function recordAutoClose(run: TriageRun, verdict: AutoCloseVerdict): Promi
   if (run.policy.autoClose.jira === 'create-closed') {
     run.jira = await jira.createJiraIssue(run.ticket()).catch((err: unknown) => ({ status: 'unavailable' as const, reason: String(err) }));
     if (run.jira.status === 'ok') {
-      await jira.transitionJiraIssue({ issueKey: run.jira.data.key, targets: ['done', 'Done', 'Closed', 'Resolved'] }).catch(() => undefined);
+      await jira.transitionJiraIssue({ issueKey: run.jira.data.key, targets: JIRA_DONE }).catch(() => undefined);
     }
   } else {
     run.jira = { status: 'skipped', reason: 'auto-closed: no Jira issue (AUTOCLOSE_JIRA=skip)' };

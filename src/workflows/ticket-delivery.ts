@@ -9,6 +9,15 @@ import { jira, lateReputation, local, slack, slackFollowUps } from './activities
 import { failureReason, settle } from './settle';
 import type { Delivery, JiraOutcome } from './types';
 
+/** Jira statuses tried, in order, to close an issue and to reopen it (workflows differ between sites). */
+export const JIRA_DONE = ['done', 'Done', 'Closed', 'Resolved'];
+export const JIRA_REOPENED = ['To Do', 'Open', 'Reopened', 'Reopen'];
+
+/** The ticket as it goes out: open, with its buttons. */
+export function openTicket(ticket: TicketInput): TicketInput {
+  return { ...ticket, triage: { ...ticket.triage!, status: 'awaiting_analyst' } };
+}
+
 /** The Slack ticket; when Slack refuses it for good (not an outage — those are retried), the ticket on disk. */
 export function postTicket(ticket: TicketInput, notBefore: Date): Promise<Delivery> {
   return slack.postTicket({ ...ticket, notBefore: notBefore.toISOString() }).catch(async (err: unknown): Promise<Delivery> => {

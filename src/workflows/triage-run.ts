@@ -40,8 +40,8 @@ import { failureReason } from './settle';
 import { triageMetrics } from './sinks';
 import { whereTicketIs, writeBackToSiem } from './siem-alert';
 import { PATCHES } from './patches';
-import { openJiraIssue, postTicket, refreshTicket } from './ticket-delivery';
-import { JIRA_PENDING, type Delivery, type JiraOutcome, type PlaybookReport, type TriageResult, type TriageSnapshot } from './types';
+import { JIRA_DONE, JIRA_REOPENED, openJiraIssue, openTicket, postTicket, refreshTicket } from './ticket-delivery';
+import { JIRA_PENDING, isJiraPending, type Delivery, type JiraOutcome, type PlaybookReport, type TriageResult, type TriageSnapshot } from './types';
 
 type Effect =
   | { kind: 'decided'; line: Line; close?: 'benign' | 'false_positive'; eventKey: string }
@@ -198,19 +198,19 @@ export class TriageRun {
    * then lets it land in the background; the run does not end before it has.
    */
   async followJira(issue: Promise<JiraOutcome>, graceMs: number): Promise<void> {
-    let landed = false;
-    this.track(
-      issue.then((outcome) => {
-        landed = true;
-        this.jiraLanded(outcome);
-      }),
-    );
-    await condition(() => landed, graceMs);
+    this.trackJira(issue);
+    await condition(() => !isJiraPending(this.jira), graceMs);
   }
 
-  private jiraLanded(outcome: JiraOutcome): void {
-    this.jira = outcome;
-    if (outcome.status === 'ok') this.effects.push({ kind: 'jira-linked', eventKey: this.nextEventKey('jira-linked') });
+  /** Jira is pending until the issue lands; once it has, it is linked (the run waits for that). */
+  private trackJira(issue: Promise<JiraOutcome>): void {
+    this.jira = JIRA_PENDING;
+    this.track(
+      issue.then((outcome) => {
+        this.jira = outcome;
+        if (outcome.status === 'ok') this.effects.push({ kind: 'jira-linked', eventKey: this.nextEventKey('jira-linked') });
+      }),
+    );
   }
 
   // ── handlers: decide, then queue the side effects ─────────────────────────────────────────────
@@ -384,7 +384,7 @@ export class TriageRun {
             .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: plain(effect.line, this.state) })
             .catch((err: unknown) => this.warn('Jira comment', err));
           if (effect.close) {
-            await jiraActivities.transitionJiraIssue({ issueKey, targets: ['done', 'Done', 'Closed', 'Resolved'] }).catch((err: unknown) => this.warn('Jira transition', err));
+            await jiraActivities.transitionJiraIssue({ issueKey, targets: JIRA_DONE }).catch((err: unknown) => this.warn('Jira transition', err));
           }
         } else {
           this.jiraMissed.lines.push(plain(effect.line, this.state));
@@ -403,20 +403,17 @@ export class TriageRun {
       case 'reopened': {
         if (this.delivery?.kind === 'none' && patched(PATCHES.ticketOnReopen)) {
           // A rule closed it without a ticket; it fired again, so the analysts get one now.
-          const open = { ...ticket, triage: { ...ticket.triage!, status: 'awaiting_analyst' as const } };
+          const open = openTicket(ticket);
           const jiraIssue = this.jira.status === 'ok' ? undefined : openJiraIssue(open);
           this.ticketPosted(await postTicket(open, workflowInfo().startTime), { applyEarlyAutoClose: false });
-          if (jiraIssue) {
-            this.jira = JIRA_PENDING;
-            this.track(jiraIssue.then((outcome) => this.jiraLanded(outcome)));
-          }
+          if (jiraIssue) this.trackJira(jiraIssue);
         } else if (this.delivery && this.delivery.kind !== 'none') {
           await refreshTicket(ticket, this.delivery);
         }
         await this.reply([text('🔁 Reopened: the SIEM fired this alert again.')], effect.eventKey, true);
         if (this.jira.status === 'ok') {
           await jiraActivities
-            .transitionJiraIssue({ issueKey: this.jira.data.key, targets: ['To Do', 'Open', 'Reopened', 'Reopen'] })
+            .transitionJiraIssue({ issueKey: this.jira.data.key, targets: JIRA_REOPENED })
             .catch((err: unknown) => this.warn('Jira transition', err));
         } else {
           this.jiraMissed.lines.push('Reopened: the SIEM fired this alert again.');
@@ -443,7 +440,7 @@ export class TriageRun {
             .catch((err: unknown) => this.warn('Jira comment', err));
         }
         if (missed.close) {
-          await jiraActivities.transitionJiraIssue({ issueKey, targets: ['done', 'Done', 'Closed', 'Resolved'] }).catch((err: unknown) => this.warn('Jira transition', err));
+          await jiraActivities.transitionJiraIssue({ issueKey, targets: JIRA_DONE }).catch((err: unknown) => this.warn('Jira transition', err));
         }
         if (missed.enriched.length > 0) await this.commentEnrichment(ticket, missed.enriched);
         if (!this.siemHasJira && this.delivery) {

@@ -27,14 +27,10 @@ const AFTER_ALERT_MS = 5 * 60 * 1000;
  */
 const ATTACK_MARGIN_MS = 60 * 60 * 1000;
 
-function windowEndingAtAlert(alert: Alert, days: number): { from: string; to: string } {
+/** `days` back from the alert, ending `endOffsetMs` after it (negative: before it). */
+function windowAroundAlert(alert: Alert, days: number, endOffsetMs = AFTER_ALERT_MS): { from: string; to: string } {
   const anchor = new Date(alert.createdAt).getTime();
-  return { from: new Date(anchor - days * DAY_MS).toISOString(), to: new Date(anchor + AFTER_ALERT_MS).toISOString() };
-}
-
-function historyBeforeAttack(alert: Alert, days: number): { from: string; to: string } {
-  const anchor = new Date(alert.createdAt).getTime();
-  return { from: new Date(anchor - days * DAY_MS).toISOString(), to: new Date(anchor - ATTACK_MARGIN_MS).toISOString() };
+  return { from: new Date(anchor - days * DAY_MS).toISOString(), to: new Date(anchor + endOffsetMs).toISOString() };
 }
 
 export interface PlaybookContext {
@@ -59,7 +55,7 @@ export async function ipReputation(ip: string | undefined): Promise<ReputationEn
 
 export function indicatorSearch(alert: Alert, ip: string | undefined, days: number): Promise<Outcome<IndicatorSearch>> {
   if (!ip) return Promise.resolve(skipped('the alert has no IP address'));
-  return settle(siem.searchIndicator({ indicator: ip, ...windowEndingAtAlert(alert, days) }));
+  return settle(siem.searchIndicator({ indicator: ip, ...windowAroundAlert(alert, days) }));
 }
 
 function loginHistorySource(user: string | undefined, ctx: PlaybookContext): string | Outcome<never> {
@@ -76,7 +72,7 @@ export function topLoginLocations(
 ): Promise<Outcome<LoginLocations>> {
   const logType = loginHistorySource(user, ctx);
   if (typeof logType !== 'string') return Promise.resolve(logType);
-  return settle(siem.topLoginLocations({ user: user!, logType, limit: opts.limit, ...historyBeforeAttack(alert, opts.days) }));
+  return settle(siem.topLoginLocations({ user: user!, logType, limit: opts.limit, ...windowAroundAlert(alert, opts.days, -ATTACK_MARGIN_MS) }));
 }
 
 export function recentSuccessfulLogins(
@@ -87,5 +83,5 @@ export function recentSuccessfulLogins(
 ): Promise<Outcome<RecentLogins>> {
   const logType = loginHistorySource(user, ctx);
   if (typeof logType !== 'string') return Promise.resolve(logType);
-  return settle(siem.recentSuccessfulLogins({ user: user!, logType, limit: opts.limit, ...windowEndingAtAlert(alert, opts.days) }));
+  return settle(siem.recentSuccessfulLogins({ user: user!, logType, limit: opts.limit, ...windowAroundAlert(alert, opts.days) }));
 }
