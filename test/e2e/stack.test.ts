@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { signBody } from '../../src/api/auth';
 import { demoPantherAlerts, type PantherWebhookPayload } from '../../src/sample-data/demo-alerts';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
-import { waitForTriage } from '../../src/temporal/triage-client';
+import { isTicketed, waitForTriage } from '../../src/temporal/triage-client';
 import { startFakes, type RunningFakes } from '../fakes';
 import { startServices, type RunningServices } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
@@ -70,7 +70,7 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
     assert.deepEqual(replies.map((r) => r.status), ['started', 'duplicate', 'duplicate']);
     assert.ok(replies.every((r) => r.workflowId === workflowId));
 
-    const result = await waitForTriage(client.workflow.getHandle(workflowId), (x) => x.state.status === 'awaiting_analyst' && x.jira?.status === 'ok');
+    const result = await waitForTriage(client.workflow.getHandle(workflowId), (x) => isTicketed(x) && x.state.status === 'awaiting_analyst' && x.jira?.status === 'ok');
     // Resent after completion: still a duplicate, nothing new.
     const late = await post('/webhooks/panther', JSON.stringify(payload));
     assert.equal(((await late.json()) as { status: string }).status, 'duplicate');

@@ -679,9 +679,11 @@ describe('fuzz: hostile input against the real API and worker processes', functi
   });
 
   it('posts nothing to Slack that carries a control sequence or markup from alert or SIEM text', async () => {
-    // Wait for the clicked tickets to be updated in place, so that the updates are checked too.
+    // Wait for the clicked tickets to be updated in place and answered in their thread (the reply comes
+    // after the edit), so that both are checked too.
     const clickedMessages = () => fakes.slack.messages.filter((m) => clicked.has(String(m.metadata?.event_payload['alert_key'] ?? '')));
-    assert.ok(await until(() => clickedMessages().length === clicked.size && clickedMessages().every((m) => m.edits.length > 0), 30_000, 250), 'clicked tickets were updated');
+    const updated = () => clickedMessages().every((m) => m.edits.length > 0 && fakes.slack.replies(m.ts).length > 0);
+    assert.ok(await until(() => clickedMessages().length === clicked.size && updated(), 30_000, 250), 'clicked tickets were updated and replied to');
     const allowed = new Set([ANALYST]);
     const texts: Array<{ where: string; text: string }> = [];
     for (const m of fakes.slack.allPosts()) {

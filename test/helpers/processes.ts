@@ -1,6 +1,7 @@
 /** The service's real processes (node dist/src/{api,worker}/main.js) for end-to-end tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import readline from 'node:readline';
 import { projectRoot } from '../../src/config/paths';
 import { freePort } from '../setup/global';
 
@@ -20,20 +21,21 @@ export function spawnService(name: 'api' | 'worker', env: Record<string, string>
   });
   const output: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      output.push(line);
-      for (const w of [...waiters]) {
-        if (w.pattern.test(line)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(line);
-        }
+  const onLine = (line: string) => {
+    output.push(line);
+    for (const w of [...waiters]) {
+      if (w.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
       }
     }
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A pipe read can end in the middle of a line: readline joins the pieces.
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => line && onLine(line));
+  }
+  // 'close' comes after both pipes are drained, so `output` is complete once stop() resolves.
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return {
     name,
     child,
@@ -47,19 +49,19 @@ export function spawnService(name: 'api' | 'worker', env: Record<string, string>
           timeoutMs,
         );
         const onExit = () => reject(new Error(`${name} exited before printing ${pattern}; output:\n${output.slice(-30).join('\n')}`));
-        child.once('exit', onExit);
+        child.once('close', onExit);
         waiters.push({
           pattern,
           resolve: (line) => {
             clearTimeout(timer);
-            child.off('exit', onExit);
+            child.off('close', onExit);
             resolve(line);
           },
         });
       });
     },
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       child.kill('SIGTERM');
       await exited;
