@@ -19,6 +19,7 @@ import {
   type ReputationReports,
 } from '../domain/enrichment';
 import { ProviderError } from '../connectors/http';
+import { gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
 import { budgetWorkflowId, cacheWorkflowId } from '../temporal/task-queues';
 import { PermitPool } from './permit-pool';
 import { lookupUpdate, type CacheAnswer, type enrichmentCache } from '../workflows/enrichment-cache';
@@ -54,6 +55,11 @@ export interface ReputationInput {
   indicator: string;
 }
 
+export interface FetchInput extends ReputationInput {
+  /** Fail at the first 5xx/timeout: the cache workflow retries (set by caches started on this release). */
+  transientFailsOnce?: boolean;
+}
+
 const KEY_HINT: Record<ReputationProvider, string> = {
   virustotal: 'set VIRUSTOTAL_API_KEY to look up IP reputation',
   abuseipdb: 'set ABUSEIPDB_API_KEY to add AbuseIPDB',
@@ -75,29 +81,33 @@ function untilCancelled<T>(call: Promise<T>): Promise<T> {
 }
 
 /**
- * Errors (5xx, timeouts) get a bounded budget inside one attempt, then the lookup is given up and the
- * ticket shows the provider unavailable. Rate limits are different: they are thrown to Temporal, which
- * retries them after the provider's Retry-After for as long as it takes — a rate limit never loses a result.
+ * A 5xx or a timeout, as the failure the enrichment cache retries through the provider's rate-limited
+ * queue (TRANSIENT_RETRY): each retry is a new activity, so it waits for the budget like any call.
  */
-export const TRANSIENT_BUDGET_MS = 30_000;
+async function transientFailsOnce<T>(provider: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof ProviderError) || err.category !== 'transient') throw err;
+    throw ApplicationFailure.nonRetryable(err.message, transientFailureType(provider));
+  }
+}
 
-async function retryTransient<T>(provider: string, call: () => Promise<T>, budgetMs = TRANSIENT_BUDGET_MS): Promise<T> {
+/**
+ * For cache workflows that started before the retries moved there: the 5xx/timeout retries run inside
+ * one attempt, as they did (these calls do not wait for the rate budget).
+ */
+async function retryTransientInAttempt<T>(provider: string, call: () => Promise<T>): Promise<T> {
   const started = Date.now();
-  let delay = 1000;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (err) {
       if (!(err instanceof ProviderError) || err.category !== 'transient') throw err;
       const elapsed = Date.now() - started;
-      if (elapsed + delay > budgetMs) {
-        throw ApplicationFailure.nonRetryable(
-          `${err.message} (gave up after ${attempt} attempts in ${Math.round(elapsed / 1000)} s)`,
-          `${provider}.transient`,
-        );
-      }
+      const delay = nextTransientDelay(attempt, elapsed);
+      if (delay === undefined) throw ApplicationFailure.nonRetryable(gaveUpReason(err.message, attempt, elapsed), transientFailureType(provider));
       await Context.current().sleep(delay);
-      delay = Math.min(delay * 2, 8000);
     }
   }
 }
@@ -178,7 +188,7 @@ export function createReputationActivities(deps: ReputationDeps) {
       throw ApplicationFailure.create({ message: `still queued behind ${PROVIDER_NAMES[input.provider]}'s rate budget`, type: 'StillPending' });
     },
 
-    async fetchReputation(input: ReputationInput): Promise<unknown> {
+    async fetchReputation(input: FetchInput): Promise<unknown> {
       const source = deps.sources[input.provider];
       if (!source) throw ApplicationFailure.nonRetryable(`${PROVIDER_NAMES[input.provider]} is not configured on this worker`, 'NotConfigured');
       const permit = await permitPool(input.provider, source.dailyBudget).take();
@@ -190,9 +200,9 @@ export function createReputationActivities(deps: ReputationDeps) {
         });
       }
       const fetchReport = source.fetch as (indicator: string, signal: AbortSignal) => Promise<unknown>;
-      return classified(ENRICHMENT_POLICY, () =>
-        retryTransient(PROVIDER_NAMES[input.provider], () => fetchReport(input.indicator, Context.current().cancellationSignal)),
-      );
+      const call = () => fetchReport(input.indicator, Context.current().cancellationSignal);
+      const name = PROVIDER_NAMES[input.provider];
+      return classified(ENRICHMENT_POLICY, () => (input.transientFailsOnce ? transientFailsOnce(name, call) : retryTransientInAttempt(name, call)));
     },
   };
 }

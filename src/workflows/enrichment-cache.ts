@@ -9,16 +9,22 @@
  * one fetch without a lock, and there is nothing else to deploy.
  */
 import {
+  ActivityFailure,
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ReputationProvider } from '../domain/enrichment';
+import { PROVIDER_NAMES, type ReputationProvider } from '../domain/enrichment';
+import { gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
+import { PATCHES } from './patches';
 import { failureReason } from './settle';
 
 export interface CacheEntry {
@@ -52,7 +58,7 @@ export async function enrichmentCache(input: EnrichmentCacheInput): Promise<void
   const { provider, indicator, ttlMs } = input;
   const providerCalls = proxyActivities<Activities>({
     taskQueue: input.fetchTaskQueue,
-    // One attempt includes its own bounded retries of 5xx/timeouts (TRANSIENT_BUDGET_MS).
+    // One provider call (8 s timeout). 5xx/timeouts come back at once and are retried below.
     startToCloseTimeout: '60s',
     // Waiting in the rate-limited queue, or for tomorrow's daily budget, counts against this.
     scheduleToCloseTimeout: '30h',
@@ -71,11 +77,35 @@ export async function enrichmentCache(input: EnrichmentCacheInput): Promise<void
     hit,
   });
 
+  /**
+   * The provider's 5xx and timeouts are retried here, each retry a new activity on the rate-limited
+   * queue: a failing provider is never called faster than its budget allows (TRANSIENT_RETRY).
+   */
+  async function fetchWithRetries(): Promise<unknown> {
+    if (!patched(PATCHES.transientRetriesOnBudget)) return providerCalls.fetchReputation({ provider, indicator });
+    let firstFailure: number | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await providerCalls.fetchReputation({ provider, indicator, transientFailsOnce: true });
+      } catch (err) {
+        if (!isTransient(err)) throw err;
+        firstFailure ??= Date.now();
+        const elapsed = Date.now() - firstFailure;
+        const delay = nextTransientDelay(attempt, elapsed);
+        if (delay === undefined) throw ApplicationFailure.nonRetryable(gaveUpReason(failureReason(err), attempt, elapsed));
+        await sleep(delay);
+      }
+    }
+  }
+
+  function isTransient(err: unknown): boolean {
+    return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === transientFailureType(PROVIDER_NAMES[provider]);
+  }
+
   function fetch(): void {
     fetching = true;
     lastFailure = undefined;
-    providerCalls
-      .fetchReputation({ provider, indicator })
+    fetchWithRetries()
       .then(
         (value: unknown) => {
           entry = { value, fetchedAt: Date.now() };

@@ -7,4 +7,6 @@ export const PATCHES = {
   jiraFollowsSlack: 'jira-follows-slack',
   /** An alert that a rule closed without a ticket gets its ticket when the SIEM fires it again. */
   ticketOnReopen: 'ticket-on-reopen',
+  /** A provider's 5xx/timeouts are retried by the cache workflow, each retry through the rate budget. */
+  transientRetriesOnBudget: 'transient-retries-on-budget',
 } as const;

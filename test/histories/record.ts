@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     });
     s.fakes.vt.reset();
     await save(s, 'alertTriage.enrichment-failed', failed);
+    await save(s, 'enrichmentCache.virustotal-failed', `${s.taskQueue}/enrichment-cache/virustotal/203.0.113.250`);
 
     // SLA reminder and escalation, assignment, closed; then reopened by a re-fired alert and closed again.
     const sla = await run(s, sample(1, 'sla-reopened'), quick({ sla: { reminderMs: { HIGH: 500 }, escalateMs: { HIGH: 1000 } }, reopenWindowMs: 5000 }), async (id) => {

@@ -4,7 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import type { ActivityDeps } from '../../src/activities';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../src/activities';
 import type { Alert } from '../../src/domain/alert';
 import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
@@ -77,6 +80,40 @@ describe('VirusTotal public budget (real Temporal, rate-limited task queue)', fu
     assert.equal(s.fakes.vt.requests.filter((r) => r.status === 429).length, 0, 'VirusTotal never had to say 429');
     assert.equal(s.fakes.vt.requests.length, 20, 'one call per IP');
     console.log(`      20 lookups at 30/min took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+});
+
+describe('a failing provider retried through its budget (real Temporal, rate-limited task queue)', function () {
+  this.timeout(300_000);
+  let s: Stack;
+  // 12 calls a minute: one every 5 s. Retries inside one activity would come 1 s and 2 s apart.
+  before(async () => (s = await startStack({ VIRUSTOTAL_RATE_PER_MINUTE: '12' })));
+  after(() => s?.stop());
+  afterEach(() => s.fakes.reset());
+
+  it('retries VirusTotal 500s no faster than the rate budget, and the third call brings the result', async () => {
+    const ip = '198.18.204.1';
+    s.fakes.vt.injectFaults({ status: 500 }, { status: 500 });
+    const [result] = await s.triage([alertFor(ip, 0)]);
+    assert.equal(result!.report.enrichments.ipReputation?.status, 'ok', 'the result arrived after two 500s');
+    const calls = s.fakes.vt.requests.map((r) => r.at);
+    assert.equal(calls.length, 3, 'two failed calls and the one that answered');
+    const gaps = calls.slice(1).map((at, i) => at - calls[i]!);
+    assert.ok(gaps.every((gap) => gap >= 4000), `each retry waited for the budget (one call every 5 s): gaps ${gaps.join(', ')} ms`);
+  });
+
+  it('lets a cache run started on the previous release retry inside the activity, as that code expects', async () => {
+    const ip = '198.18.204.2';
+    const { fetchReputation } = createActivities(s.deps);
+    const env = () => new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
+    s.fakes.vt.injectFaults({ status: 500 });
+    const failed = await env().run(fetchReputation, { provider: 'virustotal' as const, indicator: ip, transientFailsOnce: true }).catch((err: unknown) => err);
+    assert.ok(failed instanceof ApplicationFailure && failed.nonRetryable, `fails at once for the workflow to retry: ${String(failed)}`);
+    assert.equal(failed.type, 'VirusTotal.transient');
+    s.fakes.vt.injectFaults({ status: 500 });
+    const legacy = await env().run(fetchReputation, { provider: 'virustotal' as const, indicator: ip });
+    assert.equal((legacy as { ip?: string }).ip, ip, 'the old path retried the 500 and returned the report');
+    assert.equal(s.fakes.vt.requests.length, 3);
   });
 });
 
