@@ -142,6 +142,15 @@ export function applyAutoClose(state: TriageState, verdict: AutoCloseVerdict, at
   };
 }
 
+/**
+ * A re-fired alert reopens its ticket only while closed and within the reopen window; past it the alert
+ * is done, as it is once its run has ended (the run may outlive the window while a Jira retry finishes).
+ */
+export function reopensOnRefire(state: TriageState, nowMs: number, reopenWindowMs: number): boolean {
+  if (!isClosed(state) || state.status === 'expired') return false;
+  return state.closedAt === undefined || nowMs <= new Date(state.closedAt).getTime() + reopenWindowMs;
+}
+
 export function applyReopen(state: TriageState, at: string): TriageState {
   return {
     ...state,

@@ -9,4 +9,6 @@ export const PATCHES = {
   ticketOnReopen: 'ticket-on-reopen',
   /** A provider's 5xx/timeouts are retried by the cache workflow, each retry through the rate budget. */
   transientRetriesOnBudget: 'transient-retries-on-budget',
+  /** A re-fire past the reopen window is ignored even while the run is still open (a Jira retry). */
+  reopenWithinWindow: 'reopen-within-window',
 } as const;

@@ -26,6 +26,7 @@ import {
   initialState,
   isClosed,
   refuseAction,
+  reopensOnRefire,
   type AnalystAction,
   type AutoCloseVerdict,
   type TriageState,
@@ -262,8 +263,10 @@ export class TriageRun {
   }
 
   private onRefired(): void {
-    // A resend while the alert is open changes nothing; a closed alert (not expired) reopens its ticket.
+    // A resend while the alert is open changes nothing; a closed alert (not expired) reopens its ticket,
+    // within the reopen window.
     if (!isClosed(this.state) || this.state.status === 'expired') return;
+    if (patched(PATCHES.reopenWithinWindow) && !reopensOnRefire(this.state, Date.now(), this.policy.reopenWindowMs)) return;
     this.setState(applyReopen(this.state, iso(Date.now())));
     this.effects.push({ kind: 'reopened', eventKey: this.nextEventKey('reopened') });
   }

@@ -5,6 +5,7 @@ import {
   applyAutoClose,
   applyExpiry,
   applyReopen,
+  reopensOnRefire,
   applySlaEscalation,
   applySlaReminder,
   initialState,
@@ -213,6 +214,24 @@ describe('triage state', () => {
       assert.equal(once.autoClosed, undefined);
       const twice = applyReopen(applyAutoClose(once, VERDICT, T3), T3);
       assert.equal(twice.reopened, 2);
+    });
+  });
+
+  describe('reopensOnRefire', () => {
+    const window = 60_000;
+    const closedAt = Date.parse(T2);
+    it('reopens a closed or auto-closed alert within the window, the last millisecond included', () => {
+      const closed = applyAction(awaiting(), act('close_benign'), T2);
+      assert.equal(reopensOnRefire(closed, closedAt, window), true);
+      assert.equal(reopensOnRefire(closed, closedAt + window, window), true);
+      assert.equal(reopensOnRefire(applyAutoClose(awaiting(), VERDICT, T2), closedAt + 1000, window), true);
+    });
+
+    it('leaves an alert closed past the window, an open alert and an expired one as they are', () => {
+      const closed = applyAction(awaiting(), act('close_benign'), T2);
+      assert.equal(reopensOnRefire(closed, closedAt + window + 1, window), false);
+      assert.equal(reopensOnRefire(awaiting(), closedAt, window), false);
+      assert.equal(reopensOnRefire(applyExpiry(awaiting(), T2), closedAt, window), false);
     });
   });
 

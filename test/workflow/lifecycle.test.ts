@@ -11,7 +11,7 @@ import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { SA } from '../../src/temporal/search-attributes';
 import { waitForTriage } from '../../src/temporal/triage-client';
-import { alertRefiredSignal, analystActionUpdate, autoCloseSignal } from '../../src/workflows/messages';
+import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery } from '../../src/workflows/messages';
 import type { TriageResult } from '../../src/workflows/types';
 import { startStack, type Stack } from '../helpers/worker-stack';
 
@@ -214,6 +214,27 @@ describe('triage lifecycle (real Temporal)', function () {
     await waitForTriage(h, (x) => x.state.status === 'auto_closed' && issue.comments.length > 0);
     assert.equal(issue.comments.filter((c) => JSON.stringify(c).includes('Auto-closed')).length, 1, JSON.stringify(issue.comments));
     await h.terminate('test done');
+  });
+
+  it('ignores a re-fire past the reopen window while the run is still open for a Jira retry', async () => {
+    const alert = forgotPassword('late-refire');
+    let jiraDown = true;
+    const mine = (r: { body: string; query: Record<string, string | string[]> }) => jiraDown && (r.body.includes(alert.alertId) || JSON.stringify(r.query).includes(alert.alertId));
+    s.fakes.jira.injectFaults(...Array.from({ length: 50 }, () => ({ pathRegex: '^/rest/api/3/', match: mine, status: 401 })));
+    const h = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy({ reopenWindowMs: 500 }) }] });
+    await waitForTriage(h, (x) => x.state.status === 'awaiting_analyst');
+    await h.executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
+    // The signal is handled by the next workflow task; an update after it is answered once it was.
+    const after = await h.executeUpdate(analystActionUpdate, { args: [analyst('assign')] }).catch(() => undefined);
+    assert.equal(after, undefined, 'still closed: the assign button is refused');
+    const state = await h.query(triageStateQuery);
+    assert.equal(state.state.status, 'closed', 'not reopened past its window');
+    assert.equal(state.state.reopened, 0);
+    assert.equal(s.fakes.slack.replies(messageFor(alert)!.ts).some((r) => /Reopened/.test(r.text)), false);
+    jiraDown = false;
+    await h.result();
   });
 
   it('opens the ticket to analysts while Jira refuses, and links the issue once Jira recovers', async () => {
