@@ -12,7 +12,7 @@ import { writeSampleLogs } from '../src/sample-data/write-logs';
 import { findTemporalCli, startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { startFakes, type RunningFakes } from '../test/fakes';
 import { spawnService, type ServiceProcess } from '../test/helpers/processes';
-import { freePort } from '../test/setup/global';
+import { freePort, freeServicePorts } from '../test/setup/global';
 
 export interface Latencies {
   virustotalMs: number;
@@ -56,7 +56,7 @@ export async function startBenchStack(
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const taskQueue = 'bench';
-  const [apiPort, metricsPort] = [await freePort(), await freePort()];
+  const { port: apiPort, metricsPort } = await freeServicePorts();
   const env: Record<string, string> = {
     ...fakes.env,
     TEMPORAL_ADDRESS: server.address,

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { projectRoot } from '../../src/config/paths';
-import { freePort } from '../setup/global';
+import { freeServicePorts } from '../setup/global';
 
 export interface ServiceProcess {
   name: string;
@@ -82,7 +82,7 @@ export interface RunningServices {
 
 /** The worker and the API with `env`, on free ports of their own (PORT, METRICS_PORT), both ready. */
 export async function startServices(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<RunningServices> {
-  const [port, metricsPort] = [await freePort(), await freePort()];
+  const { port, metricsPort } = await freeServicePorts();
   const full = { ...env, PORT: String(port), METRICS_PORT: String(metricsPort) };
   const worker = spawnService('worker', full);
   const api = spawnService('api', full);

@@ -16,7 +16,7 @@ import { spawnService, type ServiceProcess } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { until } from '../helpers/until';
-import { freePort } from '../setup/global';
+import { freePort, freeServicePorts } from '../setup/global';
 
 const SECRET = 'resilience-webhook-secret-0123';
 
@@ -44,15 +44,15 @@ describe('resilience: no alert lost or ticketed twice (real processes, file-back
     server = await startServer();
     connection = await Connection.connect({ address: server.address });
     client = new Client({ connection });
-    const port = await freePort();
+    const { port, metricsPort } = await freeServicePorts();
     base = `http://127.0.0.1:${port}`;
     env = {
       ...fakes.env,
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('resilience'),
       PORT: String(port),
-      // Its own metrics port, so another worker on this machine (a running `npm start`) cannot collide.
-      METRICS_PORT: String(await freePort()),
+      // Its own metrics ports, so another worker on this machine (a running `npm start`) cannot collide.
+      METRICS_PORT: String(metricsPort),
       WEBHOOK_SECRET: SECRET,
       LOCAL_SIEM_LOGS: await sampleLogsDir(),
       DATA_DIR: tempDir('resilience-data'),
