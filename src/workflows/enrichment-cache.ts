@@ -82,13 +82,14 @@ export async function enrichmentCache(input: EnrichmentCacheInput): Promise<void
    * queue: a failing provider is never called faster than its budget allows (TRANSIENT_RETRY).
    */
   async function fetchWithRetries(): Promise<unknown> {
-    if (!patched(PATCHES.transientRetriesOnBudget)) return providerCalls.fetchReputation({ provider, indicator });
     let firstFailure: number | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
         return await providerCalls.fetchReputation({ provider, indicator, transientFailsOnce: true });
       } catch (err) {
-        if (!isTransient(err)) throw err;
+        // Runs started before this release retried inside the activity and gave up here. Asked only on a
+        // failure, so the patch marker costs nothing on the usual path.
+        if (!isTransient(err) || !patched(PATCHES.transientRetriesOnBudget)) throw err;
         firstFailure ??= Date.now();
         const elapsed = Date.now() - firstFailure;
         const delay = nextTransientDelay(attempt, elapsed);
