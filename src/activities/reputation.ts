@@ -19,7 +19,7 @@ import {
   type ReputationReports,
 } from '../domain/enrichment';
 import { ProviderError } from '../connectors/http';
-import { gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
+import { RETRIED_IN_ATTEMPT, gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
 import { budgetWorkflowId, cacheWorkflowId } from '../temporal/task-queues';
 import { PermitPool } from './permit-pool';
 import { lookupUpdate, type CacheAnswer, type enrichmentCache } from '../workflows/enrichment-cache';
@@ -106,7 +106,15 @@ async function retryTransientInAttempt<T>(provider: string, call: () => Promise<
       if (!(err instanceof ProviderError) || err.category !== 'transient') throw err;
       const elapsed = Date.now() - started;
       const delay = nextTransientDelay(attempt, elapsed);
-      if (delay === undefined) throw ApplicationFailure.nonRetryable(gaveUpReason(err.message, attempt, elapsed), transientFailureType(provider));
+      if (delay === undefined) {
+        // Marked, so that a cache run that took over on the new code does not start a second budget.
+        throw ApplicationFailure.create({
+          message: gaveUpReason(err.message, attempt, elapsed),
+          type: transientFailureType(provider),
+          nonRetryable: true,
+          details: [RETRIED_IN_ATTEMPT],
+        });
+      }
       await Context.current().sleep(delay);
     }
   }

@@ -20,6 +20,9 @@ export function gaveUpReason(reason: string, attempts: number, sinceFirstFailure
   return `${reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${Math.round(sinceFirstFailureMs / 1000)} s)`;
 }
 
+/** In the details of a failure whose retries already ran inside the activity (the previous release's path). */
+export const RETRIED_IN_ATTEMPT = 'retried-in-attempt';
+
 /** The failure type a lookup that gave up on a provider's 5xx/timeouts carries ("VirusTotal.transient"). */
 export function transientFailureType(providerName: string): string {
   return `${providerName}.transient`;

@@ -23,7 +23,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { PROVIDER_NAMES, type ReputationProvider } from '../domain/enrichment';
-import { gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
+import { RETRIED_IN_ATTEMPT, gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
 import { PATCHES } from './patches';
 import { failureReason } from './settle';
 
@@ -89,7 +89,7 @@ export async function enrichmentCache(input: EnrichmentCacheInput): Promise<void
       } catch (err) {
         // Runs started before this release retried inside the activity and gave up here. Asked only on a
         // failure, so the patch marker costs nothing on the usual path.
-        if (!isTransient(err) || !patched(PATCHES.transientRetriesOnBudget)) throw err;
+        if (!isTransient(err) || retriedInAttempt(err) || !patched(PATCHES.transientRetriesOnBudget)) throw err;
         firstFailure ??= Date.now();
         const elapsed = Date.now() - firstFailure;
         const delay = nextTransientDelay(attempt, elapsed);
@@ -97,6 +97,11 @@ export async function enrichmentCache(input: EnrichmentCacheInput): Promise<void
         await sleep(delay);
       }
     }
+  }
+
+  /** An activity scheduled by the previous release's code has already spent its retry budget. */
+  function retriedInAttempt(err: unknown): boolean {
+    return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.details?.includes(RETRIED_IN_ATTEMPT) === true;
   }
 
   function isTransient(err: unknown): boolean {

@@ -90,7 +90,7 @@ export class TriageRun {
       },
     });
     setHandler(autoCloseSignal, (request) => this.onAutoCloseSignal(request));
-    setHandler(alertRefiredSignal, () => this.onRefired());
+    setHandler(alertRefiredSignal, ({ at }) => this.onRefired(at));
   }
 
   // ── state ──────────────────────────────────────────────────────────────────────────────────────
@@ -262,11 +262,12 @@ export class TriageRun {
     });
   }
 
-  private onRefired(): void {
+  private onRefired(at: string): void {
     // A resend while the alert is open changes nothing; a closed alert (not expired) reopens its ticket,
-    // within the reopen window.
+    // if it came within the reopen window (when the API took it: a busy worker may see it later).
     if (!isClosed(this.state) || this.state.status === 'expired') return;
-    if (patched(PATCHES.reopenWithinWindow) && !reopensOnRefire(this.state, Date.now(), this.policy.reopenWindowMs)) return;
+    const sent = Math.min(Date.now(), Date.parse(at) || Date.now());
+    if (patched(PATCHES.reopenWithinWindow) && !reopensOnRefire(this.state, sent, this.policy.reopenWindowMs)) return;
     this.setState(applyReopen(this.state, iso(Date.now())));
     this.effects.push({ kind: 'reopened', eventKey: this.nextEventKey('reopened') });
   }

@@ -35,7 +35,13 @@ export function spawnService(name: 'api' | 'worker', env: Record<string, string>
     if (stream) readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => line && onLine(line));
   }
   // 'close' comes after both pipes are drained, so `output` is complete once stop() resolves.
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let closed = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('close', () => {
+      closed = true;
+      resolve();
+    }),
+  );
   return {
     name,
     child,
@@ -43,6 +49,7 @@ export function spawnService(name: 'api' | 'worker', env: Record<string, string>
     waitFor(pattern, timeoutMs = 30_000) {
       const seen = output.find((l) => pattern.test(l));
       if (seen) return Promise.resolve(seen);
+      if (closed) return Promise.reject(new Error(`${name} exited before printing ${pattern}; output:\n${output.slice(-30).join('\n')}`));
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms; output:\n${output.slice(-30).join('\n')}`)),

@@ -68,6 +68,7 @@ export async function freeServicePorts(): Promise<{ port: number; metricsPort: n
     for (let tries = 0; tries < 50; tries++) {
       const metrics = await holdFreePort();
       held.push(metrics);
+      if (portOf(metrics) >= 65535) continue;
       const next = await hold(portOf(metrics) + 1);
       if (next) {
         held.push(next);
