@@ -84,11 +84,13 @@ function untilCancelled<T>(call: Promise<T>): Promise<T> {
  * A 5xx or a timeout, as the failure the enrichment cache retries through the provider's rate-limited
  * queue (TRANSIENT_RETRY): each retry is a new activity, so it waits for the budget like any call.
  */
+const isTransient = (err: unknown): err is ProviderError => err instanceof ProviderError && err.category === 'transient';
+
 async function transientFailsOnce<T>(provider: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (!(err instanceof ProviderError) || err.category !== 'transient') throw err;
+    if (!isTransient(err)) throw err;
     throw ApplicationFailure.nonRetryable(err.message, transientFailureType(provider));
   }
 }
@@ -103,7 +105,7 @@ async function retryTransientInAttempt<T>(provider: string, call: () => Promise<
     try {
       return await call();
     } catch (err) {
-      if (!(err instanceof ProviderError) || err.category !== 'transient') throw err;
+      if (!isTransient(err)) throw err;
       const elapsed = Date.now() - started;
       const delay = nextTransientDelay(attempt, elapsed);
       if (delay === undefined) {

@@ -87,9 +87,10 @@ export async function enrichmentCache(input: EnrichmentCacheInput): Promise<void
       try {
         return await providerCalls.fetchReputation({ provider, indicator, transientFailsOnce: true });
       } catch (err) {
-        // Runs started before this release retried inside the activity and gave up here. Asked only on a
-        // failure, so the patch marker costs nothing on the usual path.
-        if (!isTransient(err) || retriedInAttempt(err) || !patched(PATCHES.transientRetriesOnBudget)) throw err;
+        // Runs started before this release retried inside the activity and gave up here (an activity they
+        // scheduled says so in its details). Asked only on a failure: no patch marker on the usual path.
+        const transient = transientFailure(err);
+        if (!transient || transient.details?.includes(RETRIED_IN_ATTEMPT) || !patched(PATCHES.transientRetriesOnBudget)) throw err;
         firstFailure ??= Date.now();
         const elapsed = Date.now() - firstFailure;
         const delay = nextTransientDelay(attempt, elapsed);
@@ -99,13 +100,10 @@ export async function enrichmentCache(input: EnrichmentCacheInput): Promise<void
     }
   }
 
-  /** An activity scheduled by the previous release's code has already spent its retry budget. */
-  function retriedInAttempt(err: unknown): boolean {
-    return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.details?.includes(RETRIED_IN_ATTEMPT) === true;
-  }
-
-  function isTransient(err: unknown): boolean {
-    return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === transientFailureType(PROVIDER_NAMES[provider]);
+  /** The provider's 5xx/timeout, when that is what failed the call. */
+  function transientFailure(err: unknown): ApplicationFailure | undefined {
+    const cause = err instanceof ActivityFailure ? err.cause : undefined;
+    return cause instanceof ApplicationFailure && cause.type === transientFailureType(PROVIDER_NAMES[provider]) ? cause : undefined;
   }
 
   function fetch(): void {

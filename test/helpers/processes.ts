@@ -49,19 +49,20 @@ export function spawnService(name: 'api' | 'worker', env: Record<string, string>
     waitFor(pattern, timeoutMs = 30_000) {
       const seen = output.find((l) => pattern.test(l));
       if (seen) return Promise.resolve(seen);
-      if (closed) return Promise.reject(new Error(`${name} exited before printing ${pattern}; output:\n${output.slice(-30).join('\n')}`));
+      const exitedFirst = () => new Error(`${name} exited before printing ${pattern}; output:\n${output.slice(-30).join('\n')}`);
+      if (closed) return Promise.reject(exitedFirst());
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms; output:\n${output.slice(-30).join('\n')}`)),
           timeoutMs,
         );
-        const onExit = () => reject(new Error(`${name} exited before printing ${pattern}; output:\n${output.slice(-30).join('\n')}`));
-        child.once('close', onExit);
+        const onClose = () => reject(exitedFirst());
+        child.once('close', onClose);
         waiters.push({
           pattern,
           resolve: (line) => {
             clearTimeout(timer);
-            child.off('close', onExit);
+            child.off('close', onClose);
             resolve(line);
           },
         });

@@ -41,6 +41,13 @@ describe('triage lifecycle (real Temporal)', function () {
     return waitForTriage(handle);
   }
   const handle = (alert: Alert) => s.t.client.workflow.getHandle(alertWorkflowId(alert));
+  /** A revoked Jira token for this alert only: every Jira call about it answers 401 until `recover()`. */
+  function jiraRefuses(alert: Alert): { recover(): void } {
+    let down = true;
+    const mine = (r: { body: string; query: Record<string, string | string[]> }) => down && (r.body.includes(alert.alertId) || JSON.stringify(r.query).includes(alert.alertId));
+    s.fakes.jira.injectFaults(...Array.from({ length: 50 }, () => ({ pathRegex: '^/rest/api/3/', match: mine, status: 401 })));
+    return { recover: () => (down = false) };
+  }
   /** The ticket in the main channel (the audit channel carries the workflow id too). */
   const messageFor = (alert: Alert) =>
     s.fakes.slack.messages.find((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert)));
@@ -218,9 +225,7 @@ describe('triage lifecycle (real Temporal)', function () {
 
   it('ignores a re-fire past the reopen window while the run is still open for a Jira retry', async () => {
     const alert = forgotPassword('late-refire');
-    let jiraDown = true;
-    const mine = (r: { body: string; query: Record<string, string | string[]> }) => jiraDown && (r.body.includes(alert.alertId) || JSON.stringify(r.query).includes(alert.alertId));
-    s.fakes.jira.injectFaults(...Array.from({ length: 50 }, () => ({ pathRegex: '^/rest/api/3/', match: mine, status: 401 })));
+    const jira = jiraRefuses(alert);
     const h = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy({ reopenWindowMs: 500 }) }] });
     await waitForTriage(h, (x) => x.state.status === 'awaiting_analyst');
     await h.executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
@@ -233,16 +238,14 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(state.state.status, 'closed', 'not reopened past its window');
     assert.equal(state.state.reopened, 0);
     assert.equal(s.fakes.slack.replies(messageFor(alert)!.ts).some((r) => /Reopened/.test(r.text)), false);
-    jiraDown = false;
+    jira.recover();
     await h.result();
   });
 
   it('opens the ticket to analysts while Jira refuses, and links the issue once Jira recovers', async () => {
     const alert = forgotPassword('jira-down');
     // A revoked token: every Jira call of this alert answers 401 until the analyst has closed it.
-    let jiraDown = true;
-    const mine = (r: { body: string; query: Record<string, string | string[]> }) => jiraDown && (r.body.includes(alert.alertId) || JSON.stringify(r.query).includes(alert.alertId));
-    s.fakes.jira.injectFaults(...Array.from({ length: 50 }, () => ({ pathRegex: '^/rest/api/3/', match: mine, status: 401 })));
+    const jira = jiraRefuses(alert);
     const h = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy({ reopenWindowMs: 60_000 }) }] });
     const open = await waitForTriage(h, (x) => x.state.status === 'awaiting_analyst');
     assert.equal(open.jira?.status === 'ok', false, 'Jira has not answered yet');
@@ -250,7 +253,7 @@ describe('triage lifecycle (real Temporal)', function () {
     const state = await h.executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
     assert.equal(state.status, 'closed', 'the buttons work while Jira is down');
     await waitForTriage(h, () => s.fakes.slack.replies(messageFor(alert)!.ts).some((r) => /Closed as benign/.test(r.text)));
-    jiraDown = false;
+    jira.recover();
     const linked = await waitForTriage(h, (x) => x.jira?.status === 'ok');
     const key = linked.jira?.status === 'ok' ? linked.jira.data.key : '';
     assert.equal(s.fakes.jira.issues.filter((i) => i.fields.labels.some((l) => l.includes(alert.alertId))).length, 1, 'one issue');
