@@ -29,6 +29,9 @@ import { CheckpointTracker, type LineOutcome } from './backfill-checkpoint';
 import { dryRunWorkflowId } from './dry-run-id';
 import { Progress } from './progress';
 
+/** `--help`: the usage text, printed with exit code 0. */
+export class UsageRequested extends Error {}
+
 export interface BackfillArgs {
   file?: string;
   panther?: { from: Date; to: Date };
@@ -56,6 +59,9 @@ export function parseArgs(argv: string[]): BackfillArgs {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     switch (flag) {
+      case '--help':
+      case '-h':
+        throw new UsageRequested(USAGE);
       case '--file':
         args.file = value(++i, flag);
         break;
@@ -94,6 +100,8 @@ export function parseArgs(argv: string[]): BackfillArgs {
     args.panther = { from, to };
   }
   if (!args.file === !args.panther) throw new Error(`give either --file or --panther\n${USAGE}`);
+  if (args.out && !args.dryRun) throw new Error(`--out names the dry run's tickets file: use it with --dry-run\n${USAGE}`);
+  if (args.restart && !args.file) throw new Error(`--restart ignores a file's checkpoint: use it with --file\n${USAGE}`);
   return args;
 }
 
@@ -152,6 +160,8 @@ export interface BackfillSummary {
   duplicate: number;
   rejected: number;
   skipped: number;
+  /** Dry runs whose triage failed, so their ticket is missing from the file. */
+  dryRunFailed: number;
   seconds: number;
   ticketsFile?: string;
 }
@@ -179,13 +189,14 @@ export async function runBackfill(
     });
   const limiter = new RateLimiter(args.rate);
   const startedAt = Date.now();
-  const summary: BackfillSummary = { total: 0, started: 0, duplicate: 0, rejected: 0, skipped: 0, seconds: 0 };
+  const summary: BackfillSummary = { total: 0, started: 0, duplicate: 0, rejected: 0, skipped: 0, dryRunFailed: 0, seconds: 0 };
   const errors: string[] = [];
   const ticketsFile = args.dryRun ? (args.out ?? path.join(config.dataDir, `backfill-dry-run-${dryTag}.jsonl`)) : undefined;
-  const tickets = ticketsFile ? fs.createWriteStream(ticketsFile) : undefined;
+  const tickets = ticketsFile ? await openTicketsFile(ticketsFile) : undefined;
   const dryRuns: Promise<void>[] = [];
 
-  const alerts = args.file ? fileAlerts(args.file, args.restart) : pantherAlerts(config, args.panther!);
+  // A dry run tries every line, whatever a real run of the same file has already done.
+  const alerts = args.file ? fileAlerts(args.file, args.restart || args.dryRun) : pantherAlerts(config, args.panther!);
   const total = args.file ? await countLines(args.file) : undefined;
   const progress = new Progress(deps.out, total);
   // Only a file run resumes (a dry run leaves no trace to resume from).
@@ -223,14 +234,22 @@ export async function runBackfill(
         if (outcome.status === 'started') summary.started++;
         else summary.duplicate++;
         settle(line, 'done');
-        if (tickets) dryRuns.push(writeDryRunTicket(client, outcome.workflowId, tickets));
+        if (tickets) {
+          dryRuns.push(
+            writeDryRunTicket(client, outcome.workflowId, tickets).catch((err: unknown) => {
+              summary.dryRunFailed++;
+              if (errors.length < 20) errors.push(`${alert.alertId}: dry run failed: ${describe(err)}`);
+            }),
+          );
+        }
       },
       (err: unknown) => {
         summary.rejected++;
-        if (errors.length < 20) errors.push(`${alert.alertId}: ${err instanceof Error ? err.message : String(err)}`);
-        // Temporal was unreachable: the checkpoint stays before this line, so the next run tries it again.
-        // A refusal that would repeat (an invalid argument) is reported and counted done, like a bad line.
-        settle(line, err instanceof TemporalUnavailableError ? 'failed' : 'done');
+        const hint = err instanceof TemporalUnavailableError ? '' : ' (fix the cause and run the backfill again: it resumes here)';
+        if (errors.length < 20) errors.push(`${alert.alertId}: ${describe(err)}${hint}`);
+        // The line was valid, so the refusal is the setup's (Temporal unreachable, a missing search attribute
+        // or namespace, a denied permission): the checkpoint stays before it and the next run tries it again.
+        settle(line, 'failed');
       },
     );
     inFlight.push(start);
@@ -246,12 +265,26 @@ export async function runBackfill(
     progress.note(`waiting for ${dryRuns.length} dry-run triage(s) to render their tickets…`);
     await Promise.all(dryRuns);
   }
-  await new Promise<void>((resolve) => (tickets ? tickets.end(resolve) : resolve()));
+  if (tickets) await new Promise<void>((resolve, reject) => tickets.end((err?: Error | null) => (err ? reject(err) : resolve())));
   summary.seconds = (Date.now() - startedAt) / 1000;
   summary.ticketsFile = ticketsFile;
   progress.done(summary);
   for (const e of errors) deps.out.write(`  rejected: ${e}\n`);
   return summary;
+}
+
+const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** The dry run's tickets file, its folder created; a write error fails the backfill instead of crashing it. */
+async function openTicketsFile(file: string): Promise<fs.WriteStream> {
+  await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const stream = fs.createWriteStream(file);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (err) => reject(new Error(`cannot write the tickets file ${file}: ${err.message}`)));
+  });
+  stream.on('error', () => undefined); // later write errors surface through end()
+  return stream;
 }
 
 type Item = { kind: 'alert'; alert: Alert } | { kind: 'invalid'; error: string } | { kind: 'done-before' };
@@ -270,7 +303,7 @@ async function* fileAlerts(file: string, restart: boolean): AsyncGenerator<Item>
     try {
       yield { kind: 'alert', alert: parseAlertLine(line, new Date()) };
     } catch (err) {
-      yield { kind: 'invalid', error: `line ${n}: ${err instanceof Error ? err.message : String(err)}` };
+      yield { kind: 'invalid', error: `line ${n}: ${describe(err)}` };
     }
   }
 }
@@ -282,7 +315,7 @@ async function* pantherAlerts(config: Config, range: { from: Date; to: Date }): 
     try {
       yield { kind: 'alert', alert: normalizePanther(payload, new Date()) };
     } catch (err) {
-      yield { kind: 'invalid', error: `Panther alert ${String(payload.alertId)}: ${err instanceof Error ? err.message : String(err)}` };
+      yield { kind: 'invalid', error: `Panther alert ${String(payload.alertId)}: ${describe(err)}` };
     }
   }
 }
@@ -311,12 +344,14 @@ async function writeDryRunTicket(client: Client, workflowId: string, out: NodeJS
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // A wrong path is reported as such, before any connection to Temporal is tried.
+  if (args.file) await fs.promises.access(args.file, fs.constants.R_OK).catch(() => Promise.reject(new Error(`cannot read ${args.file}`)));
   const config = loadConfigOrExit();
   const connection = await Connection.connect(connectionOptions(config));
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
     const summary = await runBackfill(args, { config, client, out: process.stderr });
-    if (summary.rejected > 0) process.exitCode = 1;
+    if (summary.rejected > 0 || summary.dryRunFailed > 0) process.exitCode = 1;
   } finally {
     await connection.close();
   }
@@ -324,7 +359,11 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
-    console.error(`backfill: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof UsageRequested) {
+      console.log(err.message);
+      process.exit(0);
+    }
+    console.error(`backfill: ${describe(err)}`);
     process.exit(2);
   });
 }

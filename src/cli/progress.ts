@@ -55,10 +55,11 @@ export class Progress {
     this.out.write(`${this.tty ? '\r\x1b[2K' : ''}${text}\n`);
   }
 
-  done(c: Counts & { seconds: number; ticketsFile?: string }): void {
+  done(c: Counts & { seconds: number; ticketsFile?: string; dryRunFailed?: number }): void {
+    const failed = c.dryRunFailed ? `; ${c.dryRunFailed} dry run(s) failed, their tickets are missing` : '';
     this.note(
       `done in ${c.seconds.toFixed(1)} s: ${c.total} alerts — started ${c.started}, duplicate ${c.duplicate}, ` +
-        `already done ${c.skipped}, rejected ${c.rejected}${c.ticketsFile ? `; dry-run tickets in ${c.ticketsFile}` : ''}`,
+        `already done ${c.skipped}, rejected ${c.rejected}${c.ticketsFile ? `; dry-run tickets in ${c.ticketsFile}` : ''}${failed}`,
     );
   }
 }

@@ -4,7 +4,7 @@ import { ago, place, plural, shortDate, truncate } from './format';
 import { link, text, type Line } from './spans';
 
 export function ipVerdict(r: IpReputation): 'malicious' | 'suspicious' | 'clean' | 'unknown' {
-  if (!r.found) return 'unknown';
+  if (!r.found || r.engines === 0) return 'unknown';
   if (r.malicious > 0) return 'malicious';
   if (r.suspicious > 0) return 'suspicious';
   return 'clean';
@@ -13,7 +13,10 @@ export function ipVerdict(r: IpReputation): 'malicious' | 'suspicious' | 'clean'
 export function describeIpReputation(r: IpReputation): Line[] {
   const verdict = ipVerdict(r);
   if (verdict === 'unknown') {
-    return [[text(r.ip, { code: true }), text(' — no VirusTotal record for this IP · '), link('VirusTotal ↗', r.link)]];
+    // A record with all-zero stats (VirusTotal's usual answer for an IP it never analysed) is not "clean".
+    const why = r.found ? ' — not analysed by any VirusTotal engine, so not known to be clean' : ' — no VirusTotal record for this IP';
+    const about = [r.asn !== undefined ? `AS${r.asn}` : '', r.asOwner ?? '', r.country ?? ''].filter(Boolean).join(' ');
+    return [[text(r.ip, { code: true }), text(why), text(r.found && about ? ` · ${about}` : ''), text(' · '), link('VirusTotal ↗', r.link)]];
   }
   const line: Line = [
     text(r.ip, { code: true }),

@@ -4,6 +4,7 @@ import { evaluateAutoClose } from '../../src/autoclose/evaluate';
 import type { AutoCloseRule, RuleInput, RuleResult } from '../../src/autoclose/rule';
 import { RULES } from '../../src/autoclose/rules';
 import { KNOWN_LOCATION_THRESHOLDS, knownLocation } from '../../src/autoclose/rules/known-location';
+import { summarizeIpObject } from '../../src/connectors/virustotal';
 import type { Alert } from '../../src/domain/alert';
 import type { AbuseIpReport, Enrichments, GreyNoiseReport, LoginLocation, LoginLocations } from '../../src/domain/enrichment';
 import { DEFAULT_POLICY, type AutoCloseMode, type TriagePolicy } from '../../src/domain/policy';
@@ -160,6 +161,18 @@ describe('known-location rule', () => {
         forgotPassword({ ipReputation: { status: 'ok', data: ipReputation({ found: false, harmless: 0, undetected: 0, engines: 0 }) } }),
       );
       assert.match(why(result), /VirusTotal has no record of the IP/);
+    });
+
+    it("VirusTotal's usual answer for an IP it never analysed: a 200 whose stats are all zero", () => {
+      const neverAnalysed = summarizeIpObject(ALERT_IP, {
+        data: {
+          id: ALERT_IP,
+          type: 'ip_address',
+          attributes: { last_analysis_stats: { harmless: 0, malicious: 0, suspicious: 0, undetected: 0, timeout: 0 }, reputation: 0, as_owner: 'Comcast' },
+        },
+      });
+      const result = knownLocation.evaluate(forgotPassword({ ipReputation: { status: 'ok', data: neverAnalysed } }));
+      assert.match(why(result), /no VirusTotal engine has analysed the IP/);
     });
 
     const noReputation: Array<[string, NonNullable<Enrichments['ipReputation']>]> = [

@@ -133,14 +133,43 @@ describe('backfill checkpoint', () => {
       assert.deepEqual([third.summary.skipped, third.summary.started, third.attempts.length], [ALERTS, 0, 0], 'all done: a third run skips everything');
     });
 
-    it('counts a start Temporal refuses for good (not an outage) as done: reported once, not retried for ever', async () => {
+    it('keeps a start Temporal refused (not an outage) out of the checkpoint: the run after the fix starts it', async () => {
+      // A namespace without the search attributes refuses every start with INVALID_ARGUMENT until an operator
+      // registers them; the lines it refused must not be skipped for good.
       const file = path.join(tempDir('backfill-refused'), 'alerts.jsonl');
       fs.writeFileSync(file, `${[1, 2, 3].map(alertLine).join('\n')}\n`);
       const started = new Set<string>();
-      const first = await backfillWith(file, started, (a) => (a.alertId === idOf(2) ? new Error('3 INVALID_ARGUMENT: payload too large') : false));
-      assert.deepEqual([first.summary.started, first.summary.rejected, first.checkpoint], [2, 1, 3]);
+      const refused = new Error('3 INVALID_ARGUMENT: search attribute TriageStatus is not defined');
+      const first = await backfillWith(file, started, (a) => (a.alertId === idOf(2) ? refused : false));
+      assert.deepEqual([first.summary.started, first.summary.rejected, first.checkpoint], [2, 1, 1]);
       const second = await backfillWith(file, started, () => false);
-      assert.deepEqual([second.summary.skipped, second.attempts.length], [3, 0]);
+      assert.deepEqual([second.summary.skipped, second.summary.started, second.summary.duplicate, second.checkpoint], [1, 1, 1, 3]);
+      assert.ok(started.has(alertWorkflowId({ source: 'panther', alertId: idOf(2) })), 'the refused alert was started once the cause was fixed');
+    });
+
+    it('a dry run tries every line of a file a real run already finished, and leaves its checkpoint alone', async () => {
+      const dir = tempDir('backfill-dry-after-real');
+      const file = path.join(dir, 'alerts.jsonl');
+      fs.writeFileSync(file, `${[1, 2, 3].map(alertLine).join('\n')}\n`);
+      const real = await backfillWith(file, new Set(), () => false);
+      assert.equal(real.checkpoint, 3);
+      const checkpointBefore = fs.readFileSync(`${file}.backfill-checkpoint.json`, 'utf8');
+
+      const attempts: string[] = [];
+      const summary = await runBackfill(
+        { file, rate: 1000, dryRun: true, restart: false, out: path.join(dir, 'out', 'tickets.jsonl') },
+        {
+          config: parseConfig({ DATA_DIR: dir }),
+          // The stand-in has no results to render: each dry run fails, is counted, and the backfill still ends.
+          client: { workflow: { getHandle: () => ({ result: () => Promise.reject(new Error('no result here')) }) } } as unknown as Client,
+          out: { write: () => true } as unknown as NodeJS.WritableStream,
+          starter: fakeStarter(() => false, new Set(), attempts),
+        },
+      );
+      assert.deepEqual(attempts.sort(), [1, 2, 3].map(idOf), 'every line was tried, none skipped as already done');
+      assert.deepEqual([summary.skipped, summary.started, summary.dryRunFailed], [0, 3, 3]);
+      assert.ok(fs.existsSync(path.join(dir, 'out', 'tickets.jsonl')), "the tickets file's folder was created");
+      assert.equal(fs.readFileSync(`${file}.backfill-checkpoint.json`, 'utf8'), checkpointBefore, 'the real run\'s checkpoint is untouched');
     });
 
     it('still counts an invalid line as done: reported as rejected once, then skipped', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { lineToText, renderPlainText } from '../../src/tickets/plain-text';
 import { link, text } from '../../src/tickets/spans';
 import { buildTicket } from '../../src/tickets/ticket';
-import { ALERT_IP, forgotPasswordAlert, loginLocations, ticketInput } from '../helpers/ticket-fixtures';
+import { ALERT_IP, forgotPasswordAlert, ipReputation, loginLocations, ticketInput } from '../helpers/ticket-fixtures';
 
 const ESC_TITLE = '\u001b[31mRED ALERT\u001b[0m \u001b]0;pwned\u0007 back\bspace';
 
@@ -21,6 +21,15 @@ describe('renderPlainText', () => {
     assert.ok(out.includes(`    ${ALERT_IP} — clean: 0 malicious / 0 suspicious of 94`));
     assert.ok(out.includes(`VirusTotal <https://www.virustotal.com/gui/ip-address/${ALERT_IP}>`));
     assert.equal(lines.at(-1), `${input.workflowId} · oktaTriage → playbook bruteForce · LogType from routing-table`);
+  });
+
+  it('says an IP no VirusTotal engine analysed is not known to be clean, never "clean: … of 0"', () => {
+    const input = ticketInput({
+      enrichments: { ipReputation: { status: 'ok', data: ipReputation({ harmless: 0, undetected: 0, engines: 0, asOwner: 'Comcast' }) } },
+    });
+    const out = renderPlainText(buildTicket(input));
+    assert.ok(out.includes(`    ${ALERT_IP} — not analysed by any VirusTotal engine, so not known to be clean`), out);
+    assert.ok(!out.includes('clean: 0 malicious'), out);
   });
 
   it('strips terminal control characters (ESC, BEL, BS, CSI) from alert text', () => {
