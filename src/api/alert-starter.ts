@@ -2,7 +2,7 @@
  * Starting a triage for a normalized alert: one workflow per alert, id `alert/<source>/<alertId>`, so a
  * resent alert never starts a second triage, whether the first is running or finished.
  */
-import { Client, WorkflowExecutionAlreadyStartedError, isGrpcServiceError } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { alertWorkflowId, type Alert } from '../domain/alert';
 import { SA } from '../temporal/search-attributes';
 import type { TriagePolicy } from '../domain/policy';
@@ -85,10 +85,16 @@ export function createAlertStarter(client: Client, taskQueue: string, options: S
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
           // The SIEM sent it again: a closed alert still in its reopen window reopens its ticket.
           if (onDuplicate === 'refire') {
-            await client.workflow
-              .getHandle(workflowId)
-              .signal(alertRefiredSignal, { at: new Date().toISOString() })
-              .catch(() => undefined);
+            const at = new Date().toISOString();
+            await client
+              .withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).signal(alertRefiredSignal, { at }))
+              .catch((signalErr: unknown) => {
+                // The run has ended (past its reopen window): there is nothing to reopen.
+                if (signalErr instanceof WorkflowNotFoundError) return;
+                // Answered 503, so the SIEM sends it again and the re-fire is not lost.
+                if (isUnavailable(signalErr)) throw new TemporalUnavailableError(`Temporal unreachable: ${(signalErr as Error).message}`);
+                throw signalErr;
+              });
           }
           return { workflowId, status: 'duplicate' };
         }

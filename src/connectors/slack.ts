@@ -39,9 +39,50 @@ const CONFIG_ERRORS = new Set([
   'not_in_channel',
   'is_archived',
   'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
   'ekm_access_denied',
+  'access_denied',
+  'team_access_not_granted',
+  'org_login_required',
+  'not_allowed_token_type',
+  'enterprise_is_restricted',
 ]);
-const TRANSIENT_ERRORS = new Set(['ratelimited', 'rate_limited', 'service_unavailable', 'fatal_error', 'internal_error', 'request_timeout']);
+
+/**
+ * Platform errors that mean this request can never succeed as sent. Any other error — including one
+ * Slack adds later — is retried: a ticket is delayed by an error we do not know, never dropped for it.
+ */
+const REQUEST_ERRORS = new Set([
+  'invalid_arguments',
+  'invalid_arg_name',
+  'invalid_array_arg',
+  'invalid_charset',
+  'invalid_form_data',
+  'invalid_post_type',
+  'missing_post_type',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'msg_blocks_too_long',
+  'no_text',
+  'too_many_attachments',
+  'invalid_metadata_format',
+  'invalid_metadata_schema',
+  'metadata_too_large',
+  'metadata_must_be_sent_from_app',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'invalid_cursor',
+  'invalid_ts_latest',
+  'invalid_ts_oldest',
+  'user_not_found',
+  'users_not_found',
+  'no_such_subteam',
+]);
+
 
 /**
  * Text as Slack can take it: a lone UTF-16 surrogate (valid in alert JSON, or half of a pair cut by a
@@ -72,11 +113,7 @@ export function toProviderError(err: unknown, action: string): ProviderError {
       });
     case ErrorCode.PlatformError: {
       const slackError = String(err.data.error ?? 'unknown_error');
-      const category: FailureCategory = CONFIG_ERRORS.has(slackError)
-        ? 'config'
-        : TRANSIENT_ERRORS.has(slackError)
-          ? 'transient'
-          : 'invalid_request';
+      const category: FailureCategory = CONFIG_ERRORS.has(slackError) ? 'config' : REQUEST_ERRORS.has(slackError) ? 'invalid_request' : 'transient';
       const hint = category === 'config' ? ' (check SLACK_BOT_TOKEN, its scopes and SLACK_CHANNEL)' : '';
       return new ProviderError('Slack', `${action}: Slack said ${slackError}${hint}`, { category, code: slackError });
     }

@@ -13,10 +13,12 @@ export const REDACTED = '[redacted]';
 /**
  * Keys whose values are credentials, in any case and with `-`/`_` separators: anything ending in token,
  * secret, password, api key, authorization or cookie (`botToken`, `X-Webhook-Secret`, `x-apikey`,
- * `Proxy-Authorization`, `Set-Cookie`). A suffix also catches harmless names (`nextPageToken`): hiding
- * those costs less than missing a credential.
+ * `Proxy-Authorization`, `Set-Cookie`), any signature (`X-Slack-Signature`, `X-Signature-256`), and a key
+ * named just `key`/`keys` (AbuseIPDB's and GreyNoise's header, the codec's key list) — not `issueKey` or
+ * `eventKey`, which are ids. A suffix also catches harmless names (`nextPageToken`): hiding those costs
+ * less than missing a credential.
  */
-const SECRET_KEY = /(?:token|secret|passw(?:or)?d|api[-_]?key|private[-_]?key|authorization|cookies?)$/i;
+const SECRET_KEY = /(?:token|secret|passw(?:or)?d|api[-_]?key|private[-_]?key|authorization|cookies?|signature(?:[-_]?256)?|codec[-_]?keys|^keys?)$/i;
 
 /** Deeper than this is logged as is: enough for `err.config.headers.Authorization`, bounded for huge objects. */
 export const REDACT_MAX_DEPTH = 10;

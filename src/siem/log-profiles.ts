@@ -68,7 +68,8 @@ export const LOGIN_PROFILES: Readonly<Record<string, LoginProfile>> = {
 };
 
 export function loginProfileFor(logType: string): LoginProfile | undefined {
-  return LOGIN_PROFILES[logType];
+  // Own keys only: a LogType named "constructor" or "__proto__" has no profile.
+  return Object.hasOwn(LOGIN_PROFILES, logType) ? LOGIN_PROFILES[logType] : undefined;
 }
 
 /** Time fields tried for tables without a profile (indicator search runs over every table). */

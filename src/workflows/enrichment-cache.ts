@@ -145,8 +145,10 @@ export async function enrichmentCache(input: EnrichmentCacheInput): Promise<void
   const longHistory = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
   for (;;) {
     if (longHistory() && !fetching) {
+      // A lookup that arrives meanwhile may start a fetch: carry on with it rather than drop its provider call.
       await condition(allHandlersFinished);
-      await continueAsNew<typeof enrichmentCache>({ ...input, entry });
+      if (!fetching) await continueAsNew<typeof enrichmentCache>({ ...input, entry });
+      continue;
     }
     if (fetching) {
       await condition(() => !fetching);

@@ -11,4 +11,6 @@ export const PATCHES = {
   transientRetriesOnBudget: 'transient-retries-on-budget',
   /** A re-fire past the reopen window is ignored even while the run is still open (a Jira retry). */
   reopenWithinWindow: 'reopen-within-window',
+  /** A malformed autoClose signal is refused (logged) instead of failing the workflow task. */
+  refuseMalformedAutoClose: 'refuse-malformed-auto-close',
 } as const;

@@ -6,6 +6,7 @@
  */
 import {
   condition,
+  log,
   patched,
   setHandler,
   upsertMemo,
@@ -32,6 +33,7 @@ import {
   type TriageState,
   type TriageStatus,
 } from '../domain/triage-state';
+import { verdictFromSignal } from '../domain/auto-close-signal';
 import { SA } from '../temporal/search-attributes';
 import { text, type Line } from '../tickets/spans';
 import type { TicketInput } from '../tickets/ticket';
@@ -236,13 +238,22 @@ export class TriageRun {
   }
 
   private onAutoCloseSignal(request: AutoCloseRequest): void {
-    const verdict: AutoCloseVerdict = {
-      ruleId: request.ruleId.slice(0, 100),
-      ruleVersion: request.ruleVersion ?? 1,
-      disposition: request.disposition ?? 'benign',
-      reason: request.reason.slice(0, 500),
-      facts: request.facts ?? {},
-    };
+    const checked = verdictFromSignal(request);
+    let verdict: AutoCloseVerdict;
+    if (!('refused' in checked)) verdict = checked;
+    else if (patched(PATCHES.refuseMalformedAutoClose)) {
+      log.warn('autoClose signal refused', { refused: checked.refused });
+      return;
+    } else {
+      // Runs that took such a signal on older code replay what it did with it.
+      verdict = {
+        ruleId: request.ruleId.slice(0, 100),
+        ruleVersion: request.ruleVersion ?? 1,
+        disposition: request.disposition ?? 'benign',
+        reason: request.reason.slice(0, 500),
+        facts: request.facts ?? {},
+      };
+    }
     if (isClosed(this.state)) return;
     if (!['awaiting_analyst', 'escalated'].includes(this.state.status)) {
       this.earlyAutoClose ??= verdict;

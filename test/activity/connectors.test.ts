@@ -241,6 +241,19 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(fakes.slack.requestCount, 1);
     });
 
+    it("classifies a platform error it does not know as 'transient' (retried), and a read-only channel as 'config'", async () => {
+      fakes.slack.injectFaults(
+        { path: '/api/chat.postMessage', status: 200, body: { ok: false, error: 'some_error_slack_added_later' } },
+        { path: '/api/chat.postMessage', status: 200, body: { ok: false, error: 'restricted_action_read_only_channel' } },
+      );
+      const unknown = await providerError(client().postMessage({ channel: CHANNEL, alertKey: 'k', text: 'x', blocks: [] }));
+      assert.deepEqual([unknown.category, unknown.details.code], ['transient', 'some_error_slack_added_later']);
+      const readOnly = await providerError(client().postMessage({ channel: CHANNEL, alertKey: 'k', text: 'x', blocks: [] }));
+      assert.deepEqual([readOnly.category, readOnly.details.code], ['config', 'restricted_action_read_only_channel']);
+      assert.equal(asFailure(toActivityFailure(unknown, DELIVERY_POLICY)).nonRetryable, false, 'a delivery retries it');
+      assert.equal(fakes.slack.messages.length, 0);
+    });
+
     it("classifies rejected blocks as 'invalid_request'", async () => {
       const err = await providerError(
         client().postMessage({ channel: CHANNEL, alertKey: 'k', text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'no' } }] }),

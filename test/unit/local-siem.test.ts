@@ -252,6 +252,9 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
         (err: unknown) => err instanceof SiemQueryError && /Box\.Event/.test(err.message),
       );
       await assert.rejects(siem.recentLogins({ user: ALICE, logType: 'Nope.Nothing', limit: 5, from: FROM, to: TO }), SiemQueryError);
+      for (const inherited of ['constructor', '__proto__', 'toString']) {
+        await assert.rejects(siem.recentLogins({ user: ALICE, logType: inherited, limit: 5, from: FROM, to: TO }), SiemQueryError, inherited);
+      }
     });
   });
 

@@ -49,6 +49,27 @@ describe('logger redaction', () => {
     });
   });
 
+  it("redacts the providers' `Key`/`key` headers, signatures and the codec's key list, but not ids named …Key", () => {
+    const out = redactSecrets({
+      abuseIpdb: { Key: 'k1', Accept: 'application/json' },
+      greyNoise: { key: 'k2' },
+      codec: { keys: [{ id: 'k', key: 'k3' }], defaultKeyId: 'k' },
+      env: { CODEC_KEYS: 'k:k4' },
+      headers: { 'X-Slack-Signature': 'v0=abc', 'x-signature-256': 'sha256=abc' },
+      issueKey: 'SOC-12',
+      eventKey: 'alert/panther/1 ticketed',
+    });
+    assert.deepEqual(out, {
+      abuseIpdb: { Key: REDACTED, Accept: 'application/json' },
+      greyNoise: { key: REDACTED },
+      codec: { keys: REDACTED, defaultKeyId: 'k' },
+      env: { CODEC_KEYS: REDACTED },
+      headers: { 'X-Slack-Signature': REDACTED, 'x-signature-256': REDACTED },
+      issueKey: 'SOC-12',
+      eventKey: 'alert/panther/1 ticketed',
+    });
+  });
+
   it('redacts nested objects and arrays several levels down, keeping their other fields', () => {
     const { log, lines, raw } = capture();
     log.info({ config: { slack: { botToken: SECRETS.botToken, channel: 'C0SOC' }, hooks: [{ req: { headers: { authorization: SECRETS.bearer } } }] } }, 'config');

@@ -11,7 +11,7 @@ import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { SA } from '../../src/temporal/search-attributes';
 import { waitForTriage } from '../../src/temporal/triage-client';
-import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery } from '../../src/workflows/messages';
+import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery, type AutoCloseRequest } from '../../src/workflows/messages';
 import type { TriageResult } from '../../src/workflows/types';
 import { startStack, type Stack } from '../helpers/worker-stack';
 
@@ -106,6 +106,21 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(closed.state.autoClosed?.ruleId, 'pentest-allowlist');
     assert.equal((await handle(alert).describe()).typedSearchAttributes.get(SA.AutoCloseRule), 'pentest-allowlist@2');
     await waitForTriage(handle(alert), () => JSON.stringify(messageFor(alert)!.blocks).includes('Auto-closed'));
+  });
+
+  it('refuses a malformed autoClose signal without failing a workflow task, and still takes a valid one', async () => {
+    const alert = attack('bad-signal');
+    await start(alert, policy());
+    await waitForTriage(handle(alert), (x) => x.state.status === 'awaiting_analyst');
+    const malformed = [{}, { reason: 'r', ruleId: 'x', disposition: 'escalated' }, { reason: 'r', ruleId: 'x', facts: { nested: { a: 1 } } }];
+    for (const payload of malformed) await handle(alert).signal(autoCloseSignal, payload as unknown as AutoCloseRequest);
+    await handle(alert).signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    const closed = await waitForTriage(handle(alert), (x) => x.state.status === 'auto_closed');
+    assert.equal(closed.state.autoClosed?.ruleId, 'pentest-allowlist');
+    const history = await handle(alert).fetchHistory();
+    const taskFailures = (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
+    assert.equal(taskFailures.length, 0, 'no workflow task failed on the malformed signals');
+    await handle(alert).terminate('test done');
   });
 
   it('reopens the same ticket when a closed alert fires again', async () => {

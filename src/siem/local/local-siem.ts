@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { IndicatorSearch, LoginLocations, RecentLogins } from '../../domain/enrichment';
 import { DAY_MS } from '../../domain/time';
-import { GENERIC_TIME_FIELDS, LOGIN_PROFILES, type FieldPath, type LoginProfile } from '../log-profiles';
+import { GENERIC_TIME_FIELDS, LOGIN_PROFILES, loginProfileFor, type FieldPath, type LoginProfile } from '../log-profiles';
 import {
   SiemQueryError,
   type IndicatorSearchQuery,
@@ -221,7 +221,7 @@ export class LocalSiem implements Siem {
   }
 
   private async loginTable(logType: string): Promise<string> {
-    const profile = LOGIN_PROFILES[logType];
+    const profile = loginProfileFor(logType);
     if (!profile) throw new SiemQueryError(`no login history is known for LogType ${logType}`);
     await this.refresh();
     if (!this.tables.has(profile.table)) {

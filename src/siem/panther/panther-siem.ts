@@ -7,7 +7,7 @@ import type { PantherClient } from '../../connectors/panther/client';
 import type { IndicatorSearch, LoginLocations, RecentLogins } from '../../domain/enrichment';
 import { DAY_MS, parseTimestamp } from '../../domain/time';
 import { IpSchema } from '../../intake/alert-schema';
-import { LOGIN_PROFILES, tableForLogType, type LoginProfile } from '../log-profiles';
+import { loginProfileFor, tableForLogType, type LoginProfile } from '../log-profiles';
 import { SiemQueryError, type IndicatorSearchQuery, type LoginLocationsQuery, type RecentLoginsQuery, type Siem } from '../siem';
 import { loginLocationsSql, recentLoginsSql } from './sql';
 
@@ -76,7 +76,7 @@ export class PantherSiem implements Siem {
   }
 
   private profile(logType: string): LoginProfile {
-    const profile = LOGIN_PROFILES[logType];
+    const profile = loginProfileFor(logType);
     if (!profile) throw new SiemQueryError(`no login history is known for LogType ${logType}`);
     return profile;
   }
