@@ -12,7 +12,8 @@ import { analystActionUpdate } from '../workflows/messages';
 export type ActionOutcome = { ok: true } | { ok: false; message: string } | { ok: 'pending' };
 
 export interface ActionSink {
-  act(workflowId: string, action: AnalystAction, clickId: string, onLate: (outcome: ActionOutcome) => void): Promise<ActionOutcome>;
+  /** Answers within `waitMs` (at most the sink's deadline); a slower outcome goes to `onLate`. */
+  act(workflowId: string, action: AnalystAction, clickId: string, onLate: (outcome: ActionOutcome) => void, waitMs?: number): Promise<ActionOutcome>;
 }
 
 function explain(err: unknown): ActionOutcome {
@@ -26,7 +27,7 @@ function explain(err: unknown): ActionOutcome {
 
 export function createActionSink(client: Client, deadlineMs = 2500): ActionSink {
   return {
-    async act(workflowId, action, clickId, onLate) {
+    async act(workflowId, action, clickId, onLate, waitMs = deadlineMs) {
       // The handler only decides (side effects run after it), so completion follows acceptance at once;
       // waiting for it is what surfaces a validator's refusal.
       const accepted = client.workflow
@@ -35,7 +36,7 @@ export function createActionSink(client: Client, deadlineMs = 2500): ActionSink 
         .then((): ActionOutcome => ({ ok: true }), explain);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<ActionOutcome>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: 'pending' }), deadlineMs);
+        timer = setTimeout(() => resolve({ ok: 'pending' }), Math.min(waitMs, deadlineMs));
       });
       const first = await Promise.race([accepted, late]);
       clearTimeout(timer);

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     starter,
     log,
     webhookSecret: config.api.webhookSecret,
+    publicUrl: config.api.publicUrl,
     maxBodyBytes: config.api.maxBodyBytes,
     searchSource,
     codec: codec && { codec, authToken: config.codec?.authToken, allowedOrigins: config.codec?.allowedOrigins ?? [] },

@@ -34,15 +34,15 @@ export function createSlackResponder(client: SlackClient | undefined, allow: { u
     groupCache = { members: new Set(lists.flat()), at: Date.now() };
     return groupCache.members;
   }
-  async function groupMembers(): Promise<Set<string>> {
+  async function groupMembers(waitMs: number): Promise<Set<string>> {
     if (!client || allow.groups.length === 0) return new Set();
     if (groupCache && Date.now() - groupCache.at < GROUP_TTL_MS) return groupCache.members;
     lookup ??= fetchGroupMembers(client).finally(() => (lookup = undefined));
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`autotriage could not check SLACK_ALLOWED_GROUPS: Slack did not answer usergroups.users.list within ${GROUP_LOOKUP_WAIT_MS / 1000} s; try again in a moment`)),
-        GROUP_LOOKUP_WAIT_MS,
+        () => reject(new Error(`autotriage could not check SLACK_ALLOWED_GROUPS: Slack did not answer usergroups.users.list within ${(waitMs / 1000).toFixed(1)} s; try again in a moment`)),
+        waitMs,
       );
     });
     return Promise.race([lookup, slow]).finally(() => clearTimeout(timer));
@@ -51,10 +51,10 @@ export function createSlackResponder(client: SlackClient | undefined, allow: { u
     async ephemeral(channel, user, text) {
       await client?.postEphemeral(channel, user, text);
     },
-    async allowed(user) {
+    async allowed(user, waitMs = GROUP_LOOKUP_WAIT_MS) {
       if (allow.users.length === 0 && allow.groups.length === 0) return true;
       if (allow.users.includes(user)) return true;
-      return (await groupMembers()).has(user);
+      return (await groupMembers(Math.min(waitMs, GROUP_LOOKUP_WAIT_MS))).has(user);
     },
   };
 }

@@ -18,6 +18,15 @@ export function labelValue(value: string | undefined): string {
   return (value ?? 'unknown').replace(/[^A-Za-z0-9._:@-]/g, '_').slice(0, 100);
 }
 
+/** Routes that count rejections under their own name; any other path (Express matches case-insensitively,
+ * with or without a trailing slash) counts as `other`, so a caller cannot mint label values. */
+const ROUTE_LABELS = new Set(['/webhooks/panther', '/webhooks/alerts', '/slack/interactions', '/codec/encode', '/codec/decode']);
+
+export function routeLabel(path: string): string {
+  const route = path.toLowerCase().replace(/\/+$/, '');
+  return ROUTE_LABELS.has(route) ? route : 'other';
+}
+
 export interface ApiMetrics {
   received: Counter<'source' | 'log_type' | 'detection' | 'status'>;
   rejected: Counter<'route' | 'reason'>;

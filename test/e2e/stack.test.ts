@@ -3,7 +3,7 @@
  * real HTTP to the VirusTotal/Slack/Jira fakes and the embedded SIEM over generated sample logs.
  */
 import assert from 'node:assert/strict';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { signBody } from '../../src/api/auth';
 import { demoPantherAlerts, type PantherWebhookPayload } from '../../src/sample-data/demo-alerts';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
@@ -137,27 +137,31 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
   });
 
   describe('bad input gets its 4xx, starts nothing, and the service keeps serving', () => {
-    const valid = (): PantherWebhookPayload => demoPantherAlerts()[0]!.payload;
-    const cases: Array<{ name: string; status: number; send: () => Promise<Response>; error: RegExp }> = [
-      { name: 'non-JSON body', status: 400, send: () => post('/webhooks/panther', '{"id": "x", oops'), error: /not valid JSON/ },
+    // Each case carries an alert id of its own: "started nothing" is then checked on the very workflow id the
+    // request would have started (strongly consistent), besides the queue's count in visibility.
+    let n = 0;
+    const nextId = () => `bad-input-${Date.now().toString(36)}-${++n}`;
+    const valid = (alertId: string): PantherWebhookPayload => ({ ...demoPantherAlerts()[0]!.payload, alertId });
+    const cases: Array<{ name: string; status: number; send: (alertId: string) => Promise<Response>; error: RegExp; source?: string }> = [
+      { name: 'non-JSON body', status: 400, send: (id) => post('/webhooks/panther', `{"alertId": "${id}", oops`), error: /not valid JSON/ },
       {
         name: 'non-JSON content type',
         status: 415,
-        send: () => post('/webhooks/panther', 'alert!', { 'content-type': 'text/plain' }),
+        send: (id) => post('/webhooks/panther', JSON.stringify(valid(id)), { 'content-type': 'text/plain' }),
         error: /application\/json/,
       },
-      { name: 'wrong secret', status: 401, send: () => post('/webhooks/panther', JSON.stringify(valid()), { 'x-webhook-secret': 'nope' }), error: /unauthorized/ },
+      { name: 'wrong secret', status: 401, send: (id) => post('/webhooks/panther', JSON.stringify(valid(id)), { 'x-webhook-secret': 'nope' }), error: /unauthorized/ },
       {
         name: 'missing secret',
         status: 401,
-        send: () => fetch(`${base}/webhooks/panther`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(valid()) }),
+        send: (id) => fetch(`${base}/webhooks/panther`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(valid(id)) }),
         error: /unauthorized/,
       },
       {
         name: 'missing alertId',
         status: 400,
-        send: () => {
-          const { alertId: _dropped, ...rest } = valid();
+        send: (id) => {
+          const { alertId: _dropped, ...rest } = valid(id);
           return post('/webhooks/panther', JSON.stringify(rest));
         },
         error: /alertId/,
@@ -165,18 +169,26 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
       {
         name: 'a 2 MB body',
         status: 413,
-        send: () => post('/webhooks/panther', JSON.stringify({ ...valid(), description: 'x'.repeat(2 * 1024 * 1024) })),
+        send: (id) => post('/webhooks/panther', JSON.stringify({ ...valid(id), description: 'x'.repeat(2 * 1024 * 1024) })),
         error: /larger than the limit/,
+      },
+      {
+        name: "a canonical alert on /webhooks/alerts claiming Panther's source",
+        status: 400,
+        send: (id) => post('/webhooks/alerts', JSON.stringify({ source: 'panther', alertId: id, detectionId: 'x', title: 't', severity: 'INFO' })),
+        error: /source.*reserved for POST \/webhooks\/panther/,
       },
     ];
 
     for (const c of cases) {
       it(`${c.name} → ${c.status}`, async () => {
         const before = await workflowsOnQueue();
-        const res = await c.send();
+        const alertId = nextId();
+        const res = await c.send(alertId);
         assert.equal(res.status, c.status);
         const body = (await res.json()) as { error: string; details?: unknown };
         assert.match(`${body.error} ${JSON.stringify(body.details ?? '')}`, c.error);
+        await assert.rejects(client.workflow.getHandle(`alert/panther/${alertId}`).describe(), WorkflowNotFoundError, 'its workflow was not started');
         await new Promise((r) => setTimeout(r, 300));
         assert.equal(await workflowsOnQueue(), before, 'no workflow was started');
         assert.equal((await fetch(`${base}/healthz`)).status, 200, 'the API still serves');

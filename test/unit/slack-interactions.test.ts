@@ -6,14 +6,15 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ActionSink } from '../../src/api/analyst-actions';
-import type { AlertStarter } from '../../src/api/alert-starter';
+import { createActionSink, type ActionSink } from '../../src/api/analyst-actions';
+import { createAlertStarter, type AlertStarter } from '../../src/api/alert-starter';
 import { createApp } from '../../src/api/app';
 import { createSlackResponder } from '../../src/api/slack-responder';
 import { SlackClient } from '../../src/connectors/slack';
 import { createLogger } from '../../src/logging/logger';
 import { BUTTONS } from '../../src/tickets/actions';
 import { FAKE_CREDENTIALS, SlackFake, signSlackRequest } from '../fakes';
+import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import { until } from '../helpers/until';
 
 const SECRET = FAKE_CREDENTIALS.slackSigningSecret;
@@ -135,5 +136,62 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     fake.scopes.add('usergroups:read');
     assert.equal((await click(MEMBER)).status, 200);
     assert.deepEqual(acted, [`${LISTED} close_benign ${WORKFLOW_ID}`, `${MEMBER} close_benign ${WORKFLOW_ID}`]);
+  });
+});
+
+describe('Slack interactions: one 3-second budget for the allow-list check and the Update together', function () {
+  this.timeout(30_000);
+  let fake: SlackFake;
+  let temporal: TestTemporal;
+  let server: Server;
+  let base: string;
+
+  before(async () => {
+    fake = new SlackFake({ token: FAKE_CREDENTIALS.slackBotToken });
+    await fake.start();
+    fake.userGroups.set(GROUP, [MEMBER]);
+    temporal = await connectTestTemporal();
+    const responder = createSlackResponder(new SlackClient({ botToken: fake.token, apiUrl: fake.apiUrl }), { users: [], groups: [GROUP] });
+    const app = createApp({
+      starter: createAlertStarter(temporal.client, uniqueTaskQueue('slack-budget')),
+      log: createLogger({ name: 'api', level: 'silent' }),
+      maxBodyBytes: 64 * 1024,
+      slack: { signingSecret: SECRET, sink: createActionSink(temporal.client), responder },
+    });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    await temporal?.close();
+    await fake?.stop();
+  });
+
+  it('answers within 3 s when Slack lists the group slowly and the workflow is slow to take the Update', async () => {
+    // A run on a task queue no worker polls: the Update is never accepted, as with a worker fleet that is down.
+    const workflowId = `alert/panther/slack-budget-${Date.now().toString(36)}`;
+    await temporal.client.workflow.start('alertTriage', { taskQueue: uniqueTaskQueue('no-worker'), workflowId, args: [] });
+    fake.injectFaults({ path: '/api/usergroups.users.list', hangMs: 1300 });
+    const payload = {
+      type: 'block_actions',
+      user: { id: MEMBER, username: 'member' },
+      channel: { id: CHANNEL },
+      actions: [{ action_id: BUTTONS[0]!.actionId, value: workflowId, action_ts: '1795700000.5000' }],
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const started = Date.now();
+    const res = await fetch(`${base}/slack/interactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(SECRET, body) },
+      body,
+    });
+    await res.arrayBuffer();
+    const ms = Date.now() - started;
+    assert.equal(res.status, 200);
+    assert.ok(fake.requests.some((r) => r.path === '/api/usergroups.users.list' && r.status === 200), 'the member was checked against the group');
+    assert.ok(ms < SLACK_BUDGET_MS, `answered in ${ms} ms: the lookup's 1.3 s and the Update's wait share one budget`);
+    await temporal.client.workflow.getHandle(workflowId).terminate('test done');
   });
 });

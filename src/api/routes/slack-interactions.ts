@@ -18,7 +18,8 @@ export interface SlackResponder {
    * Whether the user may act (the allow-list); true when no list is configured. Rejects when the list
    * cannot be read (e.g. a user-group lookup Slack refused), with a message that says why.
    */
-  allowed(user: string): Promise<boolean>;
+  /** Whether the user may act; refuses (throws) when it cannot tell within `waitMs`. */
+  allowed(user: string, waitMs?: number): Promise<boolean>;
 }
 
 export interface SlackInteractionOptions {
@@ -40,6 +41,9 @@ const BlockActionsSchema = z.looseObject({
 });
 
 const WORKFLOW_ID = /^alert\/[a-z][a-z0-9-]{0,31}\/[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+
+/** Slack wants its 200 within 3 s: what a request may spend before answering, with room for the network. */
+const ANSWER_WITHIN_MS = 2_500;
 
 export function slackInteractionRoutes(o: SlackInteractionOptions): Router {
   const router = express.Router();
@@ -69,6 +73,10 @@ export function slackInteractionRoutes(o: SlackInteractionOptions): Router {
       if (outcome.ok === false) tell(outcome.message);
     };
 
+    // One budget for the whole request, allow-list check and updates together: Slack shows the analyst an
+    // error if its 200 takes over 3 s. An update still running then reports its outcome ephemerally.
+    const answerBy = Date.now() + ANSWER_WITHIN_MS;
+    const left = () => Math.max(0, answerBy - Date.now());
     for (const action of p.actions) {
       const kind = actionForButton(action.action_id);
       if (!kind) continue;
@@ -79,7 +87,7 @@ export function slackInteractionRoutes(o: SlackInteractionOptions): Router {
       }
       let allowed: boolean;
       try {
-        allowed = await o.responder.allowed(p.user.id);
+        allowed = await o.responder.allowed(p.user.id, left());
       } catch (err) {
         // Fail closed: an unchecked click is refused, but Slack still gets its 200 and the analyst learns why.
         o.log.error({ err, workflowId, action: kind, user: p.user.id }, 'Slack action refused: the allow-list could not be checked');
@@ -91,7 +99,7 @@ export function slackInteractionRoutes(o: SlackInteractionOptions): Router {
         continue;
       }
       const by = { kind: 'analyst' as const, id: p.user.id, name: p.user.username ?? p.user.name };
-      const outcome = await o.sink.act(workflowId, { kind, by }, `slack-${p.user.id}-${action.action_ts}`, tellOutcome);
+      const outcome = await o.sink.act(workflowId, { kind, by }, `slack-${p.user.id}-${action.action_ts}`, tellOutcome, left());
       o.log.info({ workflowId, action: kind, user: p.user.id, outcome: outcome.ok }, 'analyst action');
       tellOutcome(outcome);
     }

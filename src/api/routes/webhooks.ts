@@ -26,6 +26,19 @@ export interface WebhookOptions {
 
 type Normalizer = (body: unknown, receivedAt: Date) => Alert;
 
+/**
+ * The canonical format, for any SIEM but Panther: a Panther alert comes in on its own route. Alerts of
+ * source `panther` are looked up in and written back to the Panther console, and own the workflow ids
+ * `alert/panther/…`, so a sender on this route must not claim (or squat on) them.
+ */
+function normalizeGenericAlert(body: unknown, receivedAt: Date): Alert {
+  const alert = normalizeCanonical(body, receivedAt);
+  if (alert.source === 'panther') {
+    throw new ValidationError([{ field: 'source', message: "'panther' is reserved for POST /webhooks/panther; name your SIEM or script" }]);
+  }
+  return alert;
+}
+
 function isJson(req: Request): boolean {
   const type = req.headers['content-type'];
   return typeof type === 'string' && /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type);
@@ -37,8 +50,9 @@ export function webhookRoutes(options: WebhookOptions): Router {
 
   const handle = (source: string, normalize: Normalizer) => async (req: Request, res: Response) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const log = options.log.child({ route: req.path });
-    const reject = (reason: string) => options.metrics?.rejected.inc({ route: req.path, reason });
+    const route = `/webhooks/${source}`;
+    const log = options.log.child({ route });
+    const reject = (reason: string) => options.metrics?.rejected.inc({ route, reason });
     const auth = authenticateWebhook(options.webhookSecret, req.headers, body);
     if (!auth.ok) {
       reject('unauthorized');
@@ -89,6 +103,6 @@ export function webhookRoutes(options: WebhookOptions): Router {
   };
 
   router.post('/webhooks/panther', raw, handle('panther', normalizePanther));
-  router.post('/webhooks/alerts', raw, handle('alerts', normalizeCanonical));
+  router.post('/webhooks/alerts', raw, handle('alerts', normalizeGenericAlert));
   return router;
 }
