@@ -177,6 +177,10 @@ export function applySlaEscalation(state: TriageState, at: string, openFor: stri
 
 export function applyExpiry(state: TriageState, at: string): TriageState {
   const by: Actor = { kind: 'system', id: 'autotriage' };
+  if (state.disposition === 'escalated') {
+    // The analyst's verdict stands (the report counts it against a shadow "close"); only the tracking ends.
+    return { ...state, status: 'expired', timeline: entry(state, at, 'expired: escalated, and nobody closed it', by) };
+  }
   return { ...state, status: 'expired', disposition: 'expired', closedAt: at, closedBy: by, timeline: entry(state, at, 'expired: nobody acted on it', by) };
 }
 

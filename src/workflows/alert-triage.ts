@@ -10,20 +10,22 @@
  *   5. wait: analysts' buttons, the autoClose signal, SLA reminders and escalation, late enrichment, a
  *      re-fired alert; until it is closed and its reopen window has passed.
  */
-import { executeChild, log, patched, workflowInfo } from '@temporalio/workflow';
+import { ChildWorkflowFailure, executeChild, log, patched, workflowInfo } from '@temporalio/workflow';
 import { evaluateAutoClose } from '../autoclose/evaluate';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { applyAutoClose, type AutoCloseVerdict } from '../domain/triage-state';
-import { childWorkflowId, routeByDetection, routeByLogType } from '../routing/route';
+import { ENRICHMENT_SECTIONS, unavailable, type Enrichments } from '../domain/enrichment';
+import { childWorkflowId, routeByDetection, routeByLogType, type PlaybookRoute } from '../routing/route';
 import { text } from '../tickets/spans';
 import { jira, slackFollowUps } from './activities';
 import { cloudTrailTriage, genericTriage, gsuiteTriage, oktaTriage } from './log-type-triage';
 import { completeFromSiem, whereTicketIs, writeBackToSiem } from './siem-alert';
 import { PATCHES } from './patches';
 import { JIRA_DONE, completeLateEnrichments, deliverTicket, openJiraIssue, openTicket, postTicket } from './ticket-delivery';
+import { failureReason } from './settle';
 import { triageMetrics } from './sinks';
 import { TriageRun } from './triage-run';
-import { isJiraPending, type AlertTriageInput, type TriageResult } from './types';
+import { isJiraPending, type AlertTriageInput, type PlaybookReport, type TriageResult } from './types';
 
 const LOG_TYPE_WORKFLOWS = { oktaTriage, cloudTrailTriage, gsuiteTriage, genericTriage } as const;
 
@@ -45,10 +47,17 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
 
   // 2. Enrich, in the LogType's child workflow (its id extends ours so the tree reads in the Web UI).
   run.setStatus('enriching');
-  run.report = await executeChild(LOG_TYPE_WORKFLOWS[logTypeRoute.workflow], {
-    workflowId: childWorkflowId(info.workflowId, logTypeRoute),
-    args: [{ alert: run.alert, playbook: playbookRoute }],
-  });
+  try {
+    run.report = await executeChild(LOG_TYPE_WORKFLOWS[logTypeRoute.workflow], {
+      workflowId: childWorkflowId(info.workflowId, logTypeRoute),
+      args: [{ alert: run.alert, playbook: playbookRoute }],
+    });
+  } catch (err) {
+    // The child was terminated, reset or failed: the analysts still get the alert, without its enrichment.
+    if (!(err instanceof ChildWorkflowFailure) || !patched(PATCHES.ticketWhenEnrichmentFails)) throw err;
+    log.error('enrichment workflow failed: ticketing the alert without it', { error: failureReason(err) });
+    run.report = enrichmentFailedReport(playbookRoute, logTypeRoute.workflow, failureReason(err));
+  }
 
   // 3. Decide.
   const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.report.enrichments }, run.policy);
@@ -94,7 +103,11 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
     const delivery = run.delivery!;
     log.info('ticket delivered', { delivery: delivery.kind, jira: isJiraPending(run.jira) ? 'pending' : run.jira.status });
     run.siemHasJira = run.jira.status === 'ok';
-    run.siemWriteBack = await writeBackToSiem(run.ticket(), { name: 'ticketed', where: whereTicketIs(delivery, run.jira) });
+    const ticketed = run.ticket();
+    const where = whereTicketIs(delivery, run.jira);
+    await run.outside(async () => {
+      run.siemWriteBack = await writeBackToSiem(ticketed, { name: 'ticketed', where });
+    });
     run.track(
       completeLateEnrichments(run.ticket()).then((late) => {
         if (late) run.onEnriched(late.enrichments, late.keys);
@@ -106,6 +119,13 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
   await run.untilSettled();
   log.info('triage settled', { status: run.state.status, disposition: run.state.disposition ?? null });
   return run.result();
+}
+
+/** What the ticket shows when the LogType's workflow failed: every enrichment unavailable, and why. */
+function enrichmentFailedReport(route: PlaybookRoute, logTypeWorkflow: string, reason: string): PlaybookReport {
+  const why = unavailable<never>(`the enrichment workflow ${logTypeWorkflow} failed: ${reason}`);
+  const enrichments = Object.fromEntries(ENRICHMENT_SECTIONS.filter((s) => !s.optional).map((s) => [s.key, why])) as Enrichments;
+  return { playbook: route.playbook, matchedBy: route.matchedBy, logTypeWorkflow, enrichments };
 }
 
 /** The record of an enforced auto-close: audit line, Jira as configured, the SIEM resolved. */

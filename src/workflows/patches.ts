@@ -13,4 +13,10 @@ export const PATCHES = {
   reopenWithinWindow: 'reopen-within-window',
   /** A malformed autoClose signal is refused (logged) instead of failing the workflow task. */
   refuseMalformedAutoClose: 'refuse-malformed-auto-close',
+  /** Jira and SIEM writes after the ticket run in order off the main loop: their retries hold no Slack update or SLA timer. */
+  outsideWritesOffLoop: 'outside-writes-off-loop',
+  /** A failed LogType child workflow still yields a ticket, its enrichments shown unavailable. */
+  ticketWhenEnrichmentFails: 'ticket-when-enrichment-fails',
+  /** An alert that expires says so in Slack (buttons gone), in Jira and to the SIEM. */
+  expiryIsAnnounced: 'expiry-is-announced',
 } as const;

@@ -51,7 +51,8 @@ type Effect =
   | { kind: 'reopened'; eventKey: string }
   | { kind: 'sla'; line: Line; broadcast: boolean; eventKey: string }
   | { kind: 'enriched'; keys: EnrichmentKey[] }
-  | { kind: 'jira-linked'; eventKey: string };
+  | { kind: 'jira-linked'; eventKey: string }
+  | { kind: 'expired'; line: Line; eventKey: string };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -75,6 +76,9 @@ export class TriageRun {
   /** What happened while the Jira issue did not exist yet: told to the issue when it lands. */
   private jiraMissed: { lines: string[]; close: boolean; enriched: EnrichmentKey[] } = { lines: [], close: false, enriched: [] };
   private readonly effects: Effect[] = [];
+  /** Jira and SIEM writes waiting their turn (see `outside`). */
+  private readonly outsideQueue: Array<() => Promise<void>> = [];
+  private outsideRunning = false;
   private events = 0;
   private background = 0;
 
@@ -295,6 +299,24 @@ export class TriageRun {
     void work.finally(() => this.background--);
   }
 
+  /**
+   * A write to Jira or the SIEM. Those retry through outages for hours (a revoked token, Panther down):
+   * run in order, one at a time, off the main loop, so Slack updates and SLA timers never wait for them.
+   * Runs that started before this release await them in place, as they did.
+   */
+  async outside(work: () => Promise<void>): Promise<void> {
+    if (!patched(PATCHES.outsideWritesOffLoop)) return work();
+    this.outsideQueue.push(work);
+    if (this.outsideRunning) return;
+    this.outsideRunning = true;
+    this.track(
+      (async () => {
+        for (let next = this.outsideQueue.shift(); next; next = this.outsideQueue.shift()) await next();
+        this.outsideRunning = false;
+      })(),
+    );
+  }
+
   // ── timers ─────────────────────────────────────────────────────────────────────────────────────
 
   private deadlines(): Array<{ at: number; fire: () => void }> {
@@ -340,7 +362,16 @@ export class TriageRun {
         },
       });
     }
-    out.push({ at: opened + this.policy.maxOpenMs, fire: () => this.setState(applyExpiry(this.state, iso(Date.now()))) });
+    out.push({
+      at: opened + this.policy.maxOpenMs,
+      fire: () => {
+        this.setState(applyExpiry(this.state, iso(Date.now())));
+        if (patched(PATCHES.expiryIsAnnounced)) {
+          const line = [text(`⌛ Expired: nobody closed it in ${humanDuration(this.policy.maxOpenMs)}; autotriage stopped tracking it.`)];
+          this.effects.push({ kind: 'expired', line, eventKey: this.nextEventKey('expired') });
+        }
+      },
+    });
     return out.sort((a, b) => a.at - b.at);
   }
 
@@ -393,26 +424,42 @@ export class TriageRun {
       case 'decided': {
         if (this.delivery) await refreshTicket(ticket, this.delivery);
         await this.reply([...effect.line, text(` · ${this.state.status.replace('_', ' ')}`)], effect.eventKey);
+        const said = plain(effect.line, this.state);
         if (this.jira.status === 'ok') {
           const issueKey = this.jira.data.key;
-          await jiraActivities
-            .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: plain(effect.line, this.state) })
-            .catch((err: unknown) => this.warn('Jira comment', err));
-          if (effect.close) {
-            await jiraActivities.transitionJiraIssue({ issueKey, targets: JIRA_DONE }).catch((err: unknown) => this.warn('Jira transition', err));
-          }
+          await this.outside(async () => {
+            await jiraActivities
+              .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: said })
+              .catch((err: unknown) => this.warn('Jira comment', err));
+            if (effect.close) {
+              await jiraActivities.transitionJiraIssue({ issueKey, targets: JIRA_DONE }).catch((err: unknown) => this.warn('Jira transition', err));
+            }
+          });
         } else {
-          this.jiraMissed.lines.push(plain(effect.line, this.state));
+          this.jiraMissed.lines.push(said);
           if (effect.close) this.jiraMissed.close = true;
         }
         if (effect.close) {
-          this.siemWriteBack = await writeBackToSiem(ticket, {
-            name: effect.eventKey,
-            where: `${plain(effect.line, this.state)} (${where})`,
-            status: effect.close === 'benign' ? 'RESOLVED' : 'CLOSED',
-            withTicket: false,
+          const status = effect.close === 'benign' ? 'RESOLVED' : 'CLOSED';
+          await this.outside(async () => {
+            this.siemWriteBack = await writeBackToSiem(ticket, { name: effect.eventKey, where: `${said} (${where})`, status, withTicket: false });
           });
         }
+        return;
+      }
+      case 'expired': {
+        if (this.delivery && this.delivery.kind !== 'none') await refreshTicket(ticket, this.delivery);
+        await this.reply(effect.line, effect.eventKey);
+        const said = plain(effect.line, this.state);
+        const issueKey = this.jira.status === 'ok' ? this.jira.data.key : undefined;
+        await this.outside(async () => {
+          if (issueKey) {
+            await jiraActivities
+              .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: said })
+              .catch((err: unknown) => this.warn('Jira comment', err));
+          }
+          this.siemWriteBack = await writeBackToSiem(ticket, { name: effect.eventKey, where: said, withTicket: false });
+        });
         return;
       }
       case 'reopened': {
@@ -427,15 +474,19 @@ export class TriageRun {
         }
         await this.reply([text('🔁 Reopened: the SIEM fired this alert again.')], effect.eventKey, true);
         if (this.jira.status === 'ok') {
-          await jiraActivities
-            .transitionJiraIssue({ issueKey: this.jira.data.key, targets: JIRA_REOPENED })
-            .catch((err: unknown) => this.warn('Jira transition', err));
+          const issueKey = this.jira.data.key;
+          await this.outside(async () => {
+            await jiraActivities.transitionJiraIssue({ issueKey, targets: JIRA_REOPENED }).catch((err: unknown) => this.warn('Jira transition', err));
+          });
         } else {
           this.jiraMissed.lines.push('Reopened: the SIEM fired this alert again.');
           this.jiraMissed.close = false;
         }
         const now = this.delivery ? ` ${whereTicketIs(this.delivery, this.jira)}` : '';
-        this.siemWriteBack = await writeBackToSiem(this.ticket(), { name: effect.eventKey, where: `reopened: the alert fired again.${now}`, status: 'OPEN', withTicket: false });
+        const reopenedTicket = this.ticket();
+        await this.outside(async () => {
+          this.siemWriteBack = await writeBackToSiem(reopenedTicket, { name: effect.eventKey, where: `reopened: the alert fired again.${now}`, status: 'OPEN', withTicket: false });
+        });
         return;
       }
       case 'sla':
@@ -449,24 +500,25 @@ export class TriageRun {
         const issueKey = this.jira.data.key;
         const missed = this.jiraMissed;
         this.jiraMissed = { lines: [], close: false, enriched: [] };
-        if (missed.lines.length > 0) {
-          await jiraActivities
-            .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: `Before this issue was created: ${missed.lines.join('; ')}.` })
-            .catch((err: unknown) => this.warn('Jira comment', err));
-        }
-        if (missed.close) {
-          await jiraActivities.transitionJiraIssue({ issueKey, targets: JIRA_DONE }).catch((err: unknown) => this.warn('Jira transition', err));
-        }
-        if (missed.enriched.length > 0) await this.commentEnrichment(ticket, missed.enriched);
-        if (!this.siemHasJira && this.delivery) {
-          this.siemHasJira = true;
-          this.siemWriteBack = await writeBackToSiem(ticket, { name: effect.eventKey, where: whereTicketIs(this.delivery, this.jira), withTicket: false });
-        }
+        const tellSiem = !this.siemHasJira && this.delivery ? whereTicketIs(this.delivery, this.jira) : undefined;
+        if (tellSiem) this.siemHasJira = true;
+        await this.outside(async () => {
+          if (missed.lines.length > 0) {
+            await jiraActivities
+              .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: `Before this issue was created: ${missed.lines.join('; ')}.` })
+              .catch((err: unknown) => this.warn('Jira comment', err));
+          }
+          if (missed.close) {
+            await jiraActivities.transitionJiraIssue({ issueKey, targets: JIRA_DONE }).catch((err: unknown) => this.warn('Jira transition', err));
+          }
+          if (missed.enriched.length > 0) await this.commentEnrichment(ticket, missed.enriched);
+          if (tellSiem) this.siemWriteBack = await writeBackToSiem(ticket, { name: effect.eventKey, where: tellSiem, withTicket: false });
+        });
         return;
       }
       case 'enriched':
         if (this.delivery) await refreshTicket(ticket, this.delivery);
-        if (this.jira.status === 'ok') await this.commentEnrichment(ticket, effect.keys);
+        if (this.jira.status === 'ok') await this.outside(() => this.commentEnrichment(ticket, effect.keys));
         else this.jiraMissed.enriched.push(...effect.keys);
         return;
     }

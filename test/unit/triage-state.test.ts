@@ -260,6 +260,17 @@ describe('triage state', () => {
       assert.equal(isClosed(s), true);
       assert.equal(s.timeline.at(-1)?.what, 'expired: nobody acted on it');
     });
+
+    it('applyExpiry keeps an escalation: its disposition and the analyst who escalated stay on record', () => {
+      const escalated = applyAction(awaiting(), act('escalate'), T2);
+      const s = applyExpiry(escalated, T3);
+      assert.equal(s.status, 'expired');
+      assert.equal(s.disposition, 'escalated');
+      assert.deepEqual(s.closedBy, escalated.closedBy);
+      assert.equal(s.closedBy?.kind, 'analyst');
+      assert.equal(isClosed(s), true);
+      assert.equal(s.timeline.at(-1)?.what, 'expired: escalated, and nobody closed it');
+    });
   });
 
   describe('timeline', () => {

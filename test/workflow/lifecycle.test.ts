@@ -13,6 +13,7 @@ import { SA } from '../../src/temporal/search-attributes';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery, type AutoCloseRequest } from '../../src/workflows/messages';
 import type { TriageResult } from '../../src/workflows/types';
+import { until } from '../helpers/until';
 import { startStack, type Stack } from '../helpers/worker-stack';
 
 const forgotPassword = (suffix: string): Alert => {
@@ -159,6 +160,53 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(escalated.state.status, 'escalated');
     assert.ok(Date.now() - started < 30_000);
     await handle(alert).terminate('test done');
+  });
+
+  it("fires the SLA reminder on time while Jira is down and an analyst's Assign is still waiting to reach it", async () => {
+    const alert = attack('sla-jira-down');
+    await start(alert, policy({ sla: { reminderMs: { [alert.severity]: 4_000 }, escalateMs: {} } }));
+    const linked = await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok');
+    const issue = s.fakes.jira.issues.find((i) => linked.jira?.status === 'ok' && i.key === linked.jira.data.key)!;
+    const jira = jiraRefuses(alert); // from now on, the Assign's Jira comment is retried (a revoked token)
+    await handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('assign')] });
+    const message = messageFor(alert)!;
+    await waitForTriage(handle(alert), () => s.fakes.slack.replies(message.ts).some((r) => /Still open after/.test(r.text)), { timeoutMs: 20_000 });
+    assert.ok(s.fakes.slack.replies(message.ts).some((r) => /Assigned to/.test(r.text)), 'Slack heard of the Assign');
+    assert.ok(!issue.comments.some((c) => JSON.stringify(c).includes('Assigned to')), 'Jira has not: its comment is still being retried');
+    jira.recover();
+    await handle(alert).terminate('test done');
+  });
+
+  it('announces an expired alert: the ticket loses its buttons, the thread and the Jira issue say why', async () => {
+    const alert = attack('expiry');
+    await start(alert, policy({ maxOpenMs: 3_000 }));
+    const message = messageFor(alert)!;
+    const result = (await handle(alert).result()) as TriageResult;
+    assert.equal(result.state.status, 'expired');
+    assert.ok(s.fakes.slack.replies(message.ts).some((r) => /Expired: nobody closed it/.test(r.text)), 'a thread reply says it expired');
+    assert.doesNotMatch(JSON.stringify(messageFor(alert)!.blocks), /autotriage_actions/, 'no buttons on an expired ticket');
+    const issue = s.fakes.jira.issues.find((i) => result.jira.status === 'ok' && i.key === result.jira.data.key)!;
+    assert.ok(issue.comments.some((c) => JSON.stringify(c).includes('Expired: nobody closed it')), 'the Jira issue says it expired');
+  });
+
+  it('still tickets the alert when its LogType workflow is terminated mid-enrichment, every enrichment shown unavailable', async () => {
+    const ip = '203.0.113.77';
+    const alert = { ...attack('child-terminated'), ips: [ip] };
+    // VirusTotal hangs for this IP, so the child is still enriching when it is terminated.
+    s.fakes.vt.injectFaults(...Array.from({ length: 5 }, () => ({ path: `/api/v3/ip_addresses/${ip}`, hangMs: Infinity })));
+    const parent = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy() }] });
+    const child = s.t.client.workflow.getHandle(`${alertWorkflowId(alert)}/okta`);
+    await waitForTriage(parent, (x) => x.state.status === 'enriching');
+    assert.ok(await until(async () => (await child.describe().catch(() => undefined)) !== undefined, 10_000), 'the child started');
+    await child.terminate('an operator terminated it');
+    const ticketed = await waitForTriage(parent, (x) => x.state.status === 'awaiting_analyst');
+    for (const key of ['ipReputation', 'indicatorSearch', 'loginLocations', 'recentLogins'] as const) {
+      const outcome = ticketed.report?.enrichments[key];
+      assert.equal(outcome?.status, 'unavailable', key);
+      assert.match(outcome?.status === 'unavailable' ? outcome.reason : '', /the enrichment workflow oktaTriage failed/);
+    }
+    assert.ok(messageFor(alert), 'the ticket is in Slack');
+    await parent.terminate('test done');
   });
 
   it('enforce: closes the forgot-password alert with no ticket in the main channel, reason and facts recorded; the attack is ticketed', async () => {
