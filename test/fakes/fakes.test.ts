@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { LogLevel, WebAPIPlatformError, WebAPIRateLimitedError, WebClient, type Logger } from '@slack/web-api';
 import { HttpException, Version3Client } from 'jira.js';
 import { FAKE_CREDENTIALS, adfText, isRecord, startFakes, type AdfDoc, type RunningFakes } from './index';
+import { until } from '../helpers/until';
 
 const silentLogger: Logger = {
   debug: () => undefined,
@@ -481,7 +482,7 @@ describe('test fakes', function () {
       const local = await startFakes();
       local.vt.injectFaults({ hangMs: Infinity });
       const pending = rejection(() => fetch(`${local.vt.apiBaseUrl}/ip_addresses/1.1.1.1`, { headers: { 'x-apikey': local.vt.apiKey } }));
-      await new Promise((r) => setTimeout(r, 50));
+      assert.ok(await until(() => local.vt.requests.length === 1, 5_000), 'the request reached the fake');
       const started = Date.now();
       await local.stop();
       assert.ok((await pending) instanceof TypeError);

@@ -540,7 +540,7 @@ describe('fuzz: hostile input against the real API and worker processes', functi
       ][k]!;
       return r('Slack: forged signature', body, () => ({ 'content-type': 'application/x-www-form-urlencoded', ...sig() }), { status: 401 });
     });
-    const stale = sample(fc.tuple(fc.integer({ min: 301, max: 10_000_000 }), fc.boolean(), fc.nat(3)), COUNTS.slackStale, 22).map(([delta, past, k]) => {
+    const stale = sample(fc.tuple(fc.integer({ min: 310, max: 10_000_000 }), fc.boolean(), fc.nat(3)), COUNTS.slackStale, 22).map(([delta, past, k]) => {
       const body = validClick();
       const ts = () => (k === 3 ? 'yesterday' : String(now() + (past ? -delta : delta)));
       const headers = () => {

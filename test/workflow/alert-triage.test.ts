@@ -13,7 +13,7 @@ import { waitForTriage } from '../../src/temporal/triage-client';
 import type { TriageResult } from '../../src/workflows/types';
 import { startFakes, type RunningFakes } from '../fakes';
 import { CLOUDTRAIL_HOME_IP, GSUITE_HOME_IP, GSUITE_USER, PROXY_IP, QUIET_HOME_IP, QUIET_USER, ROOT_ARN } from '../helpers/more-logs';
-import { sampleLogsDir } from '../helpers/sample-logs';
+import { sampleLogsDir, sampleLogsTime } from '../helpers/sample-logs';
 import { depsFor } from '../helpers/stack-deps';
 import { connectTestTemporal, startTestWorkers, uniqueTaskQueue, type RunningWorkers, type TestTemporal } from '../helpers/temporal';
 
@@ -164,6 +164,8 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     // in the hour before the alert and would otherwise make the proxy the user's #1 location.
     const alert: Alert = {
       ...forgotPasswordAlert(),
+      // Anchored to the logs: the attacker's successes stay within the hour before the alert however late this runs.
+      createdAt: (await sampleLogsTime()).toISOString(),
       alertId: `quiet-${Date.now()}`,
       detectionId: 'GSuite.BruteForceLogin',
       title: 'GSuite Brute Force Login',

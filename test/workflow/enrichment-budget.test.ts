@@ -183,6 +183,9 @@ describe('rateBudget workflow (real Temporal)', () => {
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
       });
+    // The budget is per UTC day: a run that would straddle midnight starts just after it instead.
+    const untilMidnight = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1) - Date.now();
+    if (untilMidnight < 30_000) await new Promise((r) => setTimeout(r, untilMidnight + 1_000));
     const day = new Date().toISOString().slice(0, 10);
     assert.deepEqual(await take(), { granted: true, used: 1, perDay: 5, count: 1, day });
     assert.deepEqual(await take(3), { granted: true, used: 4, perDay: 5, count: 3, day }, 'a block of 3');

@@ -295,8 +295,11 @@ describe('triage lifecycle (real Temporal)', function () {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
     // The signal is handled by the next workflow task; an update after it is answered once it was.
-    const after = await h.executeUpdate(analystActionUpdate, { args: [analyst('assign')] }).catch(() => undefined);
-    assert.equal(after, undefined, 'still closed: the assign button is refused');
+    await assert.rejects(
+      h.executeUpdate(analystActionUpdate, { args: [analyst('assign')] }),
+      (err: unknown) => err instanceof WorkflowUpdateFailedError && /already closed/.test(String(err.cause?.message)),
+      'still closed: the assign button is refused by the validator',
+    );
     const state = await h.query(triageStateQuery);
     assert.equal(state.state.status, 'closed', 'not reopened past its window');
     assert.equal(state.state.reopened, 0);

@@ -43,6 +43,7 @@ describe('Panther as the SIEM (real Temporal, Panther fake)', function () {
     }
     assert.deepEqual(b.loginLocations, a.loginLocations);
     assert.deepEqual(b.recentLogins, a.recentLogins);
+    assert.equal(a.indicatorSearch?.status, 'ok', 'indicator search via the embedded SIEM');
     if (a.indicatorSearch?.status === 'ok' && b.indicatorSearch?.status === 'ok') {
       const { link: localLink, ...localSearch } = a.indicatorSearch.data;
       const { link: pantherLink, ...pantherSearch } = b.indicatorSearch.data;
