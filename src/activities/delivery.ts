@@ -38,6 +38,9 @@ export interface PostTicketInput extends TicketInput {
 /** Slack rejected the blocks themselves (our rendering, not the alert): fall back to text only. */
 const BLOCK_ERRORS = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_blocks_too_long', 'msg_too_long']);
 
+/** How long a retried create keeps looking for the issue an earlier attempt may have made (Jira's index lag). */
+const JIRA_INDEX_LAG_MS = 8_000;
+
 function isRetry(): boolean {
   return Context.current().info.attempt > 1;
 }
@@ -87,7 +90,8 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       return classified(DELIVERY_POLICY, async () => {
         const label = alertLabel(input.alert);
         if (isRetry()) {
-          const existing = await jira.findIssueByLabel(label);
+          // An earlier attempt may have created the issue a moment before it failed: give the index time.
+          const existing = await jira.findIssueByLabelSettled(label, JIRA_INDEX_LAG_MS);
           if (existing) return ok(existing);
         }
         return ok(await jira.createIssue(renderJiraIssue(buildTicket(input), input.alert)));

@@ -56,23 +56,33 @@ export function readHistoryFiles(dir: string): Array<HistoryAndWorkflowId & { fi
     });
 }
 
-function parseArgs(argv: string[]): { ids: string[]; query?: string; dir?: string } {
-  const out: { ids: string[]; query?: string; dir?: string } = { ids: [] };
+const USAGE = "usage: npm run replay -- <workflowId>… | --query '<visibility query>' | --dir <folder>";
+
+function parseArgs(argv: string[]): { ids: string[]; query?: string; dir?: string; help?: boolean } {
+  const out: { ids: string[]; query?: string; dir?: string; help?: boolean } = { ids: [] };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
+    return v;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--query') out.query = argv[++i];
-    else if (a === '--dir') out.dir = argv[++i];
-    else if (a.startsWith('--')) throw new Error(`unknown argument ${a}`);
+    if (a === '--help' || a === '-h') return { ids: [], help: true };
+    if (a === '--query') out.query = value(++i, a);
+    else if (a === '--dir') out.dir = value(++i, a);
+    else if (a.startsWith('--')) throw new Error(`unknown argument ${a}\n${USAGE}`);
     else out.ids.push(a);
   }
-  if (!out.ids.length && !out.query && !out.dir) {
-    throw new Error("usage: npm run replay -- <workflowId>… | --query '<visibility query>' | --dir <folder>");
-  }
+  if (!out.ids.length && !out.query && !out.dir) throw new Error(USAGE);
   return out;
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const config = loadConfigOrExit();
   const converter = dataConverter(config);
@@ -83,12 +93,23 @@ async function main(): Promise<void> {
     const connection = await Connection.connect(connectionOptions(config));
     try {
       const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: converter });
+      // An id whose history cannot be fetched (a typo, a run past retention) is reported, and the rest replayed.
+      const unfetched: ReplayOutcome[] = [];
       const histories = args.query
         ? client.workflow.list({ query: args.query }).intoHistories({ concurrency: 4 })
         : (async function* () {
-            for (const id of args.ids) yield { workflowId: id, history: await client.workflow.getHandle(id).fetchHistory() };
+            for (const id of args.ids) {
+              let history;
+              try {
+                history = await client.workflow.getHandle(id).fetchHistory();
+              } catch (err) {
+                unfetched.push({ workflowId: id, ok: false, error: `could not fetch its history: ${err instanceof Error ? err.message : String(err)}` });
+                continue;
+              }
+              yield { workflowId: id, history };
+            }
           })();
-      outcomes = await replayHistories(histories, { dataConverter: converter });
+      outcomes = [...(await replayHistories(histories, { dataConverter: converter })), ...unfetched];
     } finally {
       await connection.close();
     }

@@ -69,6 +69,21 @@ export class JiraClient {
     return `${this.options.host}/browse/${encodeURIComponent(key)}`;
   }
 
+  /**
+   * The issue carrying this label, looked for until `indexLagMs` after the call began: Jira's search
+   * is eventually consistent, and an issue an earlier attempt created a moment ago may not be found at once.
+   */
+  async findIssueByLabelSettled(label: string, indexLagMs: number): Promise<JiraIssueRef | undefined> {
+    const until = Date.now() + indexLagMs;
+    for (let wait = 1_000; ; wait *= 2) {
+      const found = await this.findIssueByLabel(label);
+      if (found) return found;
+      const left = until - Date.now();
+      if (left <= 0) return undefined;
+      await new Promise((r) => setTimeout(r, Math.min(wait, left)));
+    }
+  }
+
   /** The issue carrying this label in the project, if one exists (newest first). */
   async findIssueByLabel(label: string): Promise<JiraIssueRef | undefined> {
     try {

@@ -3,7 +3,7 @@
  * an error, so a typo (`logtype`) is caught instead of silently routing to the wrong playbook.
  */
 import { z } from 'zod';
-import type { Alert } from '../domain/alert';
+import { LOG_TYPE_SOURCES, type Alert } from '../domain/alert';
 import {
   AlertIdSchema,
   AlertSchema,
@@ -26,6 +26,8 @@ export const CanonicalAlertInputSchema = z.strictObject({
   title: z.string().min(1).max(1000),
   severity: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), SeveritySchema),
   logType: LogTypeSchema.optional(),
+  /** Accepted so an Alert as autotriage itself writes it can be sent back; recomputed, never trusted. */
+  logTypeSource: z.enum(LOG_TYPE_SOURCES).optional(),
   createdAt: z.string().refine((v) => parseTimestamp(v) !== undefined, 'must be an ISO-8601 timestamp').optional(),
   link: HttpUrlSchema.optional(),
   runbook: z.string().max(4000).optional(),

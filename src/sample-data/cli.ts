@@ -10,6 +10,7 @@ import * as path from 'node:path';
 
 import { DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_USERS, SAMPLE_SCENARIOS } from './okta-events';
 import { OKTA_LOG_FOLDER, writeSampleLogs } from './write-logs';
+import { loadDotEnv } from '../config/config';
 
 export interface CliOptions {
   out: string;
@@ -137,6 +138,8 @@ export async function main(
 }
 
 if (require.main === module) {
+  // Like every other command: LOCAL_SIEM_LOGS in .env is where `npm start` will read the logs.
+  loadDotEnv();
   main().then(
     (code) => {
       process.exitCode = code;

@@ -207,6 +207,12 @@ export class JiraFake extends HttpFake {
     ['POST', /^\/search\/jql$/, (r) => this.searchPost(r)],
   ];
 
+  /**
+   * How long a new issue stays out of `/search/jql` results. Real Jira's search is eventually consistent
+   * (the index can trail a create by seconds); 0 by default, so tests that do not care see their issues.
+   */
+  indexLagMs = 0;
+
   constructor(options: JiraFakeOptions) {
     super(options);
     this.email = options.email;
@@ -578,7 +584,9 @@ export class JiraFake extends HttpFake {
     const requestedMax = Number(params['maxResults'] ?? 50);
     const maxResults = Math.min(Number.isInteger(requestedMax) && requestedMax > 0 ? requestedMax : 50, idsOnly ? 5000 : 100);
 
-    const matches = [...this.store].reverse().filter(predicate);
+    // Jira's search index trails writes: an issue created within `indexLagMs` is not found yet.
+    const indexedBefore = Date.now() - this.indexLagMs;
+    const matches = [...this.store].reverse().filter((i) => i.createdAt <= indexedBefore && predicate(i));
     const page = matches.slice(start, start + maxResults);
     const isLast = start + maxResults >= matches.length;
     const properties = listParam(params['properties']);
@@ -643,6 +651,7 @@ export class JiraFake extends HttpFake {
     this.store = [];
     this.issueCounters.clear();
     this.nextIssueId = 10000;
+    this.indexLagMs = 0;
     this.nextCommentId = 10000;
   }
 

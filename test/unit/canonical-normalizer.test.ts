@@ -59,6 +59,15 @@ describe('normalizeCanonical: canonical Alert JSON', () => {
     assert.equal(alert.logTypeSource, 'payload');
   });
 
+  it('takes an Alert as autotriage writes it (with logTypeSource), recomputing logTypeSource rather than trusting it', () => {
+    const first = normalizeCanonical(input(), RECEIVED_AT);
+    assert.equal(first.logTypeSource, 'routing-table');
+    const again = normalizeCanonical(JSON.parse(JSON.stringify(first)) as unknown, RECEIVED_AT);
+    assert.equal(again.logType, first.logType);
+    assert.equal(again.logTypeSource, 'payload', 'the logType now comes with the payload');
+    assert.deepEqual(rejection(input({ logTypeSource: 'made-up' })).problems.map((p) => p.field), ['logTypeSource']);
+  });
+
   it('rejects an unknown field and names it (a `logtype` typo is not silently ignored)', () => {
     const err = rejection(input({ logtype: 'Okta.SystemLog' }));
     assert.match(err.message, /logtype/);

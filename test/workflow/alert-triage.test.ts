@@ -195,6 +195,17 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     assert.equal(fakes.jira.requests.filter((r) => r.method === 'POST' && r.path === '/rest/api/3/issue').length, 1);
   });
 
+  it("leaves one Jira issue when the connection drops just after Jira created it and Jira's search index still lags", async () => {
+    fakes.jira.indexLagMs = 4_000; // the retry's first look (2 s later) cannot see the issue yet
+    fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', afterHandling: true, reset: true });
+    const alert = { ...forgotPasswordAlert(), alertId: `jiralag-${Date.now()}` };
+    await triage(alert);
+    const result = await waitForTriage(t.client.workflow.getHandle(alertWorkflowId(alert)), (x) => x.jira?.status === 'ok', { timeoutMs: 60_000 });
+    assert.equal(result.jira?.status, 'ok');
+    assert.equal(fakes.jira.issues.length, 1, 'the retry waited for the index and found the issue');
+    assert.ok(fakes.jira.requests.filter((r) => r.path === '/rest/api/3/search/jql').length >= 2, 'the retry looked again while the index lagged');
+  });
+
   it('still tickets within the retry budget when VirusTotal answers 500, showing it unavailable', async () => {
     fakes.vt.injectFaults(...Array.from({ length: 50 }, () => ({ status: 500 })));
     const { result, ms } = await triage({ ...forgotPasswordAlert(), alertId: `vt500-${Date.now()}`, ips: [freshIp()] });
