@@ -129,9 +129,10 @@ describe('end to end: the analyst loop in Slack', function () {
   });
 
   it('closes the alert from a signed click within 3 s and updates the message; a double click closes once', async () => {
+    // A double click: two signed clicks of the same button, in flight together.
     const started = Date.now();
-    const res = await click(clickBody(ids.forgot, 'close_benign'));
-    assert.equal(res.status, 200);
+    const [res, second] = await Promise.all([click(clickBody(ids.forgot, 'close_benign')), click(clickBody(ids.forgot, 'close_benign'))]);
+    assert.deepEqual([res.status, second.status], [200, 200]);
     assert.ok(Date.now() - started < 3000, `answered Slack in ${Date.now() - started} ms`);
     const closed = await waitForTriage(client.workflow.getHandle(ids.forgot), (s) => s.state.status === 'closed');
     assert.equal(closed.state.disposition, 'benign');
@@ -140,6 +141,8 @@ describe('end to end: the analyst loop in Slack', function () {
     await waitForTriage(client.workflow.getHandle(ids.forgot), () => JSON.stringify(message().blocks).includes(`Closed as benign by* <@${ANALYST}>`));
     assert.doesNotMatch(JSON.stringify(message().blocks), /autotriage_actions/);
     await waitForTriage(client.workflow.getHandle(ids.forgot), () => fakes.slack.replies(message().ts).length === 1);
+    await waitForTriage(client.workflow.getHandle(ids.forgot), () => fakes.slack.ephemerals.some((e) => e.user === ANALYST));
+    assert.match(fakes.slack.ephemerals.find((e) => e.user === ANALYST)!.text, /already closed as benign/, 'the second click of the pair was refused');
 
     const again = await click(clickBody(ids.forgot, 'close_benign', 'U0ANALYST2'));
     assert.equal(again.status, 200);

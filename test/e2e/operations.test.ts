@@ -167,6 +167,10 @@ describe('operations (real processes, real Temporal)', function () {
         // What the server stored: SQLite, its write-ahead log included.
         const stored = Buffer.concat([dbFile, `${dbFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
         assert.ok(stored.length > 0);
+        // Positive control: what the server keeps in clear by design (the workflow id, the detection id in a
+        // search attribute) is found by the same search, so an absence below is the codec's doing.
+        assert.ok(stored.includes(workflowId!), 'the run is in the searched bytes');
+        assert.ok(stored.includes(demoPantherAlerts()[0]!.payload.id), 'the detection id (a search attribute) is stored in clear');
         assert.equal(stored.includes('alice.martin@acme.io'), false, 'the user is not stored in clear');
         assert.equal(stored.includes('198.51.100.7'), false, 'the IP is not stored in clear');
 

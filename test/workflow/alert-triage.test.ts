@@ -251,6 +251,16 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     assert.equal(fakes.slack.requests.filter((r) => r.path === '/api/chat.postMessage').length, 3);
   });
 
+  it("posts the ticket once when Slack rate-limits the post, no sooner than Slack's Retry-After", async () => {
+    fakes.slack.injectFaults({ path: '/api/chat.postMessage', status: 429, headers: { 'retry-after': '2' } });
+    const { result } = await triage({ ...forgotPasswordAlert(), alertId: `slack429-${Date.now()}` });
+    assert.equal(result.delivery.kind, 'slack');
+    assert.equal(fakes.slack.messages.length, 1);
+    const posts = fakes.slack.requests.filter((r) => r.path === '/api/chat.postMessage');
+    assert.equal(posts.length, 2, 'the rate-limited post, then the one that landed');
+    assert.ok(posts[1]!.at - posts[0]!.at >= 2000, `retried after ${posts[1]!.at - posts[0]!.at} ms, not before the 2 s Retry-After`);
+  });
+
   it('does not post twice when a Slack post times out after Slack accepted it', async () => {
     fakes.slack.injectFaults({ path: '/api/chat.postMessage', afterHandling: true, hangMs: 30_000 });
     const { result } = await triage({ ...forgotPasswordAlert(), alertId: `slackdup-${Date.now()}` });
