@@ -4,6 +4,7 @@
  * Credentials and configuration errors depend on the step: an enrichment gives up (the ticket shows why),
  * a delivery keeps retrying so the ticket goes out once the operator fixes the token.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ProviderError } from '../connectors/http';
 import { SiemQueryError } from '../siem/siem';
@@ -37,11 +38,33 @@ export function toActivityFailure(err: unknown, policy: FailurePolicy): Error {
   }
 }
 
+/**
+ * How long an error code the connector does not know is retried (it may be a new name for an outage)
+ * before it is taken as a refusal: a ticket is then saved by the worker and its run says `delivery_failed`,
+ * instead of waiting for ever on something no retry will fix.
+ */
+export const UNRECOGNIZED_RETRY_MS = 30 * 60_000;
+
+function sinceFirstAttemptMs(): number {
+  try {
+    return Date.now() - Context.current().info.scheduledTimestampMs;
+  } catch {
+    return 0; // not in an activity
+  }
+}
+
 /** Runs an activity body, converting what it throws. */
 export async function classified<T>(policy: FailurePolicy, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {
+    if (err instanceof ProviderError && err.details.unrecognized && sinceFirstAttemptMs() >= UNRECOGNIZED_RETRY_MS) {
+      throw ApplicationFailure.create({
+        message: `${err.message} (an error autotriage does not recognise, retried for ${UNRECOGNIZED_RETRY_MS / 60_000} min)`,
+        type: `${err.provider}.unrecognized`,
+        nonRetryable: true,
+      });
+    }
     throw toActivityFailure(err, policy);
   }
 }

@@ -37,7 +37,8 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
  */
 function loopbackHostsOnly(publicUrl: string | undefined): express.RequestHandler {
   const allowed = new Set(LOOPBACK_HOSTS);
-  if (publicUrl) allowed.add(new URL(publicUrl).hostname.toLowerCase());
+  const publicHost = publicUrl && URL.canParse(publicUrl) ? new URL(publicUrl).hostname.toLowerCase() : undefined;
+  if (publicHost) allowed.add(publicHost);
   return (req, res, next) => {
     const host = (req.hostname ?? '').toLowerCase();
     if (allowed.has(host)) return next();

@@ -11,6 +11,8 @@ export interface RuleInput {
   alert: Alert;
   playbook: PlaybookId;
   enrichments: Enrichments;
+  /** Set for runs that decided on older rule code, so their replay decides as they did (a workflow patch). */
+  compat?: { unanalysedIpIsClean?: boolean };
 }
 
 export type RuleResult = { match: true; verdict: AutoCloseVerdict } | { match: false; why: string };

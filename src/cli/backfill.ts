@@ -265,7 +265,11 @@ export async function runBackfill(
     progress.note(`waiting for ${dryRuns.length} dry-run triage(s) to render their tickets…`);
     await Promise.all(dryRuns);
   }
-  if (tickets) await new Promise<void>((resolve, reject) => tickets.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  if (tickets) {
+    await new Promise<void>((resolve) => tickets.end(() => resolve()));
+    const err = tickets.firstError();
+    if (err) throw new Error(`writing the dry-run tickets to ${ticketsFile}: ${err.message}`);
+  }
   summary.seconds = (Date.now() - startedAt) / 1000;
   summary.ticketsFile = ticketsFile;
   progress.done(summary);
@@ -276,15 +280,17 @@ export async function runBackfill(
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** The dry run's tickets file, its folder created; a write error fails the backfill instead of crashing it. */
-async function openTicketsFile(file: string): Promise<fs.WriteStream> {
+async function openTicketsFile(file: string): Promise<fs.WriteStream & { firstError(): Error | undefined }> {
   await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const stream = fs.createWriteStream(file);
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', (err) => reject(new Error(`cannot write the tickets file ${file}: ${err.message}`)));
   });
-  stream.on('error', () => undefined); // later write errors surface through end()
-  return stream;
+  // A later write error (a full disk) is kept, and reported when the file is closed.
+  let writeError: Error | undefined;
+  stream.on('error', (err) => (writeError ??= err));
+  return Object.assign(stream, { firstError: () => writeError });
 }
 
 type Item = { kind: 'alert'; alert: Alert } | { kind: 'invalid'; error: string } | { kind: 'done-before' };

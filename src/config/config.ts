@@ -294,7 +294,8 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(`CODEC_KEYS / CODEC_KEY_ID: ${(err as Error).message}`);
     }
   }
-  const displayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  // A URL needs an IPv6 address in brackets (http://[::1]:3000).
+  const displayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
   return {
     api: {
       host: env.HOST,

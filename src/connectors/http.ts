@@ -30,6 +30,8 @@ export class ProviderError extends Error {
       code?: string;
       /** From Retry-After, when the provider sent one. */
       retryAfterMs?: number;
+      /** An error code this connector does not know: retried for a while, then taken as a refusal. */
+      unrecognized?: boolean;
     } = {},
   ) {
     super(message);

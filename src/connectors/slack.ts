@@ -81,7 +81,18 @@ const REQUEST_ERRORS = new Set([
   'user_not_found',
   'users_not_found',
   'no_such_subteam',
+  'invalid_json',
+  'json_not_object',
+  'attachment_payload_limit_exceeded',
+  'messages_tab_disabled',
+  'thread_not_found',
+  'cannot_reply_to_message',
+  'method_deprecated',
+  'deprecated_endpoint',
 ]);
+
+/** Slack's own transient errors (besides HTTP 5xx and timeouts). */
+const TRANSIENT_ERRORS = new Set(['ratelimited', 'rate_limited', 'service_unavailable', 'fatal_error', 'internal_error', 'request_timeout']);
 
 
 /**
@@ -114,8 +125,9 @@ export function toProviderError(err: unknown, action: string): ProviderError {
     case ErrorCode.PlatformError: {
       const slackError = String(err.data.error ?? 'unknown_error');
       const category: FailureCategory = CONFIG_ERRORS.has(slackError) ? 'config' : REQUEST_ERRORS.has(slackError) ? 'invalid_request' : 'transient';
+      const unrecognized = category === 'transient' && !TRANSIENT_ERRORS.has(slackError);
       const hint = category === 'config' ? ' (check SLACK_BOT_TOKEN, its scopes and SLACK_CHANNEL)' : '';
-      return new ProviderError('Slack', `${action}: Slack said ${slackError}${hint}`, { category, code: slackError });
+      return new ProviderError('Slack', `${action}: Slack said ${slackError}${hint}`, { category, code: slackError, ...(unrecognized ? { unrecognized } : {}) });
     }
     case ErrorCode.HTTPError:
       return new ProviderError('Slack', `${action}: Slack answered HTTP ${err.statusCode}`, { status: err.statusCode });

@@ -15,7 +15,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** The verdict the signal asks for, or the reason it is refused. */
 export function verdictFromSignal(raw: unknown): AutoCloseVerdict | { refused: string } {
   if (!isObject(raw)) return { refused: 'the payload must be an object' };
-  const { reason, ruleId, ruleVersion = 1, disposition = 'benign', facts = {} } = raw;
+  // null is "not given", as senders in Go or Python often write an optional field.
+  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null));
+  const { reason, ruleId, ruleVersion = 1, disposition = 'benign', facts = {} } = given;
   if (typeof reason !== 'string' || !reason.trim()) return { refused: 'reason: a non-empty string is required' };
   if (typeof ruleId !== 'string' || !ruleId.trim()) return { refused: 'ruleId: a non-empty string is required' };
   if (typeof ruleVersion !== 'number' || !Number.isInteger(ruleVersion) || ruleVersion < 1) return { refused: 'ruleVersion: a positive integer is required' };

@@ -54,7 +54,8 @@ export const slackFollowUps = proxyActivities<Activities>({
  * ticket does not wait for it, and a revoked token must not keep a settled triage running for ever.
  */
 export const jira = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
+  // A retried create may look for an earlier attempt's issue for 8 s before its own 15 s request.
+  startToCloseTimeout: '60s',
   scheduleToCloseTimeout: '24h',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m' },
 });

@@ -60,7 +60,11 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
   }
 
   // 3. Decide.
-  const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.report.enrichments }, run.policy);
+  // Runs that decided before an unanalysed IP stopped counting as clean decide as they did; asked only
+  // when it matters, so the usual run records no patch marker.
+  const vt = run.report.enrichments.ipReputation;
+  const compat = vt?.status === 'ok' && vt.data.engines === 0 && !patched(PATCHES.unanalysedIpNotClean) ? { unanalysedIpIsClean: true } : undefined;
+  const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.report.enrichments, compat }, run.policy);
   log.info('auto-close decision', {
     enforced: decision.enforced?.ruleId ?? run.earlyAutoClose?.ruleId ?? null,
     shadow: decision.shadow?.ruleId ?? null,

@@ -147,7 +147,8 @@ export async function enrichmentCache(input: EnrichmentCacheInput): Promise<void
     if (longHistory() && !fetching) {
       // A lookup that arrives meanwhile may start a fetch: carry on with it rather than drop its provider call.
       await condition(allHandlersFinished);
-      if (!fetching) await continueAsNew<typeof enrichmentCache>({ ...input, entry });
+      // Older runs continued as new regardless (dropping that call); asked only when it happens.
+      if (!fetching || !patched(PATCHES.noContinueAsNewOverFetch)) await continueAsNew<typeof enrichmentCache>({ ...input, entry });
       continue;
     }
     if (fetching) {

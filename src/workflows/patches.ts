@@ -19,4 +19,8 @@ export const PATCHES = {
   ticketWhenEnrichmentFails: 'ticket-when-enrichment-fails',
   /** An alert that expires says so in Slack (buttons gone), in Jira and to the SIEM. */
   expiryIsAnnounced: 'expiry-is-announced',
+  /** known-location: an IP no VirusTotal engine analysed (all-zero counts) is unknown, not clean. */
+  unanalysedIpNotClean: 'unanalysed-ip-not-clean',
+  /** The cache does not continue-as-new while a fetch a late lookup started is still running. */
+  noContinueAsNewOverFetch: 'no-continue-as-new-over-fetch',
 } as const;

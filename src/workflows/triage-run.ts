@@ -452,6 +452,8 @@ export class TriageRun {
         await this.reply(effect.line, effect.eventKey);
         const said = plain(effect.line, this.state);
         const issueKey = this.jira.status === 'ok' ? this.jira.data.key : undefined;
+        // An issue still being created hears of it when it lands.
+        if (!issueKey) this.jiraMissed.lines.push(said);
         await this.outside(async () => {
           if (issueKey) {
             await jiraActivities

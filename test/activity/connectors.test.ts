@@ -371,6 +371,21 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.ok(!fakes.slack.requests.some((r) => r.path === '/api/conversations.history'));
     });
 
+    it('postTicket retries a Slack error it does not recognise for 30 min from the first attempt, then takes it as a refusal', async () => {
+      const activities = createActivities(deps);
+      const unknown = { path: '/api/chat.postMessage', status: 200, body: { ok: false, error: 'some_error_slack_added_later' } };
+      const attemptScheduled = (agoMs: number) =>
+        new MockActivityEnvironment({ attempt: 9, scheduledTimestampMs: Date.now() - agoMs }, { logger: new DefaultLogger('ERROR') });
+      fakes.slack.injectFaults(unknown, unknown);
+      const early = await applicationFailure(attemptScheduled(29 * 60_000).run(activities.postTicket, postInput()));
+      assert.equal(early.nonRetryable, false, 'within 30 min: retried, it may be an outage under a new name');
+      const late = await applicationFailure(attemptScheduled(31 * 60_000).run(activities.postTicket, postInput()));
+      assert.equal(late.nonRetryable, true, 'past 30 min: a refusal (the workflow saves the ticket and says delivery_failed)');
+      assert.equal(late.type, 'Slack.unrecognized');
+      assert.match(late.message, /some_error_slack_added_later .*does not recognise/);
+      assert.equal(fakes.slack.messages.length, 0);
+    });
+
     it('postTicket falls back to a text-only message when Slack rejects the blocks', async () => {
       const activities = createActivities(deps);
       fakes.slack.injectFaults({ path: '/api/chat.postMessage', status: 200, body: { ok: false, error: 'invalid_blocks' } });

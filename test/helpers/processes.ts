@@ -14,7 +14,12 @@ export interface ServiceProcess {
 }
 
 export function spawnService(name: 'api' | 'worker', env: Record<string, string>, nodeArgs: string[] = []): ServiceProcess {
-  const script = path.join(projectRoot(), 'dist', 'src', name, 'main.js');
+  return spawnScript(name, path.join('dist', 'src', name, 'main.js'), env, nodeArgs);
+}
+
+/** Any of the project's scripts (a path under the project root) as a supervised process. */
+export function spawnScript(name: string, scriptPath: string, env: Record<string, string>, nodeArgs: string[] = []): ServiceProcess {
+  const script = path.join(projectRoot(), scriptPath);
   const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, script], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

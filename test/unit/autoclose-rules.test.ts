@@ -173,6 +173,9 @@ describe('known-location rule', () => {
       });
       const result = knownLocation.evaluate(forgotPassword({ ipReputation: { status: 'ok', data: neverAnalysed } }));
       assert.match(why(result), /no VirusTotal engine has analysed the IP/);
+      // A run that decided on the previous rule code replays its decision (the workflow's patch sets compat).
+      const replayed = knownLocation.evaluate({ ...forgotPassword({ ipReputation: { status: 'ok', data: neverAnalysed } }), compat: { unanalysedIpIsClean: true } });
+      assert.equal(replayed.match, true);
     });
 
     const noReputation: Array<[string, NonNullable<Enrichments['ipReputation']>]> = [

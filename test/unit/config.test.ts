@@ -160,6 +160,12 @@ describe('parseConfig', () => {
   it('shows a loopback public URL when listening on all interfaces', () => {
     assert.equal(parseConfig({ HOST: '0.0.0.0', PORT: '8080' }).api.publicUrl, 'http://127.0.0.1:8080');
   });
+
+  it('brackets an IPv6 HOST in the default public URL, so it is a URL', () => {
+    const { publicUrl } = parseConfig({ HOST: '::1', PORT: '8080' }).api;
+    assert.equal(publicUrl, 'http://[::1]:8080');
+    assert.equal(new URL(publicUrl).hostname, '[::1]');
+  });
 });
 
 describe('config: budgets, durations, Panther', () => {

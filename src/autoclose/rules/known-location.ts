@@ -16,7 +16,7 @@ export const knownLocation: AutoCloseRule = {
   id: 'known-location',
   version: 1,
   description: "Brute force from the user's usual login location, and the IP is clean → benign (forgot password)",
-  evaluate({ alert, playbook, enrichments: e }): RuleResult {
+  evaluate({ alert, playbook, enrichments: e, compat }): RuleResult {
     const t = KNOWN_LOCATION_THRESHOLDS;
     if (playbook !== 'bruteForce') return noMatch('not a brute-force alert');
     const ip = primaryIp(alert);
@@ -39,7 +39,7 @@ export const knownLocation: AutoCloseRule = {
     const vt = e.ipReputation.data;
     if (!vt.found) return noMatch('VirusTotal has no record of the IP: cannot tell that it is clean');
     // VirusTotal answers most unknown IPs with a record whose stats are all zero: no engine vouched for it.
-    if (vt.engines === 0) return noMatch('no VirusTotal engine has analysed the IP: cannot tell that it is clean');
+    if (vt.engines === 0 && !compat?.unanalysedIpIsClean) return noMatch('no VirusTotal engine has analysed the IP: cannot tell that it is clean');
     if (vt.malicious > 0 || vt.suspicious > 0) return noMatch(`VirusTotal flags the IP (${vt.malicious} malicious, ${vt.suspicious} suspicious)`);
     if (e.abuseIpdb?.status === 'ok' && e.abuseIpdb.data.abuseConfidenceScore > t.maxAbuseScore) {
       return noMatch(`AbuseIPDB confidence ${e.abuseIpdb.data.abuseConfidenceScore}%`);

@@ -1,0 +1,82 @@
+/**
+ * The README's quick start, as a new user runs it: `npm start` (dist/src/cli/start.js) on the embedded
+ * defaults — its own Temporal dev server with the Web UI, sample logs written because the folder is
+ * empty, the worker and the API — then `npm run demo` prints two enriched tickets whose login data comes
+ * from those logs, the Web UI lists the runs, and Ctrl-C stops everything cleanly.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from '../../src/config/paths';
+import { findTemporalCli } from '../../src/temporal/dev-server';
+import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
+import { spawnScript, type ServiceProcess } from '../helpers/processes';
+import { tempDir } from '../helpers/sample-logs';
+import { freePort, freeServicePorts } from '../setup/global';
+
+describe('quick start: npm start, then npm run demo (real processes, its own dev server)', function () {
+  this.timeout(240_000);
+  let start: ServiceProcess | undefined;
+  let env: Record<string, string>;
+  let uiPort: number;
+
+  before(async () => {
+    const { port, metricsPort } = await freeServicePorts();
+    uiPort = await freePort();
+    const data = tempDir('quick-start');
+    env = {
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      TEMPORAL_UI_PORT: String(uiPort),
+      TEMPORAL_CLI_PATH: findTemporalCli(),
+      DATA_DIR: path.join(data, '.data'),
+      LOCAL_SIEM_LOGS: path.join(data, 'logs'),
+    };
+    start = spawnScript('npm start', 'dist/src/cli/start.js', env);
+    await start.waitFor(/API listening/, 180_000);
+    await start.waitFor(/worker started/, 60_000);
+  });
+
+  after(async () => start?.stop());
+
+  it('writes the sample logs itself, and the demo prints two enriched tickets from them', async () => {
+    assert.ok(start!.output.some((l) => /holds no logs: writing sample Okta logs/.test(l)), 'npm start said it wrote the sample logs');
+    assert.ok(fs.readdirSync(path.join(env.LOCAL_SIEM_LOGS!, 'okta_systemlog')).length > 0);
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(projectRoot(), 'dist/src/cli/demo.js')], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      timeout: 150_000,
+    });
+    assert.equal(stdout.match(/triaged in [\d.]+ s/g)?.length, 2, stdout);
+    const [forgot, attack] = stdout.split('→ sending').slice(1);
+    for (const [ticket, scenario] of [[forgot, SAMPLE_SCENARIOS.forgotPassword], [attack, SAMPLE_SCENARIOS.attack]] as const) {
+      for (const section of ['VirusTotal', 'SIEM indicator search', 'Top login locations', 'Last successful logins']) {
+        assert.ok(ticket?.includes(section), `${scenario.user}: section ${section}`);
+      }
+      assert.ok(ticket?.includes(scenario.homeCity), `${scenario.user}'s login locations name the home city from the sample logs`);
+    }
+    assert.ok(forgot?.includes(SAMPLE_SCENARIOS.forgotPassword.ip), "the forgot-password IP is among Alice's locations");
+  });
+
+  it('shows the runs in the Web UI', async () => {
+    const res = await fetch(`http://127.0.0.1:${uiPort}/api/v1/namespaces/default/workflows?query=${encodeURIComponent('WorkflowType="alertTriage"')}`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { executions?: Array<{ execution?: { workflowId?: string } }> };
+    const ids = (body.executions ?? []).map((e) => e.execution?.workflowId);
+    assert.equal(ids.filter((id) => id?.startsWith('alert/panther/')).length, 2, JSON.stringify(ids));
+  });
+
+  it('stops the API, the worker and the dev server on Ctrl-C, exiting 0', async () => {
+    const exited = new Promise<number | null>((resolve) => start!.child.once('exit', (code) => resolve(code)));
+    start!.child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.ok(start!.output.some((l) => /stopped/.test(l)), start!.output.slice(-5).join('\n'));
+    await new Promise((r) => setTimeout(r, 200));
+    const gone = await fetch(`http://127.0.0.1:${env.PORT}/healthz`).then(() => false, () => true);
+    assert.ok(gone, 'the API no longer answers');
+    const uiGone = await fetch(`http://127.0.0.1:${uiPort}/`).then(() => false, () => true);
+    assert.ok(uiGone, 'the Web UI no longer answers');
+  });
+});
