@@ -35,7 +35,16 @@ export function parseArgs(argv: string[]): Args {
   return { sinceMs, json };
 }
 
-type Memo = { triage?: { openedAt?: string | null; closedAt?: string | null; closedBy?: Actor | null; shadow?: TriageRecord['shadow'] | null; autoClosed?: TriageRecord['autoClosed'] | null } };
+type Memo = {
+  triage?: {
+    openedAt?: string | null;
+    closedAt?: string | null;
+    closedBy?: Actor | null;
+    shadow?: TriageRecord['shadow'] | null;
+    autoClosed?: TriageRecord['autoClosed'] | null;
+    autoCloseReopened?: TriageRecord['autoCloseReopened'] | null;
+  };
+};
 
 /**
  * The visibility query of the report: the triages started on the task queue since `since`, without the
@@ -66,6 +75,7 @@ export async function listTriageRecords(client: Client, taskQueue: string, since
       closedBy: t.closedBy ?? undefined,
       shadow: t.shadow ?? undefined,
       autoClosed: t.autoClosed ?? undefined,
+      autoCloseReopened: t.autoCloseReopened ?? undefined,
     });
   }
   return records;

@@ -58,6 +58,8 @@ export interface TriageState {
   autoClosed?: AutoCloseVerdict;
   /** The first rule that would have closed it, in shadow mode (what the report compares with analysts). */
   shadow?: AutoCloseVerdict;
+  /** Automation's verdict on an alert the SIEM fired again, so it was reopened: kept for the rule's record. */
+  autoCloseReopened?: AutoCloseVerdict;
   /** When the ticket went out (or the alert was reopened): SLA deadlines count from here. */
   openedAt?: string;
   slaReminders: number;
@@ -160,6 +162,7 @@ export function applyReopen(state: TriageState, at: string): TriageState {
     closedAt: undefined,
     closedBy: undefined,
     autoClosed: undefined,
+    autoCloseReopened: state.autoCloseReopened ?? state.autoClosed,
     slaReminders: 0,
     slaEscalated: false,
     reopened: state.reopened + 1,

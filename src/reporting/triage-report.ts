@@ -18,12 +18,16 @@ export interface TriageRecord {
   closedBy?: Actor;
   shadow?: { ruleId: string; ruleVersion: number; disposition: string };
   autoClosed?: { ruleId: string; ruleVersion: number };
+  /** An auto-close the SIEM's re-fire reopened: the rule closed something that was not over. */
+  autoCloseReopened?: { ruleId: string; ruleVersion: number };
 }
 
 export interface Row {
   key: string;
   alerts: number;
   autoClosed: number;
+  /** Auto-closed, then reopened because the SIEM fired the alert again. */
+  reopenedAfterAutoClose: number;
   shadowDecisions: number;
   /** Shadow decisions the analysts also judged (closed or escalated). */
   judged: number;
@@ -69,6 +73,7 @@ function row(key: string, records: TriageRecord[]): Row {
     key,
     alerts: records.length,
     autoClosed: automated.length,
+    reopenedAfterAutoClose: records.filter((r) => r.autoCloseReopened).length,
     shadowDecisions: shadow.length,
     judged: judgements.length,
     agreed,
@@ -91,7 +96,7 @@ function groupBy(records: TriageRecord[], key: (r: TriageRecord) => string | und
 
 export function buildReport(records: TriageRecord[], since: Date): TriageReport {
   const rule = (r: TriageRecord) => {
-    const v = r.autoClosed ?? r.shadow;
+    const v = r.autoClosed ?? r.shadow ?? r.autoCloseReopened;
     return v ? `${v.ruleId}@${v.ruleVersion}` : undefined;
   };
   return { since: since.toISOString(), total: records.length, byDetection: groupBy(records, (r) => r.detectionId), byRule: groupBy(records, rule) };
@@ -105,12 +110,13 @@ function duration(value?: number): string {
 }
 
 export function renderReport(report: TriageReport): string {
-  const header = ['', 'alerts', 'auto-closed', 'shadow', 'judged', 'agreed', 'precision', 'analyst closed', 'median analyst', 'median automation'];
+  const header = ['', 'alerts', 'auto-closed', 'reopened', 'shadow', 'judged', 'agreed', 'precision', 'analyst closed', 'median analyst', 'median automation'];
   const table = (title: string, rows: Row[]) => {
     const lines = rows.map((r) => [
       r.key,
       String(r.alerts),
       String(r.autoClosed),
+      String(r.reopenedAfterAutoClose),
       String(r.shadowDecisions),
       String(r.judged),
       String(r.agreed),

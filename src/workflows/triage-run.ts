@@ -103,7 +103,8 @@ export class TriageRun {
 
   setState(next: TriageState): void {
     this.state = next;
-    const verdict = next.autoClosed ?? next.shadow;
+    // A rule's decision stays on the run even when a re-fire reopened what it closed (the report counts it).
+    const verdict = next.autoClosed ?? next.shadow ?? next.autoCloseReopened;
     upsertSearchAttributes([
       { key: SA.TriageStatus, value: next.status },
       { key: SA.Disposition, value: next.disposition ?? null },
@@ -119,6 +120,7 @@ export class TriageRun {
         closedBy: next.closedBy ?? null,
         shadow: next.shadow ? { ruleId: next.shadow.ruleId, ruleVersion: next.shadow.ruleVersion, disposition: next.shadow.disposition } : null,
         autoClosed: next.autoClosed ? { ruleId: next.autoClosed.ruleId, ruleVersion: next.autoClosed.ruleVersion } : null,
+        autoCloseReopened: next.autoCloseReopened ? { ruleId: next.autoCloseReopened.ruleId, ruleVersion: next.autoCloseReopened.ruleVersion } : null,
       },
     });
   }

@@ -180,6 +180,14 @@ describe('triage report', () => {
       assert.equal(v1.precision, 0.5);
     });
 
+    it("keeps an auto-close the SIEM's re-fire reopened in its rule's row, counted as reopened", () => {
+      const reopened = analystClosed('escalated', MINUTE, { autoCloseReopened: { ruleId: 'known-location', ruleVersion: 1 } });
+      const report = buildReport([autoClosed(10 * SECOND), reopened], SINCE);
+      const v1 = rowFor(report.byRule, 'known-location@1');
+      assert.deepEqual([v1.alerts, v1.autoClosed, v1.reopenedAfterAutoClose], [2, 1, 1]);
+      assert.equal(rowFor(report.byDetection, BRUTE).reopenedAfterAutoClose, 1);
+    });
+
     it('reports an empty period', () => {
       const report = buildReport([], SINCE);
       assert.deepEqual(report, { since: SINCE.toISOString(), total: 0, byDetection: [], byRule: [] } satisfies TriageReport);
@@ -199,10 +207,10 @@ describe('triage report', () => {
       );
       const text = renderReport(report);
       assert.match(text, /^autotriage report since 2025-06-11T00:00:00.000Z: 4 alert\(s\)/);
-      for (const header of ['detection', 'auto-close rule', 'alerts', 'auto-closed', 'shadow', 'judged', 'agreed', 'precision', 'analyst closed', 'median analyst', 'median automation']) {
+      for (const header of ['detection', 'auto-close rule', 'alerts', 'auto-closed', 'reopened', 'shadow', 'judged', 'agreed', 'precision', 'analyst closed', 'median analyst', 'median automation']) {
         assert.ok(text.includes(header), `missing header ${header}`);
       }
-      assert.match(text, new RegExp(`${BRUTE.replace('.', '\\.')}\\s+4\\s+1\\s+3\\s+3\\s+2\\s+67%`));
+      assert.match(text, new RegExp(`${BRUTE.replace('.', '\\.')}\\s+4\\s+1\\s+0\\s+3\\s+3\\s+2\\s+67%`));
       assert.match(text, /known-location@1/);
       assert.match(text, /10 min/);
       assert.match(text, /20 s/);

@@ -212,6 +212,7 @@ describe('triage state', () => {
     it('clears the auto-close verdict of an auto-closed alert and counts each reopen', () => {
       const once = applyReopen(applyAutoClose(awaiting(), VERDICT, T2), T3);
       assert.equal(once.autoClosed, undefined);
+      assert.deepEqual(once.autoCloseReopened, VERDICT, "the rule's verdict stays on record as reopened");
       const twice = applyReopen(applyAutoClose(once, VERDICT, T3), T3);
       assert.equal(twice.reopened, 2);
     });

@@ -261,6 +261,11 @@ describe('triage lifecycle (real Temporal)', function () {
       return s.fakes.jira.issues.find((i) => done.jira?.status === 'ok' && i.key === done.jira.data.key);
     })();
     assert.ok(issue && issue.status !== 'Done', 'and an open Jira issue');
+    // The rule's decision stays on the run, for its record in the report.
+    assert.equal(reopened.state.autoCloseReopened?.ruleId, 'known-location');
+    const described = await handle(alert).describe();
+    assert.equal(described.typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@1');
+    assert.deepEqual((described.memo?.['triage'] as { autoCloseReopened?: unknown } | undefined)?.autoCloseReopened, { ruleId: 'known-location', ruleVersion: 1 });
     await handle(alert).terminate('test done');
   });
 
