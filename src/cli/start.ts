@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const codecEndpoint = config.codec ? `${config.api.publicUrl}/codec` : undefined;
   server = await ensureTemporal(config.temporal.address, config.temporal.uiPort, config.dataDir, config.temporal.namespace, codecEndpoint);
   if (codecEndpoint) {
-    say(`payloads are encrypted; the Web UI decodes them through ${codecEndpoint} — open ${codecEndpoint}/login?token=<CODEC_AUTH_TOKEN> once in the browser`);
+    say(`payloads are encrypted; the Web UI decodes them through ${codecEndpoint} — open ${codecEndpoint}/login once in the browser and paste CODEC_AUTH_TOKEN`);
   }
   if (stopping) return;
 

@@ -143,7 +143,9 @@ function statusLine(t: TicketTriage | undefined): Line | undefined {
     case 'auto_closed':
       return [text('🤖 Auto-closed', { bold: true }), text(` as ${t.autoClosed?.disposition.replace('_', ' ') ?? 'benign'}${at(t.closedAt)}`), ...reopened];
     case 'expired':
-      return [text('⌛ Expired: nobody acted on it', { bold: true }), text(at(t.closedAt))];
+      return t.disposition === 'escalated'
+        ? [text('⌛ Expired', { bold: true }), text(' after it was escalated by '), actorSpan(t.closedBy), text(at(t.closedAt)), text(': nobody closed it')]
+        : [text('⌛ Expired: nobody acted on it', { bold: true }), text(at(t.closedAt))];
     case 'escalated':
       return t.disposition === 'escalated'
         ? [text('🚨 Escalated by ', { bold: true }), actorSpan(t.closedBy), text(at(t.closedAt)), ...reopened]

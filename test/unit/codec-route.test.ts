@@ -1,5 +1,6 @@
 /** The codec server for the Temporal Web UI (src/api/routes/codec.ts), over real HTTP. */
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -133,21 +134,34 @@ describe('codec routes (Temporal Web UI codec endpoint)', () => {
     assert.equal(lower.status, 200);
   });
 
-  it('trades the token for an HttpOnly session cookie at /codec/login, which then decodes (the Web UI path)', async () => {
+  it('trades the token, posted from its login form, for an HttpOnly session cookie that then decodes (the Web UI path)', async () => {
     const payloads = [toJson(defaultPayloadConverter.toPayload('x'))];
-    assert.equal((await fetch(`${base.url}/codec/login?token=wrong`)).status, 401);
-    assert.equal((await fetch(`${base.url}/codec/login`)).status, 401);
-    const login = await fetch(`${base.url}/codec/login?token=${TOKEN}`);
-    assert.equal(login.status, 200);
-    const setCookie = login.headers.get('set-cookie') ?? '';
-    assert.match(setCookie, /^autotriage_codec=[0-9a-f]{64};/);
+    const form = await fetch(`${base.url}/codec/login`);
+    assert.equal(form.status, 200);
+    assert.match(await form.text(), /<form method="post" action="login">/);
+    assert.equal((await fetch(`${base.url}/codec/login?token=${TOKEN}`)).status, 400, 'never a token in a URL');
+    const login = (token: string) =>
+      fetch(`${base.url}/codec/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
+    assert.equal((await login('wrong')).status, 401);
+    const ok = await login(TOKEN);
+    assert.equal(ok.status, 200);
+    const setCookie = ok.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /^autotriage_codec=\d+\.[0-9a-f]{64};/);
     assert.match(setCookie, /HttpOnly/);
     assert.match(setCookie, /Path=\/codec/);
     assert.equal(setCookie.includes(TOKEN), false, 'the cookie is not the token itself');
     const cookie = setCookie.split(';')[0]!;
     assert.equal((await post('/codec/decode', { payloads }, { Cookie: cookie })).status, 200);
-    const forged = `autotriage_codec=${'0'.repeat(64)}`;
+    const forged = `autotriage_codec=${Math.floor(Date.now() / 1000)}.${'0'.repeat(64)}`;
     assert.equal((await post('/codec/decode', { payloads }, { Cookie: forged })).status, 401);
+  });
+
+  it('refuses a session cookie older than 12 h, however long the browser kept it', async () => {
+    const payloads = [toJson(defaultPayloadConverter.toPayload('x'))];
+    const session = (issuedAt: number) => `autotriage_codec=${issuedAt}.${createHmac('sha256', TOKEN).update(`autotriage codec session ${issuedAt}`).digest('hex')}`;
+    const now = Math.floor(Date.now() / 1000);
+    assert.equal((await post('/codec/decode', { payloads }, { Cookie: session(now - 11 * 3600) })).status, 200, 'an 11-hour-old session still works');
+    assert.equal((await post('/codec/decode', { payloads }, { Cookie: session(now - 13 * 3600) })).status, 401, 'a 13-hour-old one does not');
   });
 
   it('answers 400 naming the field for a bad body, 415 for non-JSON, 413 when too large', async () => {

@@ -113,6 +113,13 @@ describe('ticket lifecycle rendering', () => {
       assert.equal(actionsBlocks(render(closed).message).length, 0);
     });
 
+    it('says an escalated alert that expired was escalated, by whom', () => {
+      const line = texts(render({ ...closed, status: 'expired', disposition: 'escalated' }).message).find((t) => t.includes('Expired'));
+      assert.ok(line, 'no status line');
+      assert.match(line, /Expired\* after it was escalated by <@U0123ABCD> at Jun 18 15:02 UTC: nobody closed it/);
+      assert.equal(actionsBlocks(render({ ...closed, status: 'expired', disposition: 'escalated' }).message).length, 0);
+    });
+
     it('renders a status line naming the disposition, the analyst as <@U0123ABCD> and the time', () => {
       const line = texts(render(closed).message).find((t) => t.includes('Closed as benign'));
       assert.ok(line, 'no status line');

@@ -65,6 +65,14 @@ function isJson(req: Request): boolean {
   return typeof type === 'string' && /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type);
 }
 
+/** How long a codec session lasts, checked by the server (the cookie's max-age is only the browser's). */
+const SESSION_MS = 12 * 3_600_000;
+
+const LOGIN_FORM = `<!doctype html><meta charset="utf-8"><title>autotriage codec login</title>
+<form method="post" action="login"><label>CODEC_AUTH_TOKEN <input type="password" name="token" autocomplete="off" autofocus></label>
+<button>Start a 12-hour codec session</button></form>
+<p>The Temporal Web UI then decodes payloads through this endpoint (codec server with "include cross-origin credentials").</p>`;
+
 export function codecRoutes(opts: CodecRouteOptions): Router {
   const router = express.Router();
   const allowed = new Set(opts.allowedOrigins.map((o) => o.trim().replace(/\/+$/, '')).filter((o) => o !== ''));
@@ -87,15 +95,25 @@ export function codecRoutes(opts: CodecRouteOptions): Router {
     next();
   };
 
-  // The Web UI cannot send a static bearer token, only cookies ("include cross-origin credentials"):
-  // `GET /codec/login?token=…` trades the token for an HttpOnly session cookie derived from it.
-  const session = authToken && createHmac('sha256', authToken).update('autotriage codec session').digest('hex');
-  const sessionCookie = (req: Request) => /(?:^|;\s*)autotriage_codec=([0-9a-f]{64})/.exec(req.headers.cookie ?? '')?.[1];
+  // The Web UI cannot send a static bearer token, only cookies ("include cross-origin credentials"): the
+  // login form trades the token for an HttpOnly session cookie — `<issued at>.<HMAC of it under the token>`,
+  // so it expires on the server after SESSION_MS whatever the browser keeps, and dies with the token.
+  const sessionMac = (issuedAt: number) => createHmac('sha256', authToken!).update(`autotriage codec session ${issuedAt}`).digest('hex');
+  const newSession = () => {
+    const issuedAt = Math.floor(Date.now() / 1000);
+    return `${issuedAt}.${sessionMac(issuedAt)}`;
+  };
+  const validSession = (req: Request): boolean => {
+    const m = /(?:^|;\s*)autotriage_codec=(\d{1,12})\.([0-9a-f]{64})/.exec(req.headers.cookie ?? '');
+    if (!m || !authToken) return false;
+    const issuedAt = Number(m[1]);
+    const age = Date.now() - issuedAt * 1000;
+    return age >= -60_000 && age <= SESSION_MS && safeEqual(m[2]!, sessionMac(issuedAt));
+  };
 
   const authenticate = (req: Request, res: Response, next: NextFunction) => {
     if (!authToken) return sendError(res, 503, 'codec endpoint disabled: set CODEC_AUTH_TOKEN');
-    const cookie = sessionCookie(req);
-    if (cookie && session && safeEqual(cookie, session)) return next();
+    if (validSession(req)) return next();
     const presented = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
     if (presented === undefined) {
       res.set('WWW-Authenticate', 'Bearer realm="autotriage-codec"');
@@ -139,15 +157,24 @@ export function codecRoutes(opts: CodecRouteOptions): Router {
   router.options('/codec/{*path}', cors, (_req, res) => {
     res.set('Allow', ALLOW_METHODS).status(204).end();
   });
+  // A form, so the token never sits in a URL (browser history, proxy logs).
   router.get('/codec/login', (req, res) => {
-    if (!authToken || !session) return sendError(res, 503, 'codec endpoint disabled: set CODEC_AUTH_TOKEN');
-    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    if (!authToken) return sendError(res, 503, 'codec endpoint disabled: set CODEC_AUTH_TOKEN');
+    if (req.query.token !== undefined) return sendError(res, 400, 'send the token with the form at /codec/login (POST), not in the URL');
+    res
+      .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; form-action 'self'" })
+      .type('html')
+      .send(LOGIN_FORM);
+  });
+  router.post('/codec/login', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+    if (!authToken) return sendError(res, 503, 'codec endpoint disabled: set CODEC_AUTH_TOKEN');
+    const token = typeof (req.body as Record<string, unknown> | undefined)?.['token'] === 'string' ? String((req.body as Record<string, unknown>)['token']) : '';
     if (!token || !safeEqual(token, authToken)) return sendError(res, 401, 'wrong codec token');
     res
       .set('Cache-Control', 'no-store')
-      .cookie('autotriage_codec', session, { httpOnly: true, secure: true, sameSite: 'none', path: '/codec', maxAge: 12 * 3600 * 1000 })
+      .cookie('autotriage_codec', newSession(), { httpOnly: true, secure: true, sameSite: 'none', path: '/codec', maxAge: SESSION_MS })
       .type('text/plain')
-      .send('autotriage: codec session set for 12 h. The Temporal Web UI can now decode payloads (codec endpoint with "include cross-origin credentials").\n');
+      .send(`autotriage: codec session set for ${SESSION_MS / 3_600_000} h. The Temporal Web UI can now decode payloads (codec endpoint with "include cross-origin credentials").\n`);
   });
   router.post('/codec/encode', cors, authenticate, readBody, handle('encode'));
   router.post('/codec/decode', cors, authenticate, readBody, handle('decode'));
