@@ -88,6 +88,8 @@ export interface PantherFakeOptions extends HttpFakeOptions {
    * (a default alert is created). Default false: they fail with "alert not found". `alert(id)` never creates.
    */
   autoCreateAlerts?: boolean;
+  /** The largest page of query results served, whatever the client asks (Panther's is 999): small, to make clients page. */
+  resultsPageMax?: number;
 }
 
 /** One executed data lake / indicator search query. Mutating `pollsUntilDone`/`neverFinishes` is supported. */
@@ -101,6 +103,8 @@ export interface PantherQueryRecord {
   message: string;
   /** Reads of `dataLakeQuery` for this id so far (every read counts, result pages included). */
   polls: number;
+  /** Result pages served after the first (reads with a cursor). */
+  pagesAfterFirst: number;
   pollsUntilDone: number;
   neverFinishes: boolean;
   /** True once `cancelDataLakeQuery` was called for it (whether or not it was still running). */
@@ -841,6 +845,7 @@ export class PantherFake extends HttpFake {
   /** Mutable global switch, read at every poll: while true no query completes. Restored by `reset()`. */
   neverFinishes: boolean;
   readonly autoCreateAlerts: boolean;
+  private readonly resultsPageMax: number;
 
   readonly queries: PantherQueryRecord[] = [];
   readonly cancellations: PantherCancellation[] = [];
@@ -871,6 +876,7 @@ export class PantherFake extends HttpFake {
     this.pollsUntilDone = options.pollsUntilDone ?? 2;
     this.neverFinishes = options.neverFinishes ?? false;
     this.autoCreateAlerts = options.autoCreateAlerts ?? false;
+    this.resultsPageMax = options.resultsPageMax ?? RESULTS_PAGE.maxSize;
     this.initial = { respond: this.respond, pollsUntilDone: this.pollsUntilDone, neverFinishes: this.neverFinishes };
   }
 
@@ -1096,6 +1102,7 @@ export class PantherFake extends HttpFake {
       status: 'running',
       message: '',
       polls: 0,
+      pagesAfterFirst: 0,
       pollsUntilDone: behaviour.pollsUntilDone ?? this.pollsUntilDone,
       neverFinishes: behaviour.neverFinishes ?? false,
       cancelled: false,
@@ -1148,8 +1155,9 @@ export class PantherFake extends HttpFake {
     const { input } = coerce(ARGS.page, args);
     if (record.status !== 'succeeded') return null;
     const rows = record.rows ?? [];
-    const size = pageSize(input?.pageSize, { defaultSize: RESULTS_PAGE.defaultSize, maxSize: RESULTS_PAGE.maxSize });
+    const size = pageSize(input?.pageSize, { defaultSize: Math.min(RESULTS_PAGE.defaultSize, this.resultsPageMax), maxSize: this.resultsPageMax });
     const { slice, pageInfo } = pageOf(rows, `query:${record.id}`, input?.cursor, size);
+    if (input?.cursor) record.pagesAfterFirst++;
     const first = rows[0] ?? {};
     return {
       edges: slice.map((node) => ({ id: null, node })),

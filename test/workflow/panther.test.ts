@@ -24,7 +24,8 @@ describe('Panther as the SIEM (real Temporal, Panther fake)', function () {
     local = await startStack();
     panther = await startStack(
       { SIEM: 'panther', PANTHER_STATUS_ON_TICKET: 'TRIAGED' },
-      { panther: { respond: lakeBackedBy(lake), autoCreateAlerts: true } },
+      // Pages of 2 rows: the 5 recent logins and 5 login locations take three pages each, read by cursor.
+      { panther: { respond: lakeBackedBy(lake), autoCreateAlerts: true, resultsPageMax: 2 } },
     );
   });
   after(async () => {
@@ -55,6 +56,7 @@ describe('Panther as the SIEM (real Temporal, Panther fake)', function () {
     assert.equal(sqls.filter((q) => q.kind === 'sql').length, 2);
     assert.equal(sqls.filter((q) => q.kind === 'indicator').length, 1);
     assert.ok(sqls.every((q) => q.polls >= 3), 'each query was polled while running');
+    assert.ok(sqls.filter((q) => q.kind === 'sql').every((q) => q.pagesAfterFirst >= 2), `each SQL query's results were read page by page: ${sqls.map((q) => q.pagesAfterFirst).join(', ')}`);
     const blocks = JSON.stringify(panther.fakes.slack.messages.at(-1)!.blocks);
     for (const title of ['VirusTotal', 'SIEM indicator search', 'Top login locations', 'Last successful logins']) assert.ok(blocks.includes(title));
   });
