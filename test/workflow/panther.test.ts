@@ -95,3 +95,25 @@ describe('Panther as the SIEM (real Temporal, Panther fake)', function () {
     assert.deepEqual(result!.siemWriteBack, { status: 'ok', data: { commented: true, status: 'TRIAGED' } });
   });
 });
+
+describe('a Panther query that never finishes (real Temporal, Panther fake)', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ SIEM: 'panther', PANTHER_QUERY_TIMEOUT: '2s' }, { panther: { neverFinishes: true, autoCreateAlerts: true } });
+  });
+  after(() => stack?.stop());
+
+  it('is cancelled in Panther, and the ticket still goes out with the SIEM sections unavailable', async () => {
+    const [result] = await stack.triage([normalizePanther(demoPantherAlerts()[1]!.payload, new Date())]);
+    for (const key of ['indicatorSearch', 'loginLocations', 'recentLogins'] as const) {
+      const outcome = result!.report.enrichments[key];
+      assert.equal(outcome?.status, 'unavailable', key);
+      assert.match(outcome?.status === 'unavailable' ? outcome.reason : '', /still running after .* cancelled/, key);
+    }
+    const queries = stack.fakes.panther!.queries;
+    assert.equal(queries.length, 3, 'one query per SIEM step, not retried');
+    assert.ok(queries.every((q) => q.cancelled && q.status === 'cancelled'), JSON.stringify(queries.map((q) => [q.kind, q.status, q.cancelled])));
+    assert.equal(stack.fakes.slack.messages.length, 1, 'the ticket went out');
+  });
+});
