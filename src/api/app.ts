@@ -26,6 +26,8 @@ export interface AppDeps {
   metrics?: { registry: Registry; api: ApiMetrics };
   /** PUBLIC_URL: its host is also accepted by the loopback-only guard. */
   publicUrl?: string;
+  /** PANTHER_CONSOLE_URL, when Panther is configured: where a Panther alert's link may point. */
+  pantherConsoleUrl?: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -52,7 +54,14 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', false);
   if (!deps.webhookSecret) app.use(loopbackHostsOnly(deps.publicUrl));
   app.use(
-    webhookRoutes({ starter: deps.starter, webhookSecret: deps.webhookSecret, maxBodyBytes: deps.maxBodyBytes, log: deps.log, metrics: deps.metrics?.api }),
+    webhookRoutes({
+      starter: deps.starter,
+      webhookSecret: deps.webhookSecret,
+      maxBodyBytes: deps.maxBodyBytes,
+      log: deps.log,
+      metrics: deps.metrics?.api,
+      pantherConsoleUrl: deps.pantherConsoleUrl,
+    }),
   );
   const registry = deps.metrics?.registry;
   if (registry) {

@@ -8,6 +8,7 @@ import type { Logger } from '../../logging/logger';
 import type { Alert } from '../../domain/alert';
 import { normalizeCanonical } from '../../intake/canonical';
 import { normalizePanther } from '../../intake/panther';
+import { withTrustedLink } from '../../intake/trusted-link';
 import { ValidationError } from '../../intake/validation-error';
 import { TemporalUnavailableError, type AlertStarter } from '../alert-starter';
 import { authenticateWebhook } from '../auth';
@@ -22,6 +23,8 @@ export interface WebhookOptions {
   /** Seconds the SIEM should wait before resending when Temporal is unreachable. */
   retryAfterSeconds?: number;
   metrics?: ApiMetrics;
+  /** PANTHER_CONSOLE_URL: a Panther alert's link must point there, or it is dropped. */
+  pantherConsoleUrl?: string;
 }
 
 type Normalizer = (body: unknown, receivedAt: Date) => Alert;
@@ -102,7 +105,12 @@ export function webhookRoutes(options: WebhookOptions): Router {
     }
   };
 
-  router.post('/webhooks/panther', raw, handle('panther', normalizePanther));
+  const normalizePantherAlert: Normalizer = (body, receivedAt) => {
+    const { alert, dropped } = withTrustedLink(normalizePanther(body, receivedAt), options.pantherConsoleUrl);
+    if (dropped) options.log.warn({ alertId: alert.alertId, linkOrigin: dropped }, 'alert link dropped: not on PANTHER_CONSOLE_URL');
+    return alert;
+  };
+  router.post('/webhooks/panther', raw, handle('panther', normalizePantherAlert));
   router.post('/webhooks/alerts', raw, handle('alerts', normalizeGenericAlert));
   return router;
 }

@@ -1,0 +1,28 @@
+/** A Panther alert's link must point at the Panther console when it is known (src/intake/trusted-link.ts). */
+import assert from 'node:assert/strict';
+import { normalizePanther } from '../../src/intake/panther';
+import { withTrustedLink } from '../../src/intake/trusted-link';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+
+const CONSOLE = 'https://acme.runpanther.net';
+const alertWithLink = (link: string) => normalizePanther({ ...demoPantherAlerts()[0]!.payload, link }, new Date());
+
+describe('withTrustedLink', () => {
+  it('keeps a link to the console', () => {
+    const { alert, dropped } = withTrustedLink(alertWithLink(`${CONSOLE}/alerts/abc`), CONSOLE);
+    assert.equal(alert.link, `${CONSOLE}/alerts/abc`);
+    assert.equal(dropped, undefined);
+  });
+
+  it('drops a link to any other origin, a look-alike host and another port included, and says which', () => {
+    for (const link of ['https://acme.runpanther.net.evil.example/alerts/abc', 'https://evil.example/login', 'http://acme.runpanther.net/alerts/abc', 'https://acme.runpanther.net:8443/x']) {
+      const { alert, dropped } = withTrustedLink(alertWithLink(link), CONSOLE);
+      assert.equal(alert.link, undefined, link);
+      assert.equal(dropped, new URL(link).origin, link);
+    }
+  });
+
+  it('keeps any link when no console is known (Panther not configured)', () => {
+    assert.equal(withTrustedLink(alertWithLink('https://elsewhere.example/a'), undefined).alert.link, 'https://elsewhere.example/a');
+  });
+});
