@@ -1,64 +1,72 @@
 /**
- * `POST /slack/interactions` when the SLACK_ALLOWED_GROUPS lookup fails: the real app, responder and Slack
- * client against the Slack fake over HTTP; only the Temporal side is a recording ActionSink, so the test
- * sees whether an Update would have been sent.
+ * `POST /slack/interactions` when the SLACK_ALLOWED_GROUPS lookup fails: the real app, responder, Slack
+ * client and action sink, against the Slack fake over HTTP and a real triage on the test server — a click
+ * that gets through is an Update the workflow applies, one refused never reaches it.
  */
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createActionSink, type ActionSink } from '../../src/api/analyst-actions';
-import { createAlertStarter, type AlertStarter } from '../../src/api/alert-starter';
+import { createActionSink } from '../../src/api/analyst-actions';
+import { createAlertStarter } from '../../src/api/alert-starter';
 import { createApp } from '../../src/api/app';
 import { createSlackResponder } from '../../src/api/slack-responder';
 import { SlackClient } from '../../src/connectors/slack';
+import { alertWorkflowId } from '../../src/domain/alert';
+import type { TriageState } from '../../src/domain/triage-state';
+import { normalizePanther } from '../../src/intake/panther';
 import { createLogger } from '../../src/logging/logger';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { waitForTriage } from '../../src/temporal/triage-client';
 import { BUTTONS } from '../../src/tickets/actions';
 import { FAKE_CREDENTIALS, SlackFake, signSlackRequest } from '../fakes';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import { until } from '../helpers/until';
+import { startStack, type Stack } from '../helpers/worker-stack';
 
 const SECRET = FAKE_CREDENTIALS.slackSigningSecret;
 const CHANNEL = FAKE_CREDENTIALS.slackChannel;
 const GROUP = 'S0SOCTEAM';
 const LISTED = 'U0LISTED1';
 const MEMBER = 'U0MEMBER1';
-const WORKFLOW_ID = 'alert/panther/5f0c1e3b9a7d4c22b1e8f0a6d3c4b2a1';
 /** Slack shows the user an error when the 200 takes longer than this. */
 const SLACK_BUDGET_MS = 3000;
 
+const button = (kind: string) => BUTTONS.find((b) => b.kind === kind)!;
+
 describe('Slack interactions: the user-group allow-list cannot be read', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
+  let stack: Stack;
   let fake: SlackFake;
   let server: Server;
   let base: string;
-  let acted: string[];
   let logLines: Array<Record<string, unknown>>;
+  let workflowId: string;
+  let n = 0;
 
   before(async () => {
-    fake = new SlackFake({ token: FAKE_CREDENTIALS.slackBotToken });
-    await fake.start();
+    stack = await startStack();
+    fake = stack.fakes.slack;
   });
-  after(async () => fake?.stop());
+  after(async () => stack?.stop());
 
   beforeEach(async () => {
-    fake.reset();
+    fake.reset(); // no ephemeral, fault or lookup of an earlier test
     fake.userGroups.set(GROUP, [MEMBER]);
-    acted = [];
+    fake.scopes.add('usergroups:read');
     logLines = [];
-    const sink: ActionSink = {
-      async act(workflowId, action) {
-        acted.push(`${action.by.id} ${action.kind} ${workflowId}`);
-        return { ok: true };
-      },
-    };
-    const starter: AlertStarter = {
-      start: () => Promise.reject(new Error('no intake in this test')),
-      ready: async () => true,
-    };
-    const log = createLogger({ name: 'api', level: 'info', destination: { write: (s: string) => void logLines.push(JSON.parse(s) as Record<string, unknown>) } });
+    // A fresh alert, ticketed and awaiting the analysts, for each test.
+    const alert = { ...normalizePanther(demoPantherAlerts()[1]!.payload, new Date()), alertId: `allow-list-${Date.now().toString(36)}-${++n}` };
+    workflowId = alertWorkflowId(alert);
+    await stack.triage([alert]);
+    const log = createLogger({ name: 'api', level: 'info', destination: { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) } });
     // A new responder per test: its group cache would otherwise carry a lookup from one test to the next.
     const responder = createSlackResponder(new SlackClient({ botToken: fake.token, apiUrl: fake.apiUrl }), { users: [LISTED], groups: [GROUP] });
-    const app = createApp({ starter, log, maxBodyBytes: 64 * 1024, slack: { signingSecret: SECRET, sink, responder } });
+    const app = createApp({
+      starter: createAlertStarter(stack.t.client, stack.taskQueue),
+      log,
+      maxBodyBytes: 64 * 1024,
+      slack: { signingSecret: SECRET, sink: createActionSink(stack.t.client), responder },
+    });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -66,15 +74,16 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
   });
   afterEach(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stack.t.client.workflow.getHandle(workflowId).terminate('test done').catch(() => undefined);
   });
 
   let actionTs = 1000;
-  async function click(user: string): Promise<{ status: number; ms: number }> {
+  async function click(user: string, kind = 'close_benign'): Promise<{ status: number; ms: number }> {
     const payload = {
       type: 'block_actions',
       user: { id: user, username: user.toLowerCase() },
       channel: { id: CHANNEL },
-      actions: [{ action_id: BUTTONS[0]!.actionId, value: WORKFLOW_ID, action_ts: `1795700000.${actionTs++}` }],
+      actions: [{ action_id: button(kind).actionId, value: workflowId, action_ts: `1795700000.${actionTs++}` }],
     };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const started = Date.now();
@@ -87,9 +96,15 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     return { status: res.status, ms: Date.now() - started };
   }
 
+  /** What the workflow applied: its timeline's entries by analysts, as "<user> <what>". */
+  async function applied(): Promise<string[]> {
+    const { state } = await waitForTriage(stack.t.client.workflow.getHandle(workflowId), () => true);
+    return (state as TriageState).timeline.filter((e) => e.by?.kind === 'analyst').map((e) => `${e.by!.id} ${e.what}`);
+  }
+
   async function ephemeralTo(user: string): Promise<string> {
     assert.ok(await until(() => fake.ephemerals.some((e) => e.user === user), 5000), `no ephemeral answer to ${user}`);
-    return fake.ephemerals.find((e) => e.user === user)!.text;
+    return fake.ephemerals.filter((e) => e.user === user).at(-1)!.text;
   }
 
   it('refuses the click, answers 200 in time and tells the analyst when the bot lacks usergroups:read', async () => {
@@ -97,8 +112,8 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     const res = await click(MEMBER);
     assert.equal(res.status, 200);
     assert.ok(res.ms < SLACK_BUDGET_MS, `answered in ${res.ms} ms`);
-    assert.deepEqual(acted, [], 'fail closed: no Update was sent');
     assert.match(await ephemeralTo(MEMBER), /could not check SLACK_ALLOWED_GROUPS: missing_scope \(the bot needs usergroups:read\)/);
+    assert.deepEqual(await applied(), [], 'fail closed: the workflow got no Update');
     const logged = logLines.find((l) => l['msg'] === 'Slack action refused: the allow-list could not be checked');
     assert.ok(logged, 'the refusal is logged');
     assert.equal(logged['level'], 50);
@@ -110,8 +125,8 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     fake.injectFaults({ path: '/api/usergroups.users.list', status: 429, headers: { 'retry-after': '30' } });
     const res = await click(MEMBER);
     assert.equal(res.status, 200);
-    assert.deepEqual(acted, []);
     assert.match(await ephemeralTo(MEMBER), /could not check SLACK_ALLOWED_GROUPS: Slack is rate-limiting usergroups\.users\.list; try again in 30 s/);
+    assert.deepEqual(await applied(), []);
   });
 
   it('answers in time when Slack is slow to list the group, and lets the member act once the lookup has landed', async () => {
@@ -119,23 +134,28 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     const res = await click(MEMBER);
     assert.equal(res.status, 200);
     assert.ok(res.ms < SLACK_BUDGET_MS, `answered in ${res.ms} ms`);
-    assert.deepEqual(acted, []);
     assert.match(await ephemeralTo(MEMBER), /did not answer usergroups\.users\.list within 1\.5 s; try again/);
+    assert.deepEqual(await applied(), []);
     // The slow answer still fills the cache: the next click goes through without asking Slack again.
     assert.ok(await until(() => fake.requests.some((r) => r.path === '/api/usergroups.users.list' && r.status === 200), 8000));
     const lookups = fake.requests.filter((r) => r.path === '/api/usergroups.users.list').length;
     assert.equal((await click(MEMBER)).status, 200);
-    assert.deepEqual(acted, [`${MEMBER} close_benign ${WORKFLOW_ID}`]);
+    assert.ok(await until(async () => (await applied()).length === 1, 5000), 'the Update reached the workflow');
+    assert.match((await applied())[0]!, new RegExp(`^${MEMBER} closed as benign`));
     assert.equal(fake.requests.filter((r) => r.path === '/api/usergroups.users.list').length, lookups);
   });
 
   it('still lets a user on SLACK_ALLOWED_USERS act, and a group member once the lookup works again', async () => {
     fake.scopes.delete('usergroups:read');
-    assert.equal((await click(LISTED)).status, 200);
+    assert.equal((await click(LISTED, 'assign')).status, 200);
     assert.equal((await click(MEMBER)).status, 200);
+    assert.match(await ephemeralTo(MEMBER), /could not check SLACK_ALLOWED_GROUPS/);
     fake.scopes.add('usergroups:read');
     assert.equal((await click(MEMBER)).status, 200);
-    assert.deepEqual(acted, [`${LISTED} close_benign ${WORKFLOW_ID}`, `${MEMBER} close_benign ${WORKFLOW_ID}`]);
+    assert.ok(await until(async () => (await applied()).length === 2, 5000), 'both Updates reached the workflow');
+    const [first, second] = await applied();
+    assert.match(first!, new RegExp(`^${LISTED} assigned`));
+    assert.match(second!, new RegExp(`^${MEMBER} closed as benign`));
   });
 });
 
