@@ -55,8 +55,9 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
   } catch (err) {
     // The child was terminated, reset or failed: the analysts still get the alert, without its enrichment.
     if (!(err instanceof ChildWorkflowFailure) || !patched(PATCHES.ticketWhenEnrichmentFails)) throw err;
-    log.error('enrichment workflow failed: ticketing the alert without it', { error: failureReason(err) });
-    run.report = enrichmentFailedReport(playbookRoute, logTypeRoute.workflow, failureReason(err));
+    const reason = failureReason(err);
+    log.error('enrichment workflow failed: ticketing the alert without it', { error: reason });
+    run.report = enrichmentFailedReport(playbookRoute, logTypeRoute.workflow, reason);
   }
 
   // 3. Decide.

@@ -415,6 +415,17 @@ export class TriageRun {
       .catch((err: unknown) => this.warn('thread reply', err));
   }
 
+  /** A comment on the alert's Jira issue, once per event (its marker); a refusal goes to the timeline. */
+  private async commentJira(issueKey: string, eventKey: string, intro: string): Promise<void> {
+    await jiraActivities
+      .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${eventKey}`, intro })
+      .catch((err: unknown) => this.warn('Jira comment', err));
+  }
+
+  private async transitionJira(issueKey: string, targets: string[]): Promise<void> {
+    await jiraActivities.transitionJiraIssue({ issueKey, targets }).catch((err: unknown) => this.warn('Jira transition', err));
+  }
+
   private warn(what: string, err: unknown): void {
     this.setState({ ...this.state, timeline: [...this.state.timeline, { at: iso(Date.now()), what: `${what} failed: ${failureReason(err)}` }] });
   }
@@ -430,11 +441,9 @@ export class TriageRun {
         if (this.jira.status === 'ok') {
           const issueKey = this.jira.data.key;
           await this.outside(async () => {
-            await jiraActivities
-              .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: said })
-              .catch((err: unknown) => this.warn('Jira comment', err));
+            await this.commentJira(issueKey, effect.eventKey, said);
             if (effect.close) {
-              await jiraActivities.transitionJiraIssue({ issueKey, targets: JIRA_DONE }).catch((err: unknown) => this.warn('Jira transition', err));
+              await this.transitionJira(issueKey, JIRA_DONE);
             }
           });
         } else {
@@ -450,7 +459,7 @@ export class TriageRun {
         return;
       }
       case 'expired': {
-        if (this.delivery && this.delivery.kind !== 'none') await refreshTicket(ticket, this.delivery);
+        if (this.delivery) await refreshTicket(ticket, this.delivery);
         await this.reply(effect.line, effect.eventKey);
         const said = plain(effect.line, this.state);
         const issueKey = this.jira.status === 'ok' ? this.jira.data.key : undefined;
@@ -458,9 +467,7 @@ export class TriageRun {
         if (!issueKey) this.jiraMissed.lines.push(said);
         await this.outside(async () => {
           if (issueKey) {
-            await jiraActivities
-              .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: said })
-              .catch((err: unknown) => this.warn('Jira comment', err));
+            await this.commentJira(issueKey, effect.eventKey, said);
           }
           this.siemWriteBack = await writeBackToSiem(ticket, { name: effect.eventKey, where: said, withTicket: false });
         });
@@ -480,7 +487,7 @@ export class TriageRun {
         if (this.jira.status === 'ok') {
           const issueKey = this.jira.data.key;
           await this.outside(async () => {
-            await jiraActivities.transitionJiraIssue({ issueKey, targets: JIRA_REOPENED }).catch((err: unknown) => this.warn('Jira transition', err));
+            await this.transitionJira(issueKey, JIRA_REOPENED);
           });
         } else {
           this.jiraMissed.lines.push('Reopened: the SIEM fired this alert again.');
@@ -508,12 +515,10 @@ export class TriageRun {
         if (tellSiem) this.siemHasJira = true;
         await this.outside(async () => {
           if (missed.lines.length > 0) {
-            await jiraActivities
-              .commentJiraIssue({ issueKey, marker: `autotriage ${this.workflowId} ${effect.eventKey}`, intro: `Before this issue was created: ${missed.lines.join('; ')}.` })
-              .catch((err: unknown) => this.warn('Jira comment', err));
+            await this.commentJira(issueKey, effect.eventKey, `Before this issue was created: ${missed.lines.join('; ')}.`);
           }
           if (missed.close) {
-            await jiraActivities.transitionJiraIssue({ issueKey, targets: JIRA_DONE }).catch((err: unknown) => this.warn('Jira transition', err));
+            await this.transitionJira(issueKey, JIRA_DONE);
           }
           if (missed.enriched.length > 0) await this.commentEnrichment(ticket, missed.enriched);
           if (tellSiem) this.siemWriteBack = await writeBackToSiem(ticket, { name: effect.eventKey, where: tellSiem, withTicket: false });
