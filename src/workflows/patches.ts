@@ -23,4 +23,6 @@ export const PATCHES = {
   unanalysedIpNotClean: 'unanalysed-ip-not-clean',
   /** The cache does not continue-as-new while a fetch a late lookup started is still running. */
   noContinueAsNewOverFetch: 'no-continue-as-new-over-fetch',
+  /** An alert an analyst escalated gets no "still open" SLA reminder: someone has acted on it. */
+  noReminderAfterEscalation: 'no-reminder-after-escalation',
 } as const;

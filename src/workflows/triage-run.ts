@@ -333,7 +333,9 @@ export class TriageRun {
     const severity: Severity = this.alert.severity;
     const out: Array<{ at: number; fire: () => void }> = [];
     const reminder = this.policy.sla.reminderMs[severity];
-    if (reminder !== undefined && s.slaReminders === 0 && !s.slaEscalated) {
+    // patched() only where the answer matters, so the marker lands only in runs an analyst escalated.
+    const analystEscalated = s.disposition === 'escalated' && patched(PATCHES.noReminderAfterEscalation);
+    if (reminder !== undefined && s.slaReminders === 0 && !s.slaEscalated && !analystEscalated) {
       out.push({
         at: opened + reminder,
         fire: () => {

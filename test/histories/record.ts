@@ -95,6 +95,12 @@ async function main(): Promise<void> {
     });
     await save(s, 'alertTriage.sla-reopened', sla);
 
+    // Escalated by an analyst before the SLA reminder: no reminder; expired, the escalation kept.
+    const escalated = await run(s, sample(1, 'analyst-escalated'), quick({ sla: { reminderMs: { HIGH: 500 }, escalateMs: { HIGH: 1000 } }, maxOpenMs: 2000 }), async (id) => {
+      await update(id, analyst('escalate'));
+    });
+    await save(s, 'alertTriage.analyst-escalated', escalated);
+
     // Closed by the autoClose signal; an unknown detection on an unknown LogType (genericTriage, fallback).
     const generic = await run(s, sample(0, 'generic-signal', { detectionId: 'Custom.Unknown', logType: 'Box.Event', logTypeSource: 'payload' }), quick(), (id) =>
       s.t.client.workflow.getHandle(id).signal(autoCloseSignal, { reason: 'recorded', ruleId: 'recorder' }),

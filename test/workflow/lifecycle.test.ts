@@ -177,6 +177,18 @@ describe('triage lifecycle (real Temporal)', function () {
     await handle(alert).terminate('test done');
   });
 
+  it('posts no SLA reminder or escalation for an alert an analyst has escalated; it still expires', async () => {
+    const alert = attack('escalated-no-reminder');
+    await start(alert, policy({ sla: { reminderMs: { [alert.severity]: 1_500 }, escalateMs: { [alert.severity]: 2_500 } }, maxOpenMs: 4_000 }));
+    await handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('escalate')] });
+    const result = (await handle(alert).result()) as TriageResult;
+    const replies = s.fakes.slack.replies(messageFor(alert)!.ts).map((r) => r.text);
+    assert.ok(replies.some((t) => /Escalated by/.test(t)) && replies.some((t) => /Expired/.test(t)), `the escalation and the expiry are in the thread: ${replies.join(' | ')}`);
+    assert.ok(!replies.some((t) => /Still open after|Escalated: open for/.test(t)), `no SLA reply after the analyst escalated: ${replies.join(' | ')}`);
+    assert.ok(!result.state.timeline.some((e) => e.what.startsWith('SLA ')), 'no SLA entry in the timeline');
+    assert.equal(result.state.disposition, 'escalated');
+  });
+
   it('announces an expired alert: the ticket loses its buttons, the thread and the Jira issue say why', async () => {
     const alert = attack('expiry');
     await start(alert, policy({ maxOpenMs: 3_000 }));
