@@ -13,3 +13,14 @@ export function parseTimestamp(value: unknown): Date | undefined {
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `45 s`, `20 min`, `1.5 h`, `30 h`, `3 d`: how long something took or stayed open, for people to read. */
+export function humanDuration(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 90) return `${minutes} min`;
+  const hours = ms / 3_600_000;
+  if (hours < 10) return `${Number(hours.toFixed(1))} h`;
+  if (hours < 48) return `${Math.round(hours)} h`;
+  return `${Math.round(hours / 24)} d`;
+}

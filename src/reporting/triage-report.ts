@@ -5,6 +5,7 @@
  * Pure: fed with what Temporal visibility returns for each triage.
  */
 import type { Actor, Disposition } from '../domain/triage-state';
+import { humanDuration } from '../domain/time';
 
 /** One triage as visibility shows it (search attributes + the `triage` memo the workflow keeps current). */
 export interface TriageRecord {
@@ -103,10 +104,7 @@ export function buildReport(records: TriageRecord[], since: Date): TriageReport 
 }
 
 function duration(value?: number): string {
-  if (value === undefined) return '—';
-  if (value < 60_000) return `${Math.round(value / 1000)} s`;
-  if (value < 3_600_000) return `${Math.round(value / 60_000)} min`;
-  return `${(value / 3_600_000).toFixed(1)} h`;
+  return value === undefined ? '—' : humanDuration(value);
 }
 
 export function renderReport(report: TriageReport): string {

@@ -34,6 +34,7 @@ import {
   type TriageStatus,
 } from '../domain/triage-state';
 import { verdictFromSignal } from '../domain/auto-close-signal';
+import { humanDuration } from '../domain/time';
 import { SA } from '../temporal/search-attributes';
 import { text, type Line } from '../tickets/spans';
 import type { TicketInput } from '../tickets/ticket';
@@ -55,13 +56,6 @@ type Effect =
   | { kind: 'expired'; line: Line; eventKey: string };
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-function humanDuration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 90) return `${minutes} min`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;
-}
 
 export class TriageRun {
   state: TriageState;
