@@ -160,6 +160,13 @@ describe('PantherSiem against the Panther fake', () => {
     await expectProviderError(wrongKey.recentLogins({ user: 'a', logType: 'Okta.SystemLog', from, to, limit: 5 }), 'config', /PANTHER_API_TOKEN/);
   });
 
+  it('retries what Panther answers as an internal error, and not its validation errors', async () => {
+    fake.injectFaults({ path: '/public/graphql', status: 200, body: { data: null, errors: [{ message: 'Internal server error', path: ['alert'] }] } });
+    const alerts = new PantherAlerts(client());
+    await expectProviderError(alerts.get('a1'), 'transient', /Panther answered with an error: Internal server error/);
+    await expectProviderError(client().graphql('query { noSuchField }', {}), 'invalid_request', /Panther rejected the request: Cannot query field "noSuchField"/);
+  });
+
   it('reads an alert\'s events and writes back a comment and a status', async () => {
     fake.setAlert({ id: 'a1', events: [{ p_log_type: 'Okta.SystemLog', client: { ipAddress: '198.51.100.7' }, actor: { alternateId: 'alice@acme.io' } }] });
     const alerts = new PantherAlerts(client());

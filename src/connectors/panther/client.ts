@@ -1,9 +1,10 @@
 /**
  * Panther's public API (reference/panther.md §2): GraphQL at `…/public/graphql` and the REST routes on the
- * same host, both with `X-API-Key`. GraphQL errors (`{"errors": [...]}` with HTTP 200) and HTTP errors
- * become ProviderErrors with a category; the key never appears in a message.
+ * same host, both with `X-API-Key`. GraphQL errors (`{"errors": [...]}` with HTTP 200, classified in
+ * error-category.ts) and HTTP errors become ProviderErrors with a category; the key never appears in a message.
  */
 import { ProviderError, categoryForStatus, parseRetryAfter, requestJson } from '../http';
+import { categoryForGraphqlErrors, type GraphqlError } from './error-category';
 
 export interface PantherClientOptions {
   apiUrl: string;
@@ -13,7 +14,7 @@ export interface PantherClientOptions {
 
 interface GraphqlResponse<T> {
   data?: T | null;
-  errors?: Array<{ message?: string; path?: unknown[] }>;
+  errors?: GraphqlError[];
 }
 
 export class PantherClient {
@@ -36,7 +37,10 @@ export class PantherClient {
     if (res.status !== 200) throw this.httpError(res.status, res.headers, body.errors?.[0]?.message);
     if (body.errors?.length) {
       const message = body.errors.map((e) => e.message ?? 'error').join('; ').slice(0, 500);
-      throw new ProviderError('Panther', `Panther rejected the request: ${message}`, { category: 'invalid_request' });
+      const { category, unrecognized } = categoryForGraphqlErrors(body.errors);
+      const what = category === 'invalid_request' ? 'rejected the request' : 'answered with an error';
+      const hint = category === 'config' ? ' (check PANTHER_API_TOKEN and its permissions)' : '';
+      throw new ProviderError('Panther', `Panther ${what}: ${message}${hint}`, { category, unrecognized, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });
     }
     if (body.data == null) throw new ProviderError('Panther', 'Panther answered without data');
     return body.data;

@@ -5,6 +5,7 @@
  * gave up — is cancelled, so it does not keep burning warehouse credits.
  */
 import { ProviderError } from '../http';
+import { categoryForFailedQuery } from './error-category';
 import type { PantherClient } from './client';
 
 const EXECUTE_SQL = `mutation ExecuteDataLakeQuery($input: ExecuteDataLakeQueryInput!) {
@@ -140,7 +141,7 @@ export class DataLake {
     }
     if (state.status !== 'succeeded' || !state.results) {
       throw new ProviderError('Panther', `Panther query ${id} ${state.status}: ${state.message ?? 'no message'}`, {
-        category: 'invalid_request',
+        category: state.status === 'failed' ? categoryForFailedQuery(state.message) : 'invalid_request',
       });
     }
     const rows = state.results.edges.map((e) => lowerKeys(e.node));
