@@ -1,8 +1,9 @@
 /**
  * Prometheus metrics (prom-client). One registry per process: the API counts what it receives and
  * rejects; the worker measures enrichment, deliveries, auto-close decisions and triage durations (through
- * an activity interceptor and workflow sinks). Labels are bounded: providers, activity names, LogTypes
- * and detection ids (which come from the detection catalogue, not from free alert text).
+ * an activity interceptor and workflow sinks). Labels are bounded: providers and activity names are ours;
+ * values a sender chooses (source, LogType, detection id, an autoClose signal's rule id) keep their name
+ * for the first few hundred distinct values a process sees and count as `other` after that.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -18,6 +19,21 @@ export function labelValue(value: string | undefined): string {
   return (value ?? 'unknown').replace(/[^A-Za-z0-9._:@-]/g, '_').slice(0, 100);
 }
 
+/**
+ * A label whose values come from outside: printable, and at most `max` distinct values per process, so
+ * an authenticated sender inventing a detection id per alert cannot grow Prometheus' series without bound.
+ */
+export function boundedLabel(max: number): (value: string | undefined) => string {
+  const seen = new Set<string>();
+  return (value) => {
+    const v = labelValue(value);
+    if (seen.has(v)) return v;
+    if (seen.size >= max) return 'other';
+    seen.add(v);
+    return v;
+  };
+}
+
 /** Routes that count rejections under their own name; any other path (Express matches case-insensitively,
  * with or without a trailing slash) counts as `other`, so a caller cannot mint label values. */
 const ROUTE_LABELS = new Set(['/webhooks/panther', '/webhooks/alerts', '/slack/interactions', '/codec/encode', '/codec/decode']);
@@ -30,10 +46,12 @@ export function routeLabel(path: string): string {
 export interface ApiMetrics {
   received: Counter<'source' | 'log_type' | 'detection' | 'status'>;
   rejected: Counter<'route' | 'reason'>;
+  label: { source: (v?: string) => string; logType: (v?: string) => string; detection: (v?: string) => string };
 }
 
 export function apiMetrics(registry: Registry): ApiMetrics {
   return {
+    label: { source: boundedLabel(50), logType: boundedLabel(200), detection: boundedLabel(500) },
     received: new Counter({
       name: 'autotriage_alerts_received_total',
       help: 'Alerts accepted at intake, by source, LogType, detection and start status (started | duplicate)',
@@ -57,10 +75,12 @@ export interface WorkerMetrics {
   jiraIssues: Counter<'outcome'>;
   autoClose: Counter<'rule' | 'mode'>;
   triageDuration: Histogram<'log_type' | 'playbook' | 'outcome'>;
+  label: { logType: (v?: string) => string; rule: (v?: string) => string };
 }
 
 export function workerMetrics(registry: Registry): WorkerMetrics {
   return {
+    label: { logType: boundedLabel(200), rule: boundedLabel(100) },
     activity: new Histogram({
       name: 'autotriage_activity_duration_seconds',
       help: 'Activity duration by activity, provider (enrichment) and outcome (ok | failed)',

@@ -5,7 +5,7 @@
  */
 import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import { activityMetricsInterceptor } from '../observability/activity-metrics';
-import { labelValue, type WorkerMetrics } from '../observability/metrics';
+import type { WorkerMetrics } from '../observability/metrics';
 import type { TriageSinks } from '../workflows/sinks';
 import { createActivities, type ActivityDeps } from '../activities';
 import { workflowSource } from './workflow-source';
@@ -29,10 +29,10 @@ export interface WorkerSetOptions {
 export function triageSinks(m: WorkerMetrics | undefined): InjectedSinks<TriageSinks> {
   return {
     triageMetrics: {
-      decided: { fn: (_info, rule, mode) => m?.autoClose.inc({ rule: labelValue(rule), mode }) },
+      decided: { fn: (_info, rule, mode) => m?.autoClose.inc({ rule: m.label.rule(rule), mode }) },
       ticketed: {
         fn: (_info, logType, playbook, outcome, seconds) =>
-          m?.triageDuration.observe({ log_type: labelValue(logType), playbook, outcome }, seconds),
+          m?.triageDuration.observe({ log_type: m.label.logType(logType), playbook, outcome }, seconds),
       },
     },
   };

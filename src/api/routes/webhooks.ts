@@ -13,7 +13,7 @@ import { ValidationError } from '../../intake/validation-error';
 import { TemporalUnavailableError, type AlertStarter } from '../alert-starter';
 import { authenticateWebhook } from '../auth';
 import { sendError } from '../errors';
-import { labelValue, type ApiMetrics } from '../../observability/metrics';
+import type { ApiMetrics } from '../../observability/metrics';
 
 export interface WebhookOptions {
   starter: AlertStarter;
@@ -86,12 +86,8 @@ export function webhookRoutes(options: WebhookOptions): Router {
     }
     try {
       const outcome = await options.starter.start(alert);
-      options.metrics?.received.inc({
-        source: labelValue(alert.source),
-        log_type: labelValue(alert.logType),
-        detection: labelValue(alert.detectionId),
-        status: outcome.status,
-      });
+      const m = options.metrics;
+      m?.received.inc({ source: m.label.source(alert.source), log_type: m.label.logType(alert.logType), detection: m.label.detection(alert.detectionId), status: outcome.status });
       log.info({ workflowId: outcome.workflowId, status: outcome.status, detectionId: alert.detectionId, logType: alert.logType }, `alert ${outcome.status}`);
       res.status(202).json(outcome);
     } catch (err) {

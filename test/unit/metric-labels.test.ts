@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { Registry } from 'prom-client';
+import { apiMetrics, boundedLabel, labelValue, routeLabel } from '../../src/observability/metrics';
+
+describe('metric labels: senders cannot mint series', () => {
+  it('keeps a label printable and short', () => {
+    assert.equal(labelValue('Okta.BruteForce <script>'), 'Okta.BruteForce__script_');
+    assert.equal(labelValue('x'.repeat(300)).length, 100);
+    assert.equal(labelValue(undefined), 'unknown');
+  });
+
+  it('names the first distinct values and counts the rest as "other", known ones still by name', () => {
+    const detection = boundedLabel(3);
+    assert.deepEqual(['a', 'b', 'a', 'c', 'd', 'e', 'b'].map(detection), ['a', 'b', 'a', 'c', 'other', 'other', 'b']);
+  });
+
+  it('an authenticated sender with a new detection id per alert adds at most the bound in series', async () => {
+    const registry = new Registry();
+    const m = apiMetrics(registry);
+    for (let i = 0; i < 2_000; i++) m.received.inc({ source: 'generic', log_type: m.label.logType('Box.Event'), detection: m.label.detection(`Custom.${i}`), status: 'started' });
+    const series = (await registry.getSingleMetric('autotriage_alerts_received_total')!.get()).values;
+    assert.equal(series.length, 501, '500 named detections and "other"');
+    assert.equal(series.find((v) => v.labels.detection === 'other')!.value, 1_500);
+  });
+
+  it('counts unknown routes as "other"', () => {
+    assert.equal(routeLabel('/Webhooks/Panther/'), '/webhooks/panther');
+    assert.equal(routeLabel('/wp-admin'), 'other');
+  });
+});
