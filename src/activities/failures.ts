@@ -8,6 +8,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ProviderError } from '../connectors/http';
 import { SiemQueryError } from '../siem/siem';
+import { errorMessage } from '../logging/error-message';
 
 export interface FailurePolicy {
   /** Retry configuration errors (true for deliveries: an alert is never dropped for a bad token). */
@@ -23,7 +24,7 @@ export function toActivityFailure(err: unknown, policy: FailurePolicy): Error {
     return ApplicationFailure.create({ message: err.message, type: 'SiemQueryError', nonRetryable: true });
   }
   if (!(err instanceof ProviderError)) {
-    return ApplicationFailure.create({ message: err instanceof Error ? err.message : String(err), type: 'UnexpectedError' });
+    return ApplicationFailure.create({ message: errorMessage(err), type: 'UnexpectedError' });
   }
   const type = `${err.provider}.${err.category}`;
   switch (err.category) {

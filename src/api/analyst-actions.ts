@@ -8,6 +8,7 @@ import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { AnalystAction } from '../domain/triage-state';
 import { analystActionUpdate } from '../workflows/messages';
+import { errorMessage } from '../logging/error-message';
 
 export type ActionOutcome = { ok: true } | { ok: false; message: string } | { ok: 'pending' };
 
@@ -22,7 +23,7 @@ function explain(err: unknown): ActionOutcome {
     return { ok: false, message: cause?.message ?? err.message };
   }
   if (err instanceof WorkflowNotFoundError) return { ok: false, message: "This alert's triage is no longer running." };
-  return { ok: false, message: `The action could not be applied: ${err instanceof Error ? err.message : String(err)}` };
+  return { ok: false, message: `The action could not be applied: ${errorMessage(err)}` };
 }
 
 export function createActionSink(client: Client, deadlineMs = 2500): ActionSink {

@@ -2,6 +2,7 @@
 import { ProviderError } from '../connectors/http';
 import type { SlackClient } from '../connectors/slack';
 import type { SlackResponder } from './routes/slack-interactions';
+import { errorMessage } from '../logging/error-message';
 
 const GROUP_TTL_MS = 5 * 60_000;
 /** Slack wants its 200 within 3 s; a slower lookup refuses the click and fills the cache for the next one. */
@@ -16,7 +17,7 @@ function lookupFailure(err: unknown): string {
       return `Slack is rate-limiting usergroups.users.list${retry === undefined ? '' : `; try again in ${Math.ceil(retry / 1000)} s`}`;
     }
   }
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 export function createSlackResponder(client: SlackClient | undefined, allow: { users: string[]; groups: string[] }): SlackResponder {

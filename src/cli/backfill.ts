@@ -28,6 +28,7 @@ import type { TriageResult } from '../workflows/types';
 import { CheckpointTracker, type LineOutcome } from './backfill-checkpoint';
 import { dryRunWorkflowId } from './dry-run-id';
 import { Progress } from './progress';
+import { errorMessage } from '../logging/error-message';
 
 /** `--help`: the usage text, printed with exit code 0. */
 export class UsageRequested extends Error {}
@@ -238,7 +239,7 @@ export async function runBackfill(
           dryRuns.push(
             writeDryRunTicket(client, outcome.workflowId, tickets).catch((err: unknown) => {
               summary.dryRunFailed++;
-              if (errors.length < 20) errors.push(`${alert.alertId}: dry run failed: ${describe(err)}`);
+              if (errors.length < 20) errors.push(`${alert.alertId}: dry run failed: ${errorMessage(err)}`);
             }),
           );
         }
@@ -246,7 +247,7 @@ export async function runBackfill(
       (err: unknown) => {
         summary.rejected++;
         const hint = err instanceof TemporalUnavailableError ? '' : ' (fix the cause and run the backfill again: it resumes here)';
-        if (errors.length < 20) errors.push(`${alert.alertId}: ${describe(err)}${hint}`);
+        if (errors.length < 20) errors.push(`${alert.alertId}: ${errorMessage(err)}${hint}`);
         // The line was valid, so the refusal is the setup's (Temporal unreachable, a missing search attribute
         // or namespace, a denied permission): the checkpoint stays before it and the next run tries it again.
         settle(line, 'failed');
@@ -277,7 +278,6 @@ export async function runBackfill(
   return summary;
 }
 
-const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** The dry run's tickets file, its folder created; a write error fails the backfill instead of crashing it. */
 async function openTicketsFile(file: string): Promise<fs.WriteStream & { firstError(): Error | undefined }> {
@@ -309,7 +309,7 @@ async function* fileAlerts(file: string, restart: boolean): AsyncGenerator<Item>
     try {
       yield { kind: 'alert', alert: parseAlertLine(line, new Date()) };
     } catch (err) {
-      yield { kind: 'invalid', error: `line ${n}: ${describe(err)}` };
+      yield { kind: 'invalid', error: `line ${n}: ${errorMessage(err)}` };
     }
   }
 }
@@ -321,7 +321,7 @@ async function* pantherAlerts(config: Config, range: { from: Date; to: Date }): 
     try {
       yield { kind: 'alert', alert: normalizePanther(payload, new Date()) };
     } catch (err) {
-      yield { kind: 'invalid', error: `Panther alert ${String(payload.alertId)}: ${describe(err)}` };
+      yield { kind: 'invalid', error: `Panther alert ${String(payload.alertId)}: ${errorMessage(err)}` };
     }
   }
 }
@@ -369,7 +369,7 @@ if (require.main === module) {
       console.log(err.message);
       process.exit(0);
     }
-    console.error(`backfill: ${describe(err)}`);
+    console.error(`backfill: ${errorMessage(err)}`);
     process.exit(2);
   });
 }

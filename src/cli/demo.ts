@@ -15,6 +15,7 @@ import { buildTicket } from '../tickets/ticket';
 import { isJiraPending } from '../workflows/types';
 import { waitForTriage } from '../temporal/triage-client';
 import type { TriageResult } from '../workflows/types';
+import { errorMessage } from '../logging/error-message';
 
 async function warnIfSampleLogsAreOld(logsDir: string): Promise<void> {
   const manifest = await fs.readFile(path.join(logsDir, MANIFEST_FILE), 'utf8').catch(() => undefined);
@@ -89,6 +90,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`demo failed: ${errorMessage(err)}`);
   process.exit(1);
 });

@@ -15,6 +15,7 @@ import { connectionOptions } from '../temporal/connection-options';
 import { dataConverter } from '../temporal/data-converter';
 import { PREBUILT_BUNDLE, WORKFLOWS_PATH } from '../worker/workflow-source';
 import { triageSinks } from '../worker/workers';
+import { errorMessage } from '../logging/error-message';
 
 export interface ReplayOutcome {
   workflowId: string;
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
               try {
                 history = await client.workflow.getHandle(id).fetchHistory();
               } catch (err) {
-                unfetched.push({ workflowId: id, ok: false, error: `could not fetch its history: ${err instanceof Error ? err.message : String(err)}` });
+                unfetched.push({ workflowId: id, ok: false, error: `could not fetch its history: ${errorMessage(err)}` });
                 continue;
               }
               yield { workflowId: id, history };
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
-    console.error(`replay: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`replay: ${errorMessage(err)}`);
     process.exit(2);
   });
 }

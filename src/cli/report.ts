@@ -11,6 +11,7 @@ import type { Actor, Disposition } from '../domain/triage-state';
 import { buildReport, renderReport, type TriageRecord } from '../reporting/triage-report';
 import { SA } from '../temporal/search-attributes';
 import { DRY_RUN_ID_PREFIX } from './dry-run-id';
+import { errorMessage } from '../logging/error-message';
 
 interface Args {
   sinceMs: number;
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
-    console.error(`report: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`report: ${errorMessage(err)}`);
     process.exit(1);
   });
 }

@@ -10,6 +10,7 @@ import { projectRoot } from '../config/paths';
 import { writeSampleLogs } from '../sample-data/write-logs';
 import { findTemporalCli, isLoopbackHost, isTemporalUp, splitAddress, startDevServer, type DevServer } from '../temporal/dev-server';
 import { printer, runNode, stop, type Supervised } from './supervisor';
+import { errorMessage } from '../logging/error-message';
 
 const say = printer('start');
 
@@ -132,6 +133,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`autotriage: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`autotriage: ${errorMessage(err)}`);
   process.exit(1);
 });

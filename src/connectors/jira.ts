@@ -5,6 +5,7 @@
 import { HttpException, Version3Client } from 'jira.js';
 import type { AdfDoc } from '../tickets/jira-issue';
 import { ProviderError, categoryForStatus, parseRetryAfter } from './http';
+import { errorMessage } from '../logging/error-message';
 
 export interface JiraOptions {
   host: string;
@@ -51,7 +52,7 @@ export function toProviderError(err: unknown, action: string): ProviderError {
       retryAfterMs: parseRetryAfter(headerValue(cause?.response?.headers, 'retry-after')),
     });
   }
-  return new ProviderError('Jira', `${action}: ${err instanceof Error ? err.message : String(err)}`);
+  return new ProviderError('Jira', `${action}: ${errorMessage(err)}`);
 }
 
 export class JiraClient {

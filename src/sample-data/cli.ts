@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_USERS, SAMPLE_SCENARIOS } from './okta-events';
 import { OKTA_LOG_FOLDER, writeSampleLogs } from './write-logs';
 import { loadDotEnv } from '../config/config';
+import { errorMessage } from '../logging/error-message';
 
 export interface CliOptions {
   out: string;
@@ -103,7 +104,7 @@ export async function main(
   try {
     opts = parseArgs(argv, env);
   } catch (err) {
-    logError(`sample-data: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    logError(`sample-data: ${errorMessage(err)}\n\n${USAGE}`);
     return 1;
   }
   if (opts.help) {
@@ -132,7 +133,7 @@ export async function main(
     }
     return 0;
   } catch (err) {
-    logError(`sample-data: failed to write sample logs to ${out}: ${err instanceof Error ? err.message : String(err)}`);
+    logError(`sample-data: failed to write sample logs to ${out}: ${errorMessage(err)}`);
     return 1;
   }
 }

@@ -10,6 +10,7 @@ import { actionForButton } from '../../tickets/actions';
 import type { ActionOutcome, ActionSink } from '../analyst-actions';
 import { sendError } from '../errors';
 import { verifySlackSignature } from '../slack-signature';
+import { errorMessage } from '../../logging/error-message';
 
 export interface SlackResponder {
   /** Tell one user something only they see. */
@@ -91,7 +92,7 @@ export function slackInteractionRoutes(o: SlackInteractionOptions): Router {
       } catch (err) {
         // Fail closed: an unchecked click is refused, but Slack still gets its 200 and the analyst learns why.
         o.log.error({ err, workflowId, action: kind, user: p.user.id }, 'Slack action refused: the allow-list could not be checked');
-        tell(`Your click was not applied: ${err instanceof Error ? err.message : String(err)}.`);
+        tell(`Your click was not applied: ${errorMessage(err)}.`);
         continue;
       }
       if (!allowed) {
