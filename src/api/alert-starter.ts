@@ -9,6 +9,7 @@ import type { TriagePolicy } from '../domain/policy';
 import type { alertTriage } from '../workflows';
 import { alertRefiredSignal } from '../workflows/messages';
 import type { StartPacer } from './start-pacer';
+import { errorMessage } from '../logging/error-message';
 
 export type StartOutcome = { workflowId: string; status: 'started' | 'duplicate' };
 
@@ -92,13 +93,13 @@ export function createAlertStarter(client: Client, taskQueue: string, options: S
                 // The run has ended (past its reopen window): there is nothing to reopen.
                 if (signalErr instanceof WorkflowNotFoundError) return;
                 // Answered 503, so the SIEM sends it again and the re-fire is not lost.
-                if (isUnavailable(signalErr)) throw new TemporalUnavailableError(`Temporal unreachable: ${(signalErr as Error).message}`);
+                if (isUnavailable(signalErr)) throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(signalErr)}`);
                 throw signalErr;
               });
           }
           return { workflowId, status: 'duplicate' };
         }
-        if (isUnavailable(err)) throw new TemporalUnavailableError(`Temporal unreachable: ${(err as Error).message}`);
+        if (isUnavailable(err)) throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(err)}`);
         throw err;
       }
     },

@@ -174,16 +174,12 @@ export async function runBackfill(
     client: Client;
     out: NodeJS.WritableStream;
     now?: () => Date;
-    /** In place of the Temporal starter (tests: starts that fail). */
-    starter?: AlertStarter;
   },
 ): Promise<BackfillSummary> {
   const { config, client } = deps;
   const dryTag = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
   const dryRunPolicy = { ...config.policy, dryRun: true };
-  const starter: AlertStarter =
-    deps.starter ??
-    createAlertStarter(client, config.temporal.taskQueue, {
+  const starter: AlertStarter = createAlertStarter(client, config.temporal.taskQueue, {
       policy: args.dryRun ? dryRunPolicy : config.policy,
       onDuplicate: 'ignore',
       ...(args.dryRun ? { workflowId: (a: Alert) => dryRunWorkflowId(dryTag, a) } : {}),

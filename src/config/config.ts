@@ -11,6 +11,7 @@ import { RULES } from '../autoclose/rules';
 import { createCodec } from '../temporal/codec/aes-gcm-codec';
 import type { ReputationProvider } from '../domain/enrichment';
 import type { AutoCloseMode, TriagePolicy } from '../domain/policy';
+import { errorMessage } from '../logging/error-message';
 
 const optionalString = z.string().optional();
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
@@ -291,7 +292,7 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
     try {
       createCodec(env.CODEC_KEYS, env.CODEC_KEY_ID);
     } catch (err) {
-      throw new ConfigError(`CODEC_KEYS / CODEC_KEY_ID: ${(err as Error).message}`);
+      throw new ConfigError(`CODEC_KEYS / CODEC_KEY_ID: ${errorMessage(err)}`);
     }
   }
   // A URL needs an IPv6 address in brackets (http://[::1]:3000).

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { Registry } from 'prom-client';
+import { errorMessage } from '../logging/error-message';
 
 export function startMetricsServer(opts: { registry: Registry; host: string; port: number; sdkMetricsUrl?: string }): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {
@@ -16,7 +17,7 @@ export function startMetricsServer(opts: { registry: Registry; host: string; por
       const sdk = opts.sdkMetricsUrl ? await fetch(opts.sdkMetricsUrl, { signal: AbortSignal.timeout(2000) }).then((r) => r.text()).catch(() => '') : '';
       res.writeHead(200, { 'content-type': opts.registry.contentType }).end(`${ours}\n${sdk}`);
     } catch (err) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${(err as Error).message}`);
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${errorMessage(err)}`);
     }
   });
   return new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Logger } from '../logging/logger';
 import { SEARCH_ATTRIBUTE_NAMES } from './search-attributes';
+import { errorMessage } from '../logging/error-message';
 
 export async function retryUntilConnected<T>(
   what: string,
@@ -22,7 +23,7 @@ export async function retryUntilConnected<T>(
     } catch (err) {
       if (opts.signal?.aborted || (opts.maxWaitMs !== undefined && Date.now() - started > opts.maxWaitMs)) throw err;
       if (attempt === 1 || attempt % 10 === 0) {
-        log.warn({ err: (err as Error).message }, `${what} not reachable yet; retrying`);
+        log.warn({ err: errorMessage(err) }, `${what} not reachable yet; retrying`);
       }
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 5000);

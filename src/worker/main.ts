@@ -16,6 +16,7 @@ import { dataConverter } from '../temporal/data-converter';
 import { buildActivityDeps } from './dependencies';
 import { temporalLogger } from './temporal-logger';
 import { createWorkers, runWorkers } from './workers';
+import { errorMessage } from '../logging/error-message';
 
 /**
  * Where locally delivered tickets go (no Slack): as text for a person at a terminal; as a JSON log line in
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     if (added.length) log.info({ added }, 'registered search attributes');
   } catch (err) {
     // Temporal Cloud does not allow this: the attributes are registered in its UI or with tcld.
-    log.warn({ err: (err as Error).message }, 'could not check or register the search attributes; make sure they exist');
+    log.warn({ err: errorMessage(err) }, 'could not check or register the search attributes; make sure they exist');
   }
 
   if (config.slack && !/^[CG][A-Z0-9]{6,}$/.test(config.slack.channel)) {

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { safeEqual } from '../auth';
 import { sendError } from '../errors';
+import { errorMessage } from '../../logging/error-message';
 
 export interface CodecRouteOptions {
   codec: PayloadCodec;
@@ -134,7 +135,7 @@ export function codecRoutes(opts: CodecRouteOptions): Router {
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch (err) {
-      return sendError(res, 400, 'body is not valid JSON', (err as Error).message);
+      return sendError(res, 400, 'body is not valid JSON', errorMessage(err));
     }
     const parsed = BodySchema.safeParse(body);
     if (!parsed.success) {
@@ -148,7 +149,7 @@ export function codecRoutes(opts: CodecRouteOptions): Router {
       output = op === 'decode' ? await opts.codec.decode(input) : await opts.codec.encode(input);
     } catch (err) {
       // The payloads came from the caller: a payload this codec cannot read is a bad request, not a 500.
-      return sendError(res, 400, `cannot ${op} the payloads: ${(err as Error).message}`);
+      return sendError(res, 400, `cannot ${op} the payloads: ${errorMessage(err)}`);
     }
     res.json({ payloads: output.map(payloadToJson) });
   };

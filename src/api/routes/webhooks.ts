@@ -14,6 +14,7 @@ import { TemporalUnavailableError, type AlertStarter } from '../alert-starter';
 import { authenticateWebhook } from '../auth';
 import { sendError } from '../errors';
 import type { ApiMetrics } from '../../observability/metrics';
+import { errorMessage } from '../../logging/error-message';
 
 export interface WebhookOptions {
   starter: AlertStarter;
@@ -71,7 +72,7 @@ export function webhookRoutes(options: WebhookOptions): Router {
       payload = JSON.parse(body.toString('utf8'));
     } catch (err) {
       reject('invalid_json');
-      return sendError(res, 400, 'body is not valid JSON', (err as Error).message);
+      return sendError(res, 400, 'body is not valid JSON', errorMessage(err));
     }
     let alert: Alert;
     try {

@@ -1,0 +1,166 @@
+/**
+ * The backfill's resume checkpoint on the real dev server: starts that fail the ways Temporal fails them —
+ * unreachable (a network outage between the CLI and the server) and refusing (a namespace without the
+ * search attributes) — stay out of the checkpoint, so the next run starts exactly those lines, each once.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { runBackfill, type BackfillSummary } from '../../src/cli/backfill';
+import { parseConfig } from '../../src/config/config';
+import { alertWorkflowId } from '../../src/domain/alert';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { ensureSearchAttributes } from '../../src/temporal/connection';
+import { tempDir } from '../helpers/sample-logs';
+import { tcpSwitch } from '../helpers/tcp-switch';
+import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { until } from '../helpers/until';
+import { startStack } from '../helpers/worker-stack';
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+/** Collects what the backfill prints (its progress and the reasons for rejected lines). */
+function printed(): NodeJS.WritableStream & { text: string } {
+  const out = { text: '', write: (chunk: string) => ((out.text += chunk), true) };
+  return out as unknown as NodeJS.WritableStream & { text: string };
+}
+const quiet = printed();
+
+/** A file of `lines` (alert numbers, or raw text for a malformed line); ids unique to this run of the tests. */
+function alertsFile(lines: Array<number | string>): { file: string; idOf: (n: number) => string } {
+  const prefix = randomBytes(4).toString('hex');
+  const idOf = (n: number) => `bf-${prefix}-${String(n).padStart(3, '0')}`;
+  const file = path.join(tempDir('backfill-resume'), 'alerts.jsonl');
+  const text = lines.map((l) => (typeof l === 'string' ? l : JSON.stringify({ ...demoPantherAlerts()[0]!.payload, alertId: idOf(l) })));
+  fs.writeFileSync(file, `${text.join('\n')}\n`);
+  return { file, idOf };
+}
+
+const checkpointOf = (file: string) => (JSON.parse(fs.readFileSync(`${file}.backfill-checkpoint.json`, 'utf8')) as { linesDone: number }).linesDone;
+
+async function exists(client: Client, alertId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(alertWorkflowId({ source: 'panther', alertId })).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+describe('backfill resume (real Temporal, real outages)', function () {
+  this.timeout(180_000);
+  let connection: Connection;
+  let client: Client;
+  before(async () => {
+    connection = await Connection.connect({ address: testAddress() });
+    client = new Client({ connection });
+  });
+  after(() => connection?.close());
+
+  /** One backfill run of `file`, as the CLI runs it, on `via` (a client on the server or through a switch). */
+  function backfill(file: string, via: Client, env: Record<string, string> = {}, rate = 1000, out = quiet): Promise<BackfillSummary> {
+    const config = parseConfig({ DATA_DIR: path.dirname(file), TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE ?? uniqueTaskQueue('no-worker'), ...env });
+    return runBackfill({ file, rate, dryRun: false, restart: false }, { config, client: via, out });
+  }
+
+  it('leaves the starts an outage failed out of the checkpoint; the next run starts exactly those, each once', async () => {
+    const N = 120;
+    const { file, idOf } = alertsFile(range(1, N));
+    const net = await tcpSwitch(testAddress());
+    const through = await Connection.connect({ address: net.address });
+    try {
+      // 20 starts a second; once alert 20 is started, the network goes down for longer than a start waits (5 s).
+      const outage = (async () => {
+        await until(() => exists(client, idOf(20)), 30_000, 20);
+        net.down();
+        await new Promise((r) => setTimeout(r, 6_500));
+        net.up();
+      })();
+      const first = await backfill(file, new Client({ connection: through }), {}, 20);
+      await outage;
+      assert.ok(first.rejected > 0, 'some starts failed during the outage');
+      assert.equal(first.started + first.rejected, N);
+      const checkpoint = checkpointOf(file);
+      assert.ok(checkpoint > 0 && checkpoint < N, `the checkpoint (${checkpoint}) stops inside the file`);
+      const present = await Promise.all(range(1, N).map((n) => exists(client, idOf(n))));
+      assert.ok(present.slice(0, checkpoint).every(Boolean), 'every line the checkpoint covers was started');
+      const missing = present.filter((p) => !p).length;
+      assert.ok(missing > 0, 'the outage left alerts not started');
+
+      // The operator runs it again once Temporal is back (a new process: a new connection).
+      const second = await backfill(file, client);
+      assert.deepEqual(
+        { skipped: second.skipped, started: second.started, duplicate: second.duplicate, rejected: second.rejected },
+        { skipped: checkpoint, started: missing, duplicate: N - checkpoint - missing, rejected: 0 },
+        'lines the checkpoint covers skipped, the missing ones started, the ones started before counted duplicate',
+      );
+      assert.equal(checkpointOf(file), N);
+      assert.ok((await Promise.all(range(1, N).map((n) => exists(client, idOf(n))))).every(Boolean), 'every alert has its triage now');
+
+      const third = await backfill(file, client);
+      assert.deepEqual([third.skipped, third.started, third.duplicate], [N, 0, 0], 'all done: a third run skips everything');
+    } finally {
+      await through.close();
+      await net.close();
+    }
+  });
+
+  it('keeps starts Temporal refused (a namespace without the search attributes) out of the checkpoint: the run after the fix starts them', async () => {
+    const namespace = `backfill-${randomBytes(3).toString('hex')}`;
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    const inNamespace = new Client({ connection, namespace });
+    // A new namespace reaches the frontend's cache within seconds.
+    assert.ok(await until(async () => (await connection.workflowService.describeNamespace({ namespace }).then(() => true, () => false)), 30_000));
+    const { file, idOf } = alertsFile([1, 2, 3]);
+    const env = { TEMPORAL_NAMESPACE: namespace };
+
+    const out = printed();
+    const first = await backfill(file, inNamespace, env, 1000, out);
+    assert.deepEqual([first.started, first.rejected, checkpointOf(file)], [0, 3, 0], 'all three refused, none checkpointed');
+    assert.match(out.text, /rejected: .*INVALID_ARGUMENT.*TriageStatus|rejected: .*TriageStatus.*INVALID_ARGUMENT|rejected: .*search attribute/i, out.text);
+    assert.match(out.text, /run the backfill again: it resumes here/);
+
+    await ensureSearchAttributes(connection, namespace); // the operator's fix
+    assert.ok(
+      await until(async () => (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes?.TriageStatus !== undefined, 30_000),
+    );
+    let second: BackfillSummary | undefined;
+    // The frontend may take a moment to see the new attributes: a run that still meets the refusal leaves them for the next.
+    assert.ok(await until(async () => (second = await backfill(file, inNamespace, env)).rejected === 0, 60_000, 2_000), 'a run after the fix starts them');
+    assert.equal(checkpointOf(file), 3);
+    assert.ok(await exists(inNamespace, idOf(2)));
+  });
+
+  it('counts an invalid line as done: reported as rejected once, then skipped', async () => {
+    const { file } = alertsFile([1, 'not json', 3]);
+    const first = await backfill(file, client);
+    assert.deepEqual([first.started, first.rejected, checkpointOf(file)], [2, 1, 3]);
+    const second = await backfill(file, client);
+    assert.deepEqual([second.skipped, second.started, second.duplicate, second.rejected], [3, 0, 0, 0]);
+  });
+
+  it('a dry run tries every line of a file a real run already finished, writes no ticket to Slack, and leaves the checkpoint alone', async () => {
+    const s = await startStack();
+    try {
+      const { file } = alertsFile([1, 2, 3]);
+      const env = { ...s.fakes.env, TEMPORAL_TASK_QUEUE: s.taskQueue };
+      const real = await backfill(file, s.t.client, env);
+      assert.deepEqual([real.started, checkpointOf(file)], [3, 3]);
+      const checkpointBefore = fs.readFileSync(`${file}.backfill-checkpoint.json`, 'utf8');
+      assert.ok(await until(async () => s.fakes.slack.messages.length === 3, 60_000), 'the real run ticketed the three alerts');
+
+      const out = path.join(path.dirname(file), 'out', 'tickets.jsonl');
+      const config = parseConfig({ DATA_DIR: path.dirname(file), ...env });
+      const dry = await runBackfill({ file, rate: 1000, dryRun: true, restart: false, out }, { config, client: s.t.client, out: quiet });
+      assert.deepEqual([dry.skipped, dry.started, dry.dryRunFailed], [0, 3, 0], 'every line was tried, none skipped as already done');
+      assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, 3, "three tickets in the file (its folder created)");
+      assert.equal(s.fakes.slack.messages.length, 3, 'nothing more posted to Slack');
+      assert.equal(fs.readFileSync(`${file}.backfill-checkpoint.json`, 'utf8'), checkpointBefore, "the real run's checkpoint is untouched");
+    } finally {
+      await s.stop();
+    }
+  });
+});
