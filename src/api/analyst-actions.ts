@@ -9,8 +9,10 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { AnalystAction } from '../domain/triage-state';
 import { analystActionUpdate } from '../workflows/messages';
 import { errorMessage } from '../logging/error-message';
+import { isUnavailable } from './alert-starter';
 
-export type ActionOutcome = { ok: true } | { ok: false; message: string } | { ok: 'pending' };
+/** `message` is for the analyst; `detail` (the error behind it, which may name internal hosts) only for the log. */
+export type ActionOutcome = { ok: true } | { ok: false; message: string; detail?: string } | { ok: 'pending' };
 
 export interface ActionSink {
   /** Answers within `waitMs` (at most the sink's deadline); a slower outcome goes to `onLate`. */
@@ -23,7 +25,8 @@ function explain(err: unknown): ActionOutcome {
     return { ok: false, message: cause?.message ?? err.message };
   }
   if (err instanceof WorkflowNotFoundError) return { ok: false, message: "This alert's triage is no longer running." };
-  return { ok: false, message: `The action could not be applied: ${errorMessage(err)}` };
+  if (isUnavailable(err)) return { ok: false, message: 'autotriage could not reach Temporal just now: click again in a minute.', detail: errorMessage(err) };
+  return { ok: false, message: 'The action could not be applied; the autotriage API logged why.', detail: errorMessage(err) };
 }
 
 export function createActionSink(client: Client, deadlineMs = 2500): ActionSink {

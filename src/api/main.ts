@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     log,
     webhookSecret: config.api.webhookSecret,
     publicUrl: config.api.publicUrl,
-    pantherConsoleUrl: config.panther?.consoleUrl,
+    pantherConsoleUrl: config.pantherConsoleUrl,
     maxBodyBytes: config.api.maxBodyBytes,
     searchSource,
     codec: codec && { codec, authToken: config.codec?.authToken, allowedOrigins: config.codec?.allowedOrigins ?? [] },

@@ -29,6 +29,7 @@ import { CheckpointTracker, type LineOutcome } from './backfill-checkpoint';
 import { dryRunWorkflowId } from './dry-run-id';
 import { Progress } from './progress';
 import { errorMessage } from '../logging/error-message';
+import { withTrustedLink } from '../intake/trusted-link';
 
 /** `--help`: the usage text, printed with exit code 0. */
 export class UsageRequested extends Error {}
@@ -106,11 +107,14 @@ export function parseArgs(argv: string[]): BackfillArgs {
   return args;
 }
 
-/** One line of the file: a Panther webhook payload or a canonical alert. */
-export function parseAlertLine(line: string, receivedAt: Date): Alert {
+/**
+ * One line of the file: a Panther webhook payload or a canonical alert. A Panther payload's link is kept
+ * only when it opens Panther's console, as at the webhook.
+ */
+export function parseAlertLine(line: string, receivedAt: Date, pantherConsoleUrl?: string): Alert {
   const body: unknown = JSON.parse(line);
   const looksCanonical = typeof body === 'object' && body !== null && 'source' in body && 'detectionId' in body;
-  return looksCanonical ? normalizeCanonical(body, receivedAt) : normalizePanther(body, receivedAt);
+  return looksCanonical ? normalizeCanonical(body, receivedAt) : withTrustedLink(normalizePanther(body, receivedAt), pantherConsoleUrl).alert;
 }
 
 interface Checkpoint {
@@ -193,7 +197,7 @@ export async function runBackfill(
   const dryRuns: Promise<void>[] = [];
 
   // A dry run tries every line, whatever a real run of the same file has already done.
-  const alerts = args.file ? fileAlerts(args.file, args.restart || args.dryRun) : pantherAlerts(config, args.panther!);
+  const alerts = args.file ? fileAlerts(args.file, args.restart || args.dryRun, config.pantherConsoleUrl) : pantherAlerts(config, args.panther!);
   const total = args.file ? await countLines(args.file) : undefined;
   const progress = new Progress(deps.out, total);
   // Only a file run resumes (a dry run leaves no trace to resume from).
@@ -291,7 +295,7 @@ async function openTicketsFile(file: string): Promise<fs.WriteStream & { firstEr
 
 type Item = { kind: 'alert'; alert: Alert } | { kind: 'invalid'; error: string } | { kind: 'done-before' };
 
-async function* fileAlerts(file: string, restart: boolean): AsyncGenerator<Item> {
+async function* fileAlerts(file: string, restart: boolean, pantherConsoleUrl: string | undefined): AsyncGenerator<Item> {
   const skip = restart ? 0 : readCheckpoint(file);
   let n = 0;
   for await (const raw of readline.createInterface({ input: fs.createReadStream(file) })) {
@@ -303,7 +307,7 @@ async function* fileAlerts(file: string, restart: boolean): AsyncGenerator<Item>
       continue;
     }
     try {
-      yield { kind: 'alert', alert: parseAlertLine(line, new Date()) };
+      yield { kind: 'alert', alert: parseAlertLine(line, new Date(), pantherConsoleUrl) };
     } catch (err) {
       yield { kind: 'invalid', error: `line ${n}: ${errorMessage(err)}` };
     }

@@ -14,6 +14,16 @@ import type { AutoCloseMode, TriagePolicy } from '../domain/policy';
 import { errorMessage } from '../logging/error-message';
 
 const optionalString = z.string().optional();
+/**
+ * A token or secret: trimmed (a secrets file's trailing newline), then one run of printable ASCII. A line
+ * break or control character inside would make the HTTP client refuse the header with an error that
+ * quotes the value — into logs, workflow history and tickets. The message never echoes the value.
+ */
+const secret = z
+  .string()
+  .trim()
+  .regex(/^[\x21-\x7e]+$/, 'must be one run of printable characters, with no spaces or line breaks inside (the value is not shown)')
+  .optional();
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 const port = z.coerce.number().int().min(0).max(65535);
 const httpUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
@@ -50,21 +60,21 @@ export const EnvSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('autotriage'),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: optionalString,
-  WEBHOOK_SECRET: optionalString,
+  WEBHOOK_SECRET: secret,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   TRIAGE_START_RATE: z.coerce.number().min(0).max(10_000).default(5),
   TRIAGE_START_BURST: z.coerce.number().int().min(0).max(100_000).default(100),
-  VIRUSTOTAL_API_KEY: optionalString,
+  VIRUSTOTAL_API_KEY: secret,
   VIRUSTOTAL_BASE_URL: httpUrl('https://www.virustotal.com/api/v3'),
   VIRUSTOTAL_RATE_PER_MINUTE: positive(4),
   VIRUSTOTAL_DAILY_BUDGET: positive(500),
   VIRUSTOTAL_CACHE_TTL: duration('24h'),
-  ABUSEIPDB_API_KEY: optionalString,
+  ABUSEIPDB_API_KEY: secret,
   ABUSEIPDB_BASE_URL: httpUrl('https://api.abuseipdb.com/api/v2'),
   ABUSEIPDB_RATE_PER_MINUTE: positive(30),
   ABUSEIPDB_DAILY_BUDGET: positive(1000),
   ABUSEIPDB_CACHE_TTL: duration('24h'),
-  GREYNOISE_API_KEY: optionalString,
+  GREYNOISE_API_KEY: secret,
   GREYNOISE_BASE_URL: httpUrl('https://api.greynoise.io/v3'),
   GREYNOISE_RATE_PER_MINUTE: positive(10),
   GREYNOISE_DAILY_BUDGET: positive(50),
@@ -73,19 +83,19 @@ export const EnvSchema = z.object({
   SIEM: z.enum(['local', 'panther']).default('local'),
   LOCAL_SIEM_LOGS: z.string().default('./data/logs'),
   PANTHER_API_URL: optionalUrl,
-  PANTHER_API_TOKEN: optionalString,
+  PANTHER_API_TOKEN: secret,
   PANTHER_CONSOLE_URL: optionalUrl,
   PANTHER_QUERY_TIMEOUT: duration('50s'),
   PANTHER_COMMENT: flag(true),
   PANTHER_STATUS_ON_TICKET: z.enum(['OPEN', 'TRIAGED', 'RESOLVED', 'CLOSED']).optional(),
-  SLACK_BOT_TOKEN: optionalString,
+  SLACK_BOT_TOKEN: secret,
   SLACK_CHANNEL: optionalString,
-  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_SIGNING_SECRET: secret,
   SLACK_API_URL: httpUrl('https://slack.com/api/'),
   SLACK_AUDIT_CHANNEL: optionalString,
   JIRA_HOST: optionalUrl,
   JIRA_EMAIL: optionalString,
-  JIRA_API_TOKEN: optionalString,
+  JIRA_API_TOKEN: secret,
   JIRA_PROJECT_KEY: optionalString,
   JIRA_ISSUE_TYPE: z.string().default('Task'),
   AUTOCLOSE_MODE: z.enum(['off', 'shadow', 'enforce']).default('shadow'),
@@ -100,12 +110,12 @@ export const EnvSchema = z.object({
   MAX_OPEN: duration('30d'),
   CODEC_KEYS: optionalString,
   CODEC_KEY_ID: optionalString,
-  CODEC_AUTH_TOKEN: optionalString,
+  CODEC_AUTH_TOKEN: secret,
   CODEC_ALLOWED_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   METRICS_PORT: port.default(9464),
   METRICS_HOST: z.string().default('127.0.0.1'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(500),
-  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_API_KEY: secret,
   TEMPORAL_TLS: flag(false),
   TEMPORAL_TLS_CERT_PATH: optionalString,
   TEMPORAL_TLS_KEY_PATH: optionalString,
@@ -142,6 +152,11 @@ export interface Config {
   siem: { kind: 'local'; logsDir: string } | { kind: 'panther' };
   /** Panther's API: the SIEM when SIEM=panther, and alert look-ups and write-back whenever configured. */
   panther?: PantherConfig;
+  /**
+   * Panther's console (PANTHER_CONSOLE_URL, else derived from PANTHER_API_URL), known even without an API
+   * token: a Panther alert whose own link points anywhere else loses it.
+   */
+  pantherConsoleUrl?: string;
   slack?: { botToken: string; channel: string; apiUrl: string; signingSecret?: string; auditChannel?: string };
   jira?: { host: string; email: string; apiToken: string; projectKey: string; issueType: string };
   autoCloseMode: 'off' | 'shadow' | 'enforce';
@@ -269,6 +284,8 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  const consoleSource = env.PANTHER_CONSOLE_URL ?? (env.PANTHER_API_URL ? pantherConsoleUrl(env.PANTHER_API_URL) : undefined);
+  const consoleUrl = consoleSource?.replace(/\/+$/, '');
   const hasSlack = requireTogether(env, ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL'], 'Slack');
   const hasJira = requireTogether(env, ['JIRA_HOST', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY'], 'Jira');
   const hasPanther = requireTogether(env, ['PANTHER_API_URL', 'PANTHER_API_TOKEN'], 'Panther');
@@ -325,11 +342,12 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     enrichmentWaitMs: env.ENRICHMENT_WAIT,
     siem: env.SIEM === 'panther' ? { kind: 'panther' } : { kind: 'local', logsDir: path.resolve(env.LOCAL_SIEM_LOGS) },
+    pantherConsoleUrl: consoleUrl,
     panther: hasPanther
       ? {
           apiUrl: env.PANTHER_API_URL!,
           apiToken: env.PANTHER_API_TOKEN!,
-          consoleUrl: (env.PANTHER_CONSOLE_URL ?? pantherConsoleUrl(env.PANTHER_API_URL!)).replace(/\/+$/, ''),
+          consoleUrl: consoleUrl!,
           queryTimeoutMs: env.PANTHER_QUERY_TIMEOUT,
           comment: env.PANTHER_COMMENT,
           statusOnTicket: env.PANTHER_STATUS_ON_TICKET,

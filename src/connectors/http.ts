@@ -75,6 +75,11 @@ export async function requestJson(
     response = await fetch(url, { ...rest, redirect: 'error', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
   } catch (err) {
     if (timeout.aborted) throw new ProviderError(provider, `${provider} did not answer within ${timeoutMs} ms`);
+    // A network failure carries its reason in `cause`. A TypeError without one is fetch refusing to build the
+    // request, and its message quotes the offending header — an API key: never pass that on.
+    if (err instanceof TypeError && !(err.cause instanceof Error)) {
+      throw new ProviderError(provider, `${provider} request could not be sent: an invalid header value (check the API key's value)`, { category: 'config' });
+    }
     const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     throw new ProviderError(provider, `${provider} unreachable: ${cause}`);
   }

@@ -82,6 +82,17 @@ describe('connectors and activities against the HTTP fakes', function () {
     const client = (apiKey = FAKE_CREDENTIALS.virustotalApiKey, timeoutMs?: number): VirusTotalClient =>
       new VirusTotalClient({ apiKey, baseUrl: fakes.vt.apiBaseUrl, timeoutMs });
 
+    it('never quotes the API key when fetch refuses it as a header (a key with a line break inside)', async () => {
+      const err = await client('vt-key-SECRET\nsecond-line').ipReputation(IP).then(
+        () => assert.fail('expected a failure'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof ProviderError);
+      assert.equal(err.category, 'config');
+      assert.doesNotMatch(err.message, /SECRET|second-line/);
+      assert.match(err.message, /invalid header value \(check the API key's value\)/);
+    });
+
     it('summarizes a 200 answer into the fields the ticket shows', async () => {
       fakes.vt.setIp(IP, {
         last_analysis_stats: { malicious: 5, suspicious: 2, harmless: 60, undetected: 20, timeout: 1 },

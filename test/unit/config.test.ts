@@ -92,6 +92,14 @@ describe('parseConfig', () => {
     assert.equal(parseConfig({}).codec, undefined);
   });
 
+  it('trims a secret read from a file, and refuses one with a line break inside without echoing it', () => {
+    assert.equal(parseConfig({ ...SLACK, SLACK_BOT_TOKEN: 'xoxb-1-2-abc\n' }).slack?.botToken, 'xoxb-1-2-abc');
+    const err = configError({ VIRUSTOTAL_API_KEY: 'vt-SECRET-part\nother-part' });
+    assert.match(err.message, /VIRUSTOTAL_API_KEY: must be one run of printable characters/);
+    assert.doesNotMatch(err.message, /SECRET|other-part/);
+    assert.match(configError({ WEBHOOK_SECRET: 'two words' }).message, /WEBHOOK_SECRET/);
+  });
+
   it('refuses a METRICS_PORT that collides with PORT', () => {
     assert.match(configError({ PORT: '9464' }).message, /METRICS_PORT/);
     assert.match(configError({ PORT: '8000', METRICS_PORT: '7999' }).message, /METRICS_PORT/);
@@ -194,5 +202,12 @@ describe('config: budgets, durations, Panther', () => {
     assert.equal(c.siem.kind, 'local', 'Panther API alone does not switch the SIEM');
     assert.throws(() => parseConfig({ PANTHER_API_TOKEN: 't' }), /Panther is partly configured: set PANTHER_API_URL/);
     assert.throws(() => parseConfig({ SIEM: 'panther' }), /SIEM=panther needs/);
+  });
+
+  it('knows the Panther console from PANTHER_CONSOLE_URL alone (no API token), for the link check', () => {
+    const c = parseConfig({ PANTHER_CONSOLE_URL: 'https://acme.runpanther.net/' });
+    assert.equal(c.pantherConsoleUrl, 'https://acme.runpanther.net');
+    assert.equal(c.panther, undefined);
+    assert.equal(parseConfig({}).pantherConsoleUrl, undefined);
   });
 });

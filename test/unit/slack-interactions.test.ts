@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
 import { createActionSink } from '../../src/api/analyst-actions';
 import { createAlertStarter } from '../../src/api/alert-starter';
 import { createApp } from '../../src/api/app';
@@ -19,7 +20,8 @@ import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { BUTTONS } from '../../src/tickets/actions';
 import { FAKE_CREDENTIALS, SlackFake, signSlackRequest } from '../fakes';
-import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+import { tcpSwitch } from '../helpers/tcp-switch';
+import { connectTestTemporal, testAddress, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import { until } from '../helpers/until';
 import { startStack, type Stack } from '../helpers/worker-stack';
 
@@ -204,5 +206,46 @@ describe('Slack interactions: one 3-second budget for the allow-list check and t
     assert.ok(fake.requests.some((r) => r.path === '/api/usergroups.users.list' && r.status === 200), 'the member was checked against the group');
     assert.ok(ms < SLACK_BUDGET_MS, `answered in ${ms} ms: the lookup's 1.3 s and the Update's wait share one budget`);
     await temporal.client.workflow.getHandle(workflowId).terminate('test done');
+  });
+});
+
+describe('Slack interactions: Temporal unreachable when the analyst clicks', function () {
+  this.timeout(60_000);
+
+  it('tells the analyst to click again, without the addresses behind the failure, and logs them', async () => {
+    const fake = new SlackFake({ token: FAKE_CREDENTIALS.slackBotToken });
+    await fake.start();
+    const temporal = await connectTestTemporal();
+    const net = await tcpSwitch(testAddress());
+    const through = await Connection.connect({ address: net.address });
+    const logLines: Array<Record<string, unknown>> = [];
+    const app = createApp({
+      starter: createAlertStarter(temporal.client, uniqueTaskQueue('unreachable')),
+      log: createLogger({ name: 'api', level: 'info', destination: { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) } }),
+      maxBodyBytes: 64 * 1024,
+      slack: { signingSecret: SECRET, sink: createActionSink(new Client({ connection: through })), responder: createSlackResponder(new SlackClient({ botToken: fake.token, apiUrl: fake.apiUrl }), { users: [], groups: [] }) },
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      net.down(); // the network between the API and Temporal
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { status } = await postClick(base, { user: MEMBER, kind: 'close_benign', workflowId: 'alert/panther/unreachable-1', actionTs: '1795700000.7000' });
+      assert.equal(status, 200);
+      assert.ok(await until(() => fake.ephemerals.some((e) => e.user === MEMBER), 45_000), 'the analyst is told');
+      const told = fake.ephemerals.find((e) => e.user === MEMBER)!.text;
+      assert.match(told, /could not reach Temporal just now: click again/);
+      assert.doesNotMatch(told, /127\.0\.0\.1|:\d{4,5}\b|UNAVAILABLE/, `no internal detail in Slack: ${told}`);
+      const logged = logLines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('analyst action') && l.outcome === false);
+      assert.match(String(logged?.reason), /UNAVAILABLE|unreachable|ECONNRE|No connection/i, `the log keeps the cause: ${JSON.stringify(logged)}`);
+    } finally {
+      net.up();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await through.close();
+      await net.close();
+      await temporal.close();
+      await fake.stop();
+    }
   });
 });

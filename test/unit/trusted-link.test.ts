@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { normalizePanther } from '../../src/intake/panther';
 import { withTrustedLink } from '../../src/intake/trusted-link';
+import { parseAlertLine } from '../../src/cli/backfill';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 
 const CONSOLE = 'https://acme.runpanther.net';
@@ -24,5 +25,14 @@ describe('withTrustedLink', () => {
 
   it('keeps any link when no console is known (Panther not configured)', () => {
     assert.equal(withTrustedLink(alertWithLink('https://elsewhere.example/a'), undefined).alert.link, 'https://elsewhere.example/a');
+  });
+
+  it('applies to the Panther payloads of a backfill file too, not to canonical alerts from other SIEMs', () => {
+    const panther = JSON.stringify({ ...demoPantherAlerts()[0]!.payload, link: 'https://acme-runpanther.net.evil.example/login' });
+    assert.equal(parseAlertLine(panther, new Date(), CONSOLE).link, undefined);
+    const kept = JSON.stringify({ ...demoPantherAlerts()[0]!.payload, link: `${CONSOLE}/alerts/abc` });
+    assert.equal(parseAlertLine(kept, new Date(), CONSOLE).link, `${CONSOLE}/alerts/abc`);
+    const canonical = JSON.stringify({ source: 'mysiem', alertId: 'a1', detectionId: 'D', title: 't', severity: 'LOW', link: 'https://siem.example/a1' });
+    assert.equal(parseAlertLine(canonical, new Date(), CONSOLE).link, 'https://siem.example/a1');
   });
 });

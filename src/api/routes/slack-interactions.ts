@@ -100,9 +100,13 @@ export function slackInteractionRoutes(o: SlackInteractionOptions): Router {
         continue;
       }
       const by = { kind: 'analyst' as const, id: p.user.id, name: p.user.username ?? p.user.name };
-      const outcome = await o.sink.act(workflowId, { kind, by }, `slack-${p.user.id}-${action.action_ts}`, tellOutcome, left());
-      o.log.info({ workflowId, action: kind, user: p.user.id, outcome: outcome.ok }, 'analyst action');
-      tellOutcome(outcome);
+      const record = (outcome: ActionOutcome, what: string) => {
+        const reason = outcome.ok === false ? { reason: outcome.detail ?? outcome.message } : {};
+        o.log.info({ workflowId, action: kind, user: p.user.id, outcome: outcome.ok, ...reason }, what);
+        tellOutcome(outcome);
+      };
+      const late = (outcome: ActionOutcome) => record(outcome, 'analyst action (answered late)');
+      record(await o.sink.act(workflowId, { kind, by }, `slack-${p.user.id}-${action.action_ts}`, late, left()), 'analyst action');
     }
     res.status(200).end();
   });
