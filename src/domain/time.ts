@@ -16,7 +16,7 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** `45 s`, `20 min`, `1.5 h`, `30 h`, `3 d`: how long something took or stayed open, for people to read. */
 export function humanDuration(ms: number): string {
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 59_500) return `${Math.round(ms / 1000)} s`;
   const minutes = Math.round(ms / 60_000);
   if (minutes < 90) return `${minutes} min`;
   const hours = ms / 3_600_000;

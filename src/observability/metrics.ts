@@ -6,6 +6,9 @@
  * for the first few hundred distinct values a process sees and count as `other` after that.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RULES } from '../autoclose/rules';
+import { DETECTION_ROUTES, LOG_TYPE_WORKFLOWS } from '../routing/routing-table';
+import { LOGIN_PROFILES } from '../siem/log-profiles';
 
 export function createRegistry(service: 'api' | 'worker'): Registry {
   const registry = new Registry();
@@ -20,19 +23,26 @@ export function labelValue(value: string | undefined): string {
 }
 
 /**
- * A label whose values come from outside: printable, and at most `max` distinct values per process, so
- * an authenticated sender inventing a detection id per alert cannot grow Prometheus' series without bound.
+ * A label whose values come from outside: printable, and at most `max` distinct values per process besides
+ * the `known` ones (the routing table's detections and LogTypes, our rules), so an authenticated sender
+ * inventing a detection id per alert cannot grow Prometheus' series without bound, nor push the values
+ * the dashboards watch into `other`.
  */
-export function boundedLabel(max: number): (value: string | undefined) => string {
+export function boundedLabel(max: number, known: Iterable<string> = []): (value: string | undefined) => string {
+  const always = new Set([...known].map(labelValue));
   const seen = new Set<string>();
   return (value) => {
     const v = labelValue(value);
-    if (seen.has(v)) return v;
+    if (always.has(v) || seen.has(v)) return v;
     if (seen.size >= max) return 'other';
     seen.add(v);
     return v;
   };
 }
+
+const KNOWN_DETECTIONS = Object.keys(DETECTION_ROUTES);
+const KNOWN_LOG_TYPES = [...Object.keys(LOG_TYPE_WORKFLOWS), ...Object.keys(LOGIN_PROFILES), 'Unknown'];
+const KNOWN_RULES = RULES.map((r) => `${r.id}@${r.version}`);
 
 /** Routes that count rejections under their own name; any other path (Express matches case-insensitively,
  * with or without a trailing slash) counts as `other`, so a caller cannot mint label values. */
@@ -51,7 +61,7 @@ export interface ApiMetrics {
 
 export function apiMetrics(registry: Registry): ApiMetrics {
   return {
-    label: { source: boundedLabel(50), logType: boundedLabel(200), detection: boundedLabel(500) },
+    label: { source: boundedLabel(50, ['panther']), logType: boundedLabel(200, KNOWN_LOG_TYPES), detection: boundedLabel(500, KNOWN_DETECTIONS) },
     received: new Counter({
       name: 'autotriage_alerts_received_total',
       help: 'Alerts accepted at intake, by source, LogType, detection and start status (started | duplicate)',
@@ -80,7 +90,7 @@ export interface WorkerMetrics {
 
 export function workerMetrics(registry: Registry): WorkerMetrics {
   return {
-    label: { logType: boundedLabel(200), rule: boundedLabel(100) },
+    label: { logType: boundedLabel(200, KNOWN_LOG_TYPES), rule: boundedLabel(100, KNOWN_RULES) },
     activity: new Histogram({
       name: 'autotriage_activity_duration_seconds',
       help: 'Activity duration by activity, provider (enrichment) and outcome (ok | failed)',

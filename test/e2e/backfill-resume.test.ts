@@ -74,7 +74,7 @@ describe('backfill resume (real Temporal, real outages)', function () {
     try {
       // 20 starts a second; once alert 20 is started, the network goes down for longer than a start waits (5 s).
       const outage = (async () => {
-        await until(() => exists(client, idOf(20)), 30_000, 20);
+        assert.ok(await until(() => exists(client, idOf(20)), 30_000, 20), 'alert 20 started before the outage');
         net.down();
         await new Promise((r) => setTimeout(r, 6_500));
         net.up();
@@ -127,11 +127,17 @@ describe('backfill resume (real Temporal, real outages)', function () {
     assert.ok(
       await until(async () => (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes?.TriageStatus !== undefined, 30_000),
     );
-    let second: BackfillSummary | undefined;
     // The frontend may take a moment to see the new attributes: a run that still meets the refusal leaves them for the next.
-    assert.ok(await until(async () => (second = await backfill(file, inNamespace, env)).rejected === 0, 60_000, 2_000), 'a run after the fix starts them');
+    let startedAfterFix = 0;
+    const clean = await until(async () => {
+      const run = await backfill(file, inNamespace, env);
+      startedAfterFix += run.started;
+      return run.rejected === 0;
+    }, 60_000, 2_000);
+    assert.ok(clean, 'a run after the fix starts them');
+    assert.equal(startedAfterFix, 3, 'each of the three started once, over the runs after the fix');
     assert.equal(checkpointOf(file), 3);
-    assert.ok(await exists(inNamespace, idOf(2)));
+    for (const n of [1, 2, 3]) assert.ok(await exists(inNamespace, idOf(n)), `alert ${n} has its triage`);
   });
 
   it('counts an invalid line as done: reported as rejected once, then skipped', async () => {

@@ -5,6 +5,7 @@ describe('humanDuration', () => {
   it('says seconds under a minute, so a short SLA never reads "0 min"', () => {
     assert.equal(humanDuration(1_500), '2 s');
     assert.equal(humanDuration(45_000), '45 s');
+    assert.equal(humanDuration(59_700), '1 min', 'never "60 s"');
   });
   it('says minutes up to an hour and a half, then hours (one decimal under 10 h), then days', () => {
     assert.equal(humanDuration(60_000), '1 min');

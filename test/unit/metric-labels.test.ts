@@ -14,6 +14,11 @@ describe('metric labels: senders cannot mint series', () => {
     assert.deepEqual(['a', 'b', 'a', 'c', 'd', 'e', 'b'].map(detection), ['a', 'b', 'a', 'c', 'other', 'other', 'b']);
   });
 
+  it('keeps the known values by name even after a flood of invented ones', () => {
+    const detection = boundedLabel(2, ['Okta.BruteForceLogins']);
+    assert.deepEqual(['x1', 'x2', 'x3', 'Okta.BruteForceLogins'].map(detection), ['x1', 'x2', 'other', 'Okta.BruteForceLogins']);
+  });
+
   it('an authenticated sender with a new detection id per alert adds at most the bound in series', async () => {
     const registry = new Registry();
     const m = apiMetrics(registry);
@@ -21,6 +26,7 @@ describe('metric labels: senders cannot mint series', () => {
     const series = (await registry.getSingleMetric('autotriage_alerts_received_total')!.get()).values;
     assert.equal(series.length, 501, '500 named detections and "other"');
     assert.equal(series.find((v) => v.labels.detection === 'other')!.value, 1_500);
+    assert.equal(m.label.detection('Standard.BruteForceByIP'), 'Standard.BruteForceByIP', "the routing table's detections keep their name");
   });
 
   it('counts unknown routes as "other"', () => {

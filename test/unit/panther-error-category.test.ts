@@ -12,6 +12,9 @@ describe('Panther GraphQL errors: what a retry can fix', () => {
     ['throttling', [{ message: 'Rate exceeded', errorType: 'ThrottlingException' }], 'rate_limit', false],
     ['an internal error', [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], 'transient', false],
     ['a Lambda timeout', [{ message: 'Task timed out after 30.0 seconds', errorType: 'Lambda:ExecutionTimeout' }], 'transient', false],
+    ['a validation error naming a field like "internalId"', [{ message: 'Cannot query field "internalId" on type "Alert".' }], 'invalid_request', false],
+    ['an invalid API key, said in words', [{ message: 'The API key is invalid' }], 'config', false],
+    ['a code that says more than the message', [{ message: 'alert lookup failed', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], 'transient', false],
     ['a message nobody foresaw', [{ message: 'the flux capacitor is recharging' }], 'transient', true],
     ['a bad request next to an unknown error', [{ message: 'alert not found' }, { message: 'something odd' }], 'transient', true],
   ];
@@ -21,10 +24,10 @@ describe('Panther GraphQL errors: what a retry can fix', () => {
     });
   }
 
-  it('a failed data lake query: the SQL\'s fault unless the warehouse timed out, throttled or failed inside', () => {
+  it('a failed data lake query: retried only when the warehouse throttled or failed inside, not for bad SQL or a timeout', () => {
     assert.equal(categoryForFailedQuery("SQL compilation error: invalid identifier 'X'"), 'invalid_request');
     assert.equal(categoryForFailedQuery(undefined), 'invalid_request');
-    assert.equal(categoryForFailedQuery('Statement reached its statement or warehouse timeout of 300 second(s) and was canceled.'), 'transient');
+    assert.equal(categoryForFailedQuery('Statement reached its statement or warehouse timeout of 300 second(s) and was canceled.'), 'invalid_request');
     assert.equal(categoryForFailedQuery('Internal error: please try again'), 'transient');
     assert.equal(categoryForFailedQuery('Too many requests'), 'rate_limit');
   });

@@ -20,31 +20,38 @@ export interface GraphqlError {
 const RATE_LIMIT = /throttl|rate.?limit|too many requests|quota/i;
 const CONFIG = /unauthori[sz]ed|unauthenticated|forbidden|access.?denied|permission|api.?key|invalid token/i;
 const TRANSIENT = /internal|timed? ?out|timeout|unavailable|try again|temporar|unhandled|overloaded|service error/i;
-/** The GraphQL spec's validation and coercion messages, and answers about the thing asked for. */
-const BAD_REQUEST_MESSAGE =
-  /^(syntax error|cannot query field|unknown (argument|type|fragment|directive)|variable "\$|field "[^"]*" (argument|of type|must|is not defined)|argument "|expected (type|value))|got invalid value|not found|does not exist|no such|is invalid|invalid (input|value|argument|id)|must be|is required/i;
 const BAD_REQUEST_CODE = /^(GRAPHQL_PARSE_FAILED|GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT|BadRequestException|ValidationError|NotFound)/i;
+/** The GraphQL spec's validation and coercion messages: unambiguous, and they quote field names ("internalId"). */
+const SPEC_VALIDATION =
+  /^(syntax error|cannot query field|unknown (argument|type|fragment|directive)|variable "\$|field "[^"]*" (argument|of type|must|is not defined)|argument "|expected (type|value))|got invalid value/i;
+/** Answers about the thing asked for. */
+const NOT_FOUND_OR_INVALID = /not found|does not exist|no such|is invalid|invalid (input|value|argument|id)|must be|is required/i;
 
-function code(e: GraphqlError): string {
-  return [e.errorType, typeof e.extensions?.code === 'string' ? e.extensions.code : undefined].filter(Boolean).join(' ');
+/** One error: by its code when it has one the patterns know, else by its message; undefined if neither says. */
+function classify(e: GraphqlError): FailureCategory | undefined {
+  const code = [e.errorType, typeof e.extensions?.code === 'string' ? e.extensions.code : undefined].filter(Boolean).join(' ');
+  const message = e.message ?? '';
+  const byCode: Array<[RegExp, FailureCategory]> = [[RATE_LIMIT, 'rate_limit'], [CONFIG, 'config'], [BAD_REQUEST_CODE, 'invalid_request'], [TRANSIENT, 'transient']];
+  const byMessage: Array<[RegExp, FailureCategory]> = [[SPEC_VALIDATION, 'invalid_request'], [RATE_LIMIT, 'rate_limit'], [CONFIG, 'config'], [TRANSIENT, 'transient'], [NOT_FOUND_OR_INVALID, 'invalid_request']];
+  return (code ? byCode.find(([re]) => re.test(code)) : undefined)?.[1] ?? byMessage.find(([re]) => re.test(message))?.[1];
 }
 
+/** The most actionable answer across the errors: wait for a rate limit, fix config, retry, or give up. */
 export function categoryForGraphqlErrors(errors: GraphqlError[]): { category: FailureCategory; unrecognized: boolean } {
-  const any = (re: RegExp) => errors.some((e) => re.test(`${code(e)} ${e.message ?? ''}`));
-  if (any(RATE_LIMIT)) return { category: 'rate_limit', unrecognized: false };
-  if (any(CONFIG)) return { category: 'config', unrecognized: false };
-  if (any(TRANSIENT)) return { category: 'transient', unrecognized: false };
-  const badRequest = (e: GraphqlError) => BAD_REQUEST_CODE.test(code(e)) || BAD_REQUEST_MESSAGE.test(e.message ?? '');
-  if (errors.length > 0 && errors.every(badRequest)) return { category: 'invalid_request', unrecognized: false };
+  const found = errors.map(classify);
+  for (const category of ['rate_limit', 'config', 'transient'] as const) if (found.includes(category)) return { category, unrecognized: false };
+  if (found.length > 0 && found.every((c) => c === 'invalid_request')) return { category: 'invalid_request', unrecognized: false };
   return { category: 'transient', unrecognized: true };
 }
 
 /**
  * A data lake query that ended `failed`: its message is the warehouse's. A compilation error is the SQL's
- * fault and no retry helps; a warehouse timeout, throttling or internal error is worth another attempt.
+ * fault, and a statement the warehouse stopped for running too long would cost as much again (as one we
+ * cancel ourselves is not re-run): neither is retried. Throttling or an internal error is.
  */
 export function categoryForFailedQuery(message: string | null | undefined): FailureCategory {
   const text = message ?? '';
   if (RATE_LIMIT.test(text)) return 'rate_limit';
-  return TRANSIENT.test(text) ? 'transient' : 'invalid_request';
+  if (/time(d)? ?out/i.test(text)) return 'invalid_request';
+  return /internal|unavailable|try again|temporar|overloaded|service error/i.test(text) ? 'transient' : 'invalid_request';
 }
