@@ -45,12 +45,18 @@ export function toActivityFailure(err: unknown, policy: FailurePolicy): Error {
  * instead of waiting for ever on something no retry will fix.
  */
 export const UNRECOGNIZED_RETRY_MS = 30 * 60_000;
+/**
+ * …and for at least this many attempts: the 30 min count from the activity's first scheduling, so after a
+ * backlog (workers down for an hour) the first unknown error is still retried several minutes, not final.
+ */
+export const UNRECOGNIZED_MIN_ATTEMPTS = 10;
 
-function sinceFirstAttemptMs(): number {
+function retriedLongEnough(): boolean {
   try {
-    return Date.now() - Context.current().info.scheduledTimestampMs;
+    const { scheduledTimestampMs, attempt } = Context.current().info;
+    return Date.now() - scheduledTimestampMs >= UNRECOGNIZED_RETRY_MS && attempt >= UNRECOGNIZED_MIN_ATTEMPTS;
   } catch {
-    return 0; // not in an activity
+    return false; // not in an activity
   }
 }
 
@@ -59,7 +65,7 @@ export async function classified<T>(policy: FailurePolicy, body: () => Promise<T
   try {
     return await body();
   } catch (err) {
-    if (err instanceof ProviderError && err.details.unrecognized && sinceFirstAttemptMs() >= UNRECOGNIZED_RETRY_MS) {
+    if (err instanceof ProviderError && err.details.unrecognized && retriedLongEnough()) {
       throw ApplicationFailure.create({
         message: `${err.message} (an error autotriage does not recognise, retried for ${UNRECOGNIZED_RETRY_MS / 60_000} min)`,
         type: `${err.provider}.unrecognized`,

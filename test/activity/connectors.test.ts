@@ -382,14 +382,16 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.ok(!fakes.slack.requests.some((r) => r.path === '/api/conversations.history'));
     });
 
-    it('postTicket retries a Slack error it does not recognise for 30 min from the first attempt, then takes it as a refusal', async () => {
+    it('postTicket retries a Slack error it does not recognise for 30 min from the first attempt (and 10 attempts), then takes it as a refusal', async () => {
       const activities = createActivities(deps);
       const unknown = { path: '/api/chat.postMessage', status: 200, body: { ok: false, error: 'some_error_slack_added_later' } };
-      const attemptScheduled = (agoMs: number) =>
-        new MockActivityEnvironment({ attempt: 9, scheduledTimestampMs: Date.now() - agoMs }, { logger: new DefaultLogger('ERROR') });
-      fakes.slack.injectFaults(unknown, unknown);
+      const attemptScheduled = (agoMs: number, attempt = 12) =>
+        new MockActivityEnvironment({ attempt, scheduledTimestampMs: Date.now() - agoMs }, { logger: new DefaultLogger('ERROR') });
+      fakes.slack.injectFaults(unknown, unknown, unknown);
       const early = await applicationFailure(attemptScheduled(29 * 60_000).run(activities.postTicket, postInput()));
       assert.equal(early.nonRetryable, false, 'within 30 min: retried, it may be an outage under a new name');
+      const backlog = await applicationFailure(attemptScheduled(61 * 60_000, 1).run(activities.postTicket, postInput()));
+      assert.equal(backlog.nonRetryable, false, 'first scheduled an hour ago (workers were down), but only its first attempt: retried');
       const late = await applicationFailure(attemptScheduled(31 * 60_000).run(activities.postTicket, postInput()));
       assert.equal(late.nonRetryable, true, 'past 30 min: a refusal (the workflow saves the ticket and says delivery_failed)');
       assert.equal(late.type, 'Slack.unrecognized');
