@@ -21,7 +21,7 @@ import {
 import { ProviderError } from '../connectors/http';
 import { RETRIED_IN_ATTEMPT, gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
 import { budgetWorkflowId, cacheWorkflowId } from '../temporal/task-queues';
-import { PermitPool } from './permit-pool';
+import { PermitPool, type TakePermits } from './permit-pool';
 import { lookupUpdate, type CacheAnswer, type enrichmentCache } from '../workflows/enrichment-cache';
 import { takePermitUpdate, type rateBudget } from '../workflows/rate-budget';
 import { ENRICHMENT_POLICY, classified } from './failures';
@@ -142,17 +142,7 @@ export function createReputationActivities(deps: ReputationDeps) {
   function permitPool(provider: ReputationProvider, perDay: number): PermitPool {
     let pool = pools.get(provider);
     if (!pool) {
-      pool = new PermitPool(perDay, (count) =>
-        client.workflow.executeUpdateWithStart(takePermitUpdate, {
-          args: [{ perDay, count }],
-          startWorkflowOperation: new WithStartWorkflowOperation<typeof rateBudget>('rateBudget', {
-            workflowId: budgetWorkflowId(taskQueue, provider),
-            taskQueue,
-            args: [{ provider }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          }),
-        }),
-      );
+      pool = new PermitPool(perDay, budgetPermits(client, taskQueue, provider, perDay));
       pools.set(provider, pool);
     }
     return pool;
@@ -215,4 +205,18 @@ export function createReputationActivities(deps: ReputationDeps) {
       return classified(ENRICHMENT_POLICY, () => (input.transientFailsOnce ? transientFailsOnce(name, call) : retryTransientInAttempt(name, call)));
     },
   };
+}
+
+/** Takes `count` permits from the provider's rateBudget workflow (started on first use). */
+export function budgetPermits(client: Client, taskQueue: string, provider: ReputationProvider, perDay: number): TakePermits {
+  return (count) =>
+    client.workflow.executeUpdateWithStart(takePermitUpdate, {
+      args: [{ perDay, count }],
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof rateBudget>('rateBudget', {
+        workflowId: budgetWorkflowId(taskQueue, provider),
+        taskQueue,
+        args: [{ provider }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
 }

@@ -11,6 +11,7 @@ import { PantherSiem } from '../../src/siem/panther/panther-siem';
 import { loginLocationsSql, recentLoginsSql, sqlString } from '../../src/siem/panther/sql';
 import { SiemQueryError } from '../../src/siem/siem';
 import { FAKE_CREDENTIALS, PantherFake } from '../fakes';
+import { until } from '../helpers/until';
 
 const okta = LOGIN_PROFILES['Okta.SystemLog']!;
 const from = new Date('2026-08-28T00:00:00.000Z');
@@ -144,8 +145,11 @@ describe('PantherSiem against the Panther fake', () => {
   it('cancels the query when the caller gives up (the activity is cancelled)', async () => {
     fake.neverFinishes = true;
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 300);
-    await assert.rejects(siem.loginLocations({ user: 'alice', logType: 'Okta.SystemLog', from, to, limit: 5 }, abort.signal));
+    const running = siem.loginLocations({ user: 'alice', logType: 'Okta.SystemLog', from, to, limit: 5 }, abort.signal);
+    // Give up once Panther has the query (and so something to cancel).
+    assert.ok(await until(() => fake.queries.length > 0, 10_000, 20));
+    abort.abort();
+    await assert.rejects(running);
     assert.equal(fake.cancellations.length, 1);
   });
 

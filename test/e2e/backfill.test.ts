@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { projectRoot } from '../../src/config/paths';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { tempDir } from '../helpers/sample-logs';
+import { until } from '../helpers/until';
 import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
 import { startStack, type Stack } from '../helpers/worker-stack';
 
@@ -56,7 +57,8 @@ describe('backfill (real process, real Temporal)', function () {
     assert.match(first.stderr, /ETA/, 'progress with an ETA');
     assert.match(first.stderr, /done in [\d.]+ s: 1000 alerts — started 1000, duplicate 0, already done 0, rejected 0/);
     const count = async () => (await client.workflow.count(`TaskQueue = "${taskQueue}"`)).count;
-    assert.equal(await count(), 1000);
+    // Visibility catches up with the starts shortly after them.
+    assert.ok(await until(async () => (await count()) === 1000, 30_000, 250), `1000 workflows, found ${await count()}`);
 
     const second = await backfill(['--file', file, '--rate', '400'], env);
     assert.match(second.stderr, /started 0, duplicate 0, already done 1000, rejected 0/, 'resumed from the checkpoint');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
+import { temporal as temporal_api } from '@temporalio/proto';
 import { createActionSink } from '../../src/api/analyst-actions';
 import { createAlertStarter } from '../../src/api/alert-starter';
 import { createApp } from '../../src/api/app';
@@ -109,6 +110,16 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     return (state as TriageState).timeline.filter((e) => e.by?.kind === 'analyst').map((e) => `${e.by!.id} ${e.what}`);
   }
 
+  /**
+   * What the workflow applied once a click from a listed user (Assign) has been applied after the ones
+   * before it: Updates reach the run in order, so a refused click that had slipped through shows up too.
+   */
+  async function appliedAfterFence(): Promise<string[]> {
+    assert.equal((await click(LISTED, 'assign')).status, 200);
+    assert.ok(await until(async () => (await applied()).some((e) => e.startsWith(`${LISTED} assigned`)), 10_000), 'the fence click was applied');
+    return applied();
+  }
+
   async function ephemeralTo(user: string): Promise<string> {
     assert.ok(await until(() => fake.ephemerals.some((e) => e.user === user), 5000), `no ephemeral answer to ${user}`);
     return fake.ephemerals.filter((e) => e.user === user).at(-1)!.text;
@@ -120,7 +131,7 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     assert.equal(res.status, 200);
     assert.ok(res.ms < SLACK_BUDGET_MS, `answered in ${res.ms} ms`);
     assert.match(await ephemeralTo(MEMBER), /could not check SLACK_ALLOWED_GROUPS: missing_scope \(the bot needs usergroups:read\)/);
-    assert.deepEqual(await applied(), [], 'fail closed: the workflow got no Update');
+    assert.deepEqual(await appliedAfterFence(), [`${LISTED} assigned`], 'fail closed: the workflow got no Update from the refused click');
     const logged = logLines.find((l) => l['msg'] === 'Slack action refused: the allow-list could not be checked');
     assert.ok(logged, 'the refusal is logged');
     assert.equal(logged['level'], 50);
@@ -133,7 +144,7 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     const res = await click(MEMBER);
     assert.equal(res.status, 200);
     assert.match(await ephemeralTo(MEMBER), /could not check SLACK_ALLOWED_GROUPS: Slack is rate-limiting usergroups\.users\.list; try again in 30 s/);
-    assert.deepEqual(await applied(), []);
+    assert.deepEqual(await appliedAfterFence(), [`${LISTED} assigned`]);
   });
 
   it('answers in time when Slack is slow to list the group, and lets the member act once the lookup has landed', async () => {
@@ -142,13 +153,13 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     assert.equal(res.status, 200);
     assert.ok(res.ms < SLACK_BUDGET_MS, `answered in ${res.ms} ms`);
     assert.match(await ephemeralTo(MEMBER), /did not answer usergroups\.users\.list within 1\.5 s; try again/);
-    assert.deepEqual(await applied(), []);
+    assert.deepEqual(await appliedAfterFence(), [`${LISTED} assigned`]);
     // The slow answer still fills the cache: the next click goes through without asking Slack again.
     assert.ok(await until(() => fake.requests.some((r) => r.path === '/api/usergroups.users.list' && r.status === 200), 8000));
     const lookups = fake.requests.filter((r) => r.path === '/api/usergroups.users.list').length;
     assert.equal((await click(MEMBER)).status, 200);
-    assert.ok(await until(async () => (await applied()).length === 1, 5000), 'the Update reached the workflow');
-    assert.match((await applied())[0]!, new RegExp(`^${MEMBER} closed as benign`));
+    assert.ok(await until(async () => (await applied()).length === 2, 5000), 'the Update reached the workflow');
+    assert.match((await applied())[1]!, new RegExp(`^${MEMBER} closed as benign`));
     assert.equal(fake.requests.filter((r) => r.path === '/api/usergroups.users.list').length, lookups);
   });
 
@@ -205,6 +216,13 @@ describe('Slack interactions: one 3-second budget for the allow-list check and t
     assert.equal(status, 200);
     assert.ok(fake.requests.some((r) => r.path === '/api/usergroups.users.list' && r.status === 200), 'the member was checked against the group');
     assert.ok(ms < SLACK_BUDGET_MS, `answered in ${ms} ms: the lookup's 1.3 s and the Update's wait share one budget`);
+    // The click did reach the run as an Update (admitted, waiting for a worker), not dropped to answer in time.
+    const admitted = await temporal.client.workflowService.pollWorkflowExecutionUpdate({
+      namespace: 'default',
+      updateRef: { workflowExecution: { workflowId }, updateId: `slack-${MEMBER}-1795700000.5000` },
+      waitPolicy: { lifecycleStage: temporal_api.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
+    });
+    assert.ok(admitted.stage !== undefined && admitted.stage !== null, 'the Update is known to the run');
     await temporal.client.workflow.getHandle(workflowId).terminate('test done');
   });
 });

@@ -237,7 +237,7 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     assert.ok(first && second, 'two VirusTotal requests');
     const gap = second.at - first.at;
     assert.ok(gap >= 3000, `retried after ${gap} ms, not before the 3 s Retry-After`);
-    assert.ok(gap < 8000, `retried after ${gap} ms, soon after the Retry-After`);
+    assert.ok(gap < 20_000, `retried after ${gap} ms, soon after the Retry-After (not after a long backoff)`);
   });
 
   it('delivers exactly one Slack message when Slack answers 500 and then recovers', async () => {

@@ -8,6 +8,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../src/activities';
+import { PermitPool } from '../../src/activities/permit-pool';
+import { budgetPermits } from '../../src/activities/reputation';
+import { budgetWorkflowId } from '../../src/temporal/task-queues';
 import type { Alert } from '../../src/domain/alert';
 import { RETRIED_IN_ATTEMPT } from '../../src/domain/transient-retry';
 import { normalizePanther } from '../../src/intake/panther';
@@ -33,9 +36,7 @@ describe('shared enrichment cache (real Temporal)', function () {
 
   it('costs one VirusTotal call for 50 alerts about the same IP within a minute, and says the others were cached', async () => {
     const ip = '198.18.201.1';
-    const started = Date.now();
     const results = await s.triage(Array.from({ length: 50 }, (_, i) => alertFor(ip, i)));
-    assert.ok(Date.now() - started < 60_000, 'all 50 within a minute');
     assert.equal(s.fakes.vt.lookups(ip), 1, 'one VirusTotal call');
     const vt = results.map((r) => r.report.enrichments.ipReputation);
     assert.ok(vt.every((o) => o?.status === 'ok'), 'every alert has the result');
@@ -147,7 +148,9 @@ describe('a lookup still queued behind the budget when the ticket goes out (real
     }
     const commented = () => s.fakes.jira.issues.filter((i) => JSON.stringify(i.comments ?? []).includes('late-enrichment'));
     await until(() => commented().length >= late.length);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Fence: no run has an activity left in flight (a second comment would have to come from one).
+    const runs = results.map((r) => s.t.client.workflow.getHandle(r.workflowId));
+    assert.ok(await until(async () => (await Promise.all(runs.map((h) => h.describe()))).every((d) => (d.raw.pendingActivities ?? []).length === 0), 30_000, 200), 'the runs settled');
     assert.equal(commented().length, late.length, 'each late result was added to its Jira issue, once');
     for (const issue of commented()) {
       const lateComments = (issue.comments ?? []).filter((c) => JSON.stringify(c).includes('late-enrichment'));
@@ -172,6 +175,47 @@ describe('rateBudget workflow (real Temporal)', () => {
     await t?.close();
   });
 
+  /** The budget is per UTC day: a test that would straddle midnight starts just after it instead. */
+  async function clearOfMidnight(): Promise<void> {
+    const untilMidnight = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1) - Date.now();
+    if (untilMidnight < 30_000) await new Promise((r) => setTimeout(r, untilMidnight + 1_000));
+  }
+  /** How many takePermit Updates the provider's budget workflow has accepted (from its history). */
+  async function updatesTo(provider: 'virustotal' | 'abuseipdb' | 'greynoise'): Promise<number> {
+    const history = await t.client.workflow.getHandle(budgetWorkflowId(taskQueue, provider)).fetchHistory();
+    return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+  }
+
+  it("a worker's PermitPool asks the budget once per block, also for concurrent callers", async () => {
+    await clearOfMidnight();
+    const pool = new PermitPool(1000, budgetPermits(t.client, taskQueue, 'virustotal', 1000));
+    const answers = await Promise.all(Array.from({ length: 95 }, () => pool.take()));
+    assert.ok(answers.every((a) => a.granted));
+    assert.equal(await updatesTo('virustotal'), 10, '95 permits in blocks of 10');
+    const next = await budgetPermits(t.client, taskQueue, 'virustotal', 1000)(1);
+    assert.ok(next.granted && next.used === 101, `the budget counted the 10 whole blocks: ${JSON.stringify(next)}`);
+  });
+
+  it("a worker's PermitPool never grants more than the day allows, to concurrent callers", async () => {
+    await clearOfMidnight();
+    const pool = new PermitPool(12, budgetPermits(t.client, taskQueue, 'abuseipdb', 12));
+    const results = await Promise.all(Array.from({ length: 20 }, () => pool.take()));
+    assert.equal(results.filter((a) => a.granted).length, 12, "exactly the day's budget, not one more");
+    assert.ok(results.filter((a) => !a.granted).every((a) => !a.granted && a.retryAfterMs > 0), 'the others are told when to try again');
+  });
+
+  it("a worker's PermitPool drops the rest of its block when its clock passes midnight", async () => {
+    await clearOfMidnight();
+    let shift = 0;
+    const pool = new PermitPool(1000, budgetPermits(t.client, taskQueue, 'greynoise', 1000), () => Date.now() + shift);
+    await pool.take();
+    await pool.take();
+    assert.equal(await updatesTo('greynoise'), 1, 'the second permit came from the block');
+    shift = 24 * 3_600_000;
+    await pool.take();
+    assert.equal(await updatesTo('greynoise'), 2, 'a new day asks the budget again');
+  });
+
   it('grants the daily budget, one permit or a block at a time, then tells callers to wait until 00:00 UTC', async () => {
     const take = (count?: number) =>
       t.client.workflow.executeUpdateWithStart(takePermitUpdate, {
@@ -183,9 +227,7 @@ describe('rateBudget workflow (real Temporal)', () => {
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
       });
-    // The budget is per UTC day: a run that would straddle midnight starts just after it instead.
-    const untilMidnight = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1) - Date.now();
-    if (untilMidnight < 30_000) await new Promise((r) => setTimeout(r, untilMidnight + 1_000));
+    await clearOfMidnight();
     const day = new Date().toISOString().slice(0, 10);
     assert.deepEqual(await take(), { granted: true, used: 1, perDay: 5, count: 1, day });
     assert.deepEqual(await take(3), { granted: true, used: 4, perDay: 5, count: 3, day }, 'a block of 3');
