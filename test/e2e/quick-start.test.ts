@@ -2,7 +2,8 @@
  * The README's quick start, as a new user runs it: `npm start` (dist/src/cli/start.js) on the embedded
  * defaults — its own Temporal dev server with the Web UI, sample logs written because the folder is
  * empty, the worker and the API — then `npm run demo` prints two enriched tickets whose login data comes
- * from those logs, the Web UI lists the runs, and Ctrl-C stops everything cleanly.
+ * from those logs, the Web UI lists the runs, and Ctrl-C stops everything cleanly. The tests are those
+ * steps, in order, on one running service (run the file, not one test alone).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

@@ -11,7 +11,7 @@ import { isTicketed, waitForTriage } from '../../src/temporal/triage-client';
 import { startFakes, type RunningFakes } from '../fakes';
 import { startServices, type RunningServices } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
-import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { testAddress, uniqueTaskQueue, visibilityCaughtUp } from '../helpers/temporal';
 
 const SECRET = 'e2e-webhook-secret-0123456789';
 
@@ -189,7 +189,7 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
         const body = (await res.json()) as { error: string; details?: unknown };
         assert.match(`${body.error} ${JSON.stringify(body.details ?? '')}`, c.error);
         await assert.rejects(client.workflow.getHandle(`alert/panther/${alertId}`).describe(), WorkflowNotFoundError, 'its workflow was not started');
-        await new Promise((r) => setTimeout(r, 300));
+        await visibilityCaughtUp(client, taskQueue);
         assert.equal(await workflowsOnQueue(), before, 'no workflow was started');
         assert.equal((await fetch(`${base}/healthz`)).status, 200, 'the API still serves');
       });

@@ -31,7 +31,7 @@ import {
 } from '../helpers/hostile';
 import { startServices, type RunningServices } from '../helpers/processes';
 import { tempDir } from '../helpers/sample-logs';
-import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { testAddress, uniqueTaskQueue, visibilityCaughtUp } from '../helpers/temporal';
 import { until } from '../helpers/until';
 import { blockTexts, slackTextViolations, sqlShape } from './oracles';
 
@@ -641,10 +641,10 @@ describe('fuzz: hostile input against the real API and worker processes', functi
       for await (const wf of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) all.push(wf);
       return all;
     };
-    // Visibility is eventually consistent: wait until the started ones show, then look once more.
-    await until(async () => (await list()).filter((w) => w.type === 'alertTriage').length >= started.size, 20_000, 500);
-    await new Promise((r) => setTimeout(r, 1500));
-    const all = await list();
+    // Visibility is eventually consistent: wait until the started ones show and a marker started after them does.
+    assert.ok(await until(async () => (await list()).filter((w) => w.type === 'alertTriage').length >= started.size, 20_000, 500), 'the started triages show');
+    await visibilityCaughtUp(client, taskQueue);
+    const all = (await list()).filter((w) => w.type !== 'visibilityFence');
     const triages = new Set(all.filter((w) => w.type === 'alertTriage').map((w) => w.workflowId));
     assert.deepEqual([...triages].filter((id) => !started.has(id)), [], 'triages the API did not report as started');
     assert.deepEqual([...started].filter((id) => !triages.has(id)), [], 'started triages missing on the queue');

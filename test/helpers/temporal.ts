@@ -67,3 +67,22 @@ export async function startTestWorkers(t: TestTemporal, taskQueue: string, deps:
     },
   };
 }
+
+/**
+ * Waits until Temporal's (eventually consistent) visibility has caught up with everything started on
+ * `taskQueue` so far: starts a marker run there (delayed an hour, so no worker ever runs it), waits until
+ * a list shows it, and terminates it. Use it before asserting that a list or count did not grow.
+ */
+export async function visibilityCaughtUp(client: Client, taskQueue: string): Promise<void> {
+  const workflowId = `visibility-fence/${randomUUID()}`;
+  const handle = await client.workflow.start('visibilityFence', { taskQueue, workflowId, args: [], startDelay: '1h' });
+  try {
+    const deadline = Date.now() + 30_000;
+    while ((await client.workflow.count(`TaskQueue = "${taskQueue}" AND WorkflowId = "${workflowId}"`)).count === 0) {
+      if (Date.now() > deadline) throw new Error(`visibility did not show ${workflowId} within 30 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await handle.terminate('visibility fence');
+  }
+}
