@@ -31,7 +31,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # Only the service code: dist/test stays in the build stage. The worker loads dist/workflow-bundle.js
-# (src/worker/workflow-source.ts) instead of bundling the workflows at start.
+# (src/temporal/workflow-source.ts) instead of bundling the workflows at start.
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
 # The code stays root-owned (read-only for the service); only the data folders belong to `node`.

@@ -9,7 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { AnalystAction } from '../domain/triage-state';
 import { analystActionUpdate } from '../workflows/messages';
 import { errorMessage } from '../logging/error-message';
-import { isUnavailable } from './alert-starter';
+import { isUnavailable } from '../temporal/alert-starter';
 
 /** `message` is for the analyst; `detail` (the error behind it, which may name internal hosts) only for the log. */
 export type ActionOutcome = { ok: true } | { ok: false; message: string; detail?: string } | { ok: 'pending' };

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logging/logger';
 import { routeLabel, type ApiMetrics } from '../observability/metrics';
-import type { AlertStarter } from './alert-starter';
+import type { AlertStarter } from '../temporal/alert-starter';
 import { errorHandler, sendError } from './errors';
 import { healthRoutes } from './routes/health';
 import type { ActionSink } from './analyst-actions';

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
-import { TemporalUnavailableError, createAlertStarter, type AlertStarter } from '../api/alert-starter';
+import { TemporalUnavailableError, createAlertStarter, type AlertStarter } from '../temporal/alert-starter';
 import { connectionOptions } from '../temporal/connection-options';
 import { dataConverter } from '../temporal/data-converter';
 import { loadConfigOrExit, type Config } from '../config/config';

@@ -13,8 +13,8 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/config';
 import { connectionOptions } from '../temporal/connection-options';
 import { dataConverter } from '../temporal/data-converter';
-import { PREBUILT_BUNDLE, WORKFLOWS_PATH } from '../worker/workflow-source';
-import { triageSinks } from '../worker/workers';
+import { PREBUILT_BUNDLE, WORKFLOWS_PATH } from '../temporal/workflow-source';
+import { triageSinks } from '../observability/workflow-sinks';
 import { errorMessage } from '../logging/error-message';
 
 export interface ReplayOutcome {

@@ -4,6 +4,9 @@
  * validates it lives at the edge, in src/intake/alert-schema.ts).
  */
 
+/** An alert's status in the SIEM (Panther's AlertStatus), which the triage may write back. */
+export type SiemAlertStatus = 'OPEN' | 'TRIAGED' | 'RESOLVED' | 'CLOSED';
+
 export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

@@ -1,7 +1,7 @@
 /** Prebuilds the workflow bundle (dist/workflow-bundle.js) so workers start without bundling. */
 import fs from 'node:fs/promises';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { PREBUILT_BUNDLE, WORKFLOWS_PATH } from '../worker/workflow-source';
+import { PREBUILT_BUNDLE, WORKFLOWS_PATH } from '../temporal/workflow-source';
 
 async function main(): Promise<void> {
   const started = Date.now();

@@ -3,12 +3,12 @@
  * configured reputation provider, polling that provider's task queue with its rate limit — the limit
  * the Temporal server enforces across every worker of the deployment.
  */
-import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { activityMetricsInterceptor } from '../observability/activity-metrics';
 import type { WorkerMetrics } from '../observability/metrics';
-import type { TriageSinks } from '../workflows/sinks';
+import { triageSinks } from '../observability/workflow-sinks';
 import { createActivities, type ActivityDeps } from '../activities';
-import { workflowSource } from './workflow-source';
+import { workflowSource } from '../temporal/workflow-source';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
@@ -23,19 +23,6 @@ export interface WorkerSetOptions {
   metrics?: WorkerMetrics;
   /** WORKER_MAX_CACHED_WORKFLOWS; the SDK's default (from the heap size) when absent. */
   maxCachedWorkflows?: number;
-}
-
-/** The workflows' metric sinks (no-ops without metrics: a sink must always be registered). */
-export function triageSinks(m: WorkerMetrics | undefined): InjectedSinks<TriageSinks> {
-  return {
-    triageMetrics: {
-      decided: { fn: (_info, rule, mode) => m?.autoClose.inc({ rule: m.label.rule(rule), mode }) },
-      ticketed: {
-        fn: (_info, logType, playbook, outcome, seconds) =>
-          m?.triageDuration.observe({ log_type: m.label.logType(logType), playbook, outcome }, seconds),
-      },
-    },
-  };
 }
 
 export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {

@@ -3,13 +3,12 @@
  * indicators, and, once the ticket is out, write back what autotriage found.
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { Alert } from '../domain/alert';
+import type { Alert, SiemAlertStatus } from '../domain/alert';
 import type { Outcome } from '../domain/enrichment';
 import { SA } from '../temporal/search-attributes';
 import type { TicketInput } from '../tickets/ticket';
 import { siemAlerts, siemWriteBack } from './activities';
 import { settle } from './settle';
-import type { PantherAlertStatus } from '../connectors/panther/alerts';
 import type { Delivery, JiraOutcome } from './types';
 
 const unique = (values: string[]) => [...new Set(values)].slice(0, 20);
@@ -47,7 +46,7 @@ export function whereTicketIs(delivery: Delivery, jira: JiraOutcome): string {
 /** Tells the SIEM: what was found when ticketed, and later what analysts or automation decided. */
 export function writeBackToSiem(
   ticket: TicketInput,
-  event: { name: string; where: string; status?: PantherAlertStatus; withTicket?: boolean },
+  event: { name: string; where: string; status?: SiemAlertStatus; withTicket?: boolean },
 ): Promise<Outcome<{ commented: boolean; status?: string }>> {
   return settle(
     siemWriteBack.writeBackToSiem({ ticket, where: event.where, event: event.name, status: event.status, withTicket: event.withTicket }),

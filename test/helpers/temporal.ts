@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
 import { ensureSearchAttributes } from '../../src/temporal/connection';
-import { PREBUILT_BUNDLE } from '../../src/worker/workflow-source';
+import { PREBUILT_BUNDLE } from '../../src/temporal/workflow-source';
 import { createWorkers, runWorkers } from '../../src/worker/workers';
 
 export function testAddress(): string {

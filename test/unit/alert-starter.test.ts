@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isUnavailable, webUiSummary } from '../../src/api/alert-starter';
+import { isUnavailable, webUiSummary } from '../../src/temporal/alert-starter';
 import { forgotPasswordAlert } from '../helpers/ticket-fixtures';
 
 describe('alert starter helpers', () => {

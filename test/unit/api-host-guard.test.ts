@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { createAlertStarter } from '../../src/api/alert-starter';
+import { createAlertStarter } from '../../src/temporal/alert-starter';
 import { createApp } from '../../src/api/app';
 import { createLogger } from '../../src/logging/logger';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';

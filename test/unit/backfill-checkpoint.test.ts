@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { TemporalUnavailableError, type AlertStarter, type StartOutcome } from '../../src/api/alert-starter';
+import { TemporalUnavailableError, type AlertStarter, type StartOutcome } from '../../src/temporal/alert-starter';
 import { runBackfill, type BackfillSummary } from '../../src/cli/backfill';
 import { CheckpointTracker, type LineOutcome } from '../../src/cli/backfill-checkpoint';
 import { parseConfig } from '../../src/config/config';

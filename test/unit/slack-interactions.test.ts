@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { temporal as temporal_api } from '@temporalio/proto';
 import { createActionSink } from '../../src/api/analyst-actions';
-import { createAlertStarter } from '../../src/api/alert-starter';
+import { createAlertStarter } from '../../src/temporal/alert-starter';
 import { createApp } from '../../src/api/app';
 import { createSlackResponder } from '../../src/api/slack-responder';
 import { SlackClient } from '../../src/connectors/slack';

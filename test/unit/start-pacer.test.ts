@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { StartPacer } from '../../src/api/start-pacer';
+import { StartPacer } from '../../src/temporal/start-pacer';
 
 describe('StartPacer (admission control for alert storms)', () => {
   let now = 1_000_000;

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createAlertStarter } from '../../src/api/alert-starter';
-import { StartPacer } from '../../src/api/start-pacer';
+import { createAlertStarter } from '../../src/temporal/alert-starter';
+import { StartPacer } from '../../src/temporal/start-pacer';
 import type { Alert } from '../../src/domain/alert';
 import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';

@@ -1,6 +1,6 @@
 /** Liveness (the process answers) and readiness (Temporal answers too). */
 import express, { type Router } from 'express';
-import type { AlertStarter } from '../alert-starter';
+import type { AlertStarter } from '../../temporal/alert-starter';
 
 export function healthRoutes(starter: AlertStarter): Router {
   const router = express.Router();

@@ -10,7 +10,7 @@ import { normalizeCanonical } from '../../intake/canonical';
 import { normalizePanther } from '../../intake/panther';
 import { withTrustedLink } from '../../intake/trusted-link';
 import { ValidationError } from '../../intake/validation-error';
-import { TemporalUnavailableError, type AlertStarter } from '../alert-starter';
+import { TemporalUnavailableError, type AlertStarter } from '../../temporal/alert-starter';
 import { authenticateWebhook } from '../auth';
 import { sendError } from '../errors';
 import type { ApiMetrics } from '../../observability/metrics';

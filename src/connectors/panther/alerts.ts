@@ -4,6 +4,7 @@
  * Documents from reference/panther.md §2.4.
  */
 import type { PantherClient } from './client';
+import type { SiemAlertStatus } from '../../domain/alert';
 
 const GET_ALERT = `query GetAlertById($id: ID!, $eventsInput: AlertEventsInput) {
   alert(id: $id) {
@@ -25,7 +26,8 @@ const CREATE_COMMENT = `mutation CreateAlertComment($input: CreateAlertCommentIn
   createAlertComment(input: $input) { comment { id } }
 }`;
 
-export type PantherAlertStatus = 'OPEN' | 'TRIAGED' | 'RESOLVED' | 'CLOSED';
+/** Panther's AlertStatus enum. */
+export type PantherAlertStatus = SiemAlertStatus;
 
 export interface PantherAlertEvents {
   id: string;

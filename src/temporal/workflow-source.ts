@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** dist/workflow-bundle.js, next to the compiled sources (dist/src/worker → dist). */
+/** dist/workflow-bundle.js, next to the compiled sources (dist/src/temporal → dist). */
 export const PREBUILT_BUNDLE = path.resolve(__dirname, '../../workflow-bundle.js');
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 

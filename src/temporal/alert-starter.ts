@@ -4,7 +4,7 @@
  */
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { alertWorkflowId, type Alert } from '../domain/alert';
-import { SA } from '../temporal/search-attributes';
+import { SA } from './search-attributes';
 import type { TriagePolicy } from '../domain/policy';
 import type { alertTriage } from '../workflows';
 import { alertRefiredSignal } from '../workflows/messages';
