@@ -32,8 +32,10 @@ if command -v go >/dev/null 2>&1; then
 fi
 
 # Download the release, as the Temporal SDK does, when the internet is reachable.
-if command -v curl >/dev/null 2>&1; then
-  meta="$(curl -fsS --max-time 5 "https://temporal.download/cli/${VERSIONS[0]}?arch=amd64&platform=linux&format=tar.gz" 2>/dev/null || true)"
+case "$(uname -s)" in Linux) platform=linux ;; Darwin) platform=darwin ;; *) platform="" ;; esac
+case "$(uname -m)" in x86_64 | amd64) arch=amd64 ;; aarch64 | arm64) arch=arm64 ;; *) arch="" ;; esac
+if [ -n "$platform" ] && [ -n "$arch" ] && command -v curl >/dev/null 2>&1; then
+  meta="$(curl -fsS --max-time 5 "https://temporal.download/cli/${VERSIONS[0]}?arch=${arch}&platform=${platform}&format=tar.gz" 2>/dev/null || true)"
   url="$(printf '%s' "$meta" | sed -n 's/.*"archiveUrl" *: *"\([^"]*\)".*/\1/p')"
   if [ -n "$url" ]; then
     say "downloading Temporal CLI ${VERSIONS[0]} from $url"

@@ -108,13 +108,14 @@ export function parseArgs(argv: string[]): BackfillArgs {
 }
 
 /**
- * One line of the file: a Panther webhook payload or a canonical alert. A Panther payload's link is kept
- * only when it opens Panther's console, as at the webhook.
+ * One line of the file: a Panther webhook payload or a canonical alert. A Panther alert's link (either
+ * shape, `source: "panther"`) is kept only when it opens Panther's console, as at the webhook.
  */
 export function parseAlertLine(line: string, receivedAt: Date, pantherConsoleUrl?: string): Alert {
   const body: unknown = JSON.parse(line);
   const looksCanonical = typeof body === 'object' && body !== null && 'source' in body && 'detectionId' in body;
-  return looksCanonical ? normalizeCanonical(body, receivedAt) : withTrustedLink(normalizePanther(body, receivedAt), pantherConsoleUrl).alert;
+  const alert = looksCanonical ? normalizeCanonical(body, receivedAt) : normalizePanther(body, receivedAt);
+  return alert.source === 'panther' ? withTrustedLink(alert, pantherConsoleUrl).alert : alert;
 }
 
 interface Checkpoint {

@@ -15,14 +15,14 @@ import { errorMessage } from '../logging/error-message';
 
 const optionalString = z.string().optional();
 /**
- * A token or secret: trimmed (a secrets file's trailing newline), then one run of printable ASCII. A line
+ * A token or secret: trimmed (a secrets file's trailing newline), then printable ASCII only. A line
  * break or control character inside would make the HTTP client refuse the header with an error that
  * quotes the value — into logs, workflow history and tickets. The message never echoes the value.
  */
 const secret = z
   .string()
   .trim()
-  .regex(/^[\x21-\x7e]+$/, 'must be one run of printable characters, with no spaces or line breaks inside (the value is not shown)')
+  .regex(/^[\x20-\x7e]+$/, 'must be printable characters only: no line breaks, tabs or other control characters (the value is not shown)')
   .optional();
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 const port = z.coerce.number().int().min(0).max(65535);

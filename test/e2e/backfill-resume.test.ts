@@ -74,13 +74,14 @@ describe('backfill resume (real Temporal, real outages)', function () {
     try {
       // 20 starts a second; once alert 20 is started, the network goes down for longer than a start waits (5 s).
       const outage = (async () => {
-        assert.ok(await until(() => exists(client, idOf(20)), 30_000, 20), 'alert 20 started before the outage');
+        const sawAlert20 = await until(() => exists(client, idOf(20)), 30_000, 20);
         net.down();
         await new Promise((r) => setTimeout(r, 6_500));
         net.up();
+        return sawAlert20;
       })();
       const first = await backfill(file, new Client({ connection: through }), {}, 20);
-      await outage;
+      assert.ok(await outage, 'alert 20 started before the outage');
       assert.ok(first.rejected > 0, 'some starts failed during the outage');
       assert.equal(first.started + first.rejected, N);
       const checkpoint = checkpointOf(file);

@@ -182,6 +182,7 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
 
     for (const c of cases) {
       it(`${c.name} → ${c.status}`, async () => {
+        await visibilityCaughtUp(client, taskQueue);
         const before = await workflowsOnQueue();
         const alertId = nextId();
         const res = await c.send(alertId);

@@ -71,7 +71,8 @@ export async function startTestWorkers(t: TestTemporal, taskQueue: string, deps:
 /**
  * Waits until Temporal's (eventually consistent) visibility has caught up with everything started on
  * `taskQueue` so far: starts a marker run there (delayed an hour, so no worker ever runs it), waits until
- * a list shows it, and terminates it. Use it before asserting that a list or count did not grow.
+ * a list shows it, and terminates it. Use it before asserting that a list or count did not grow. It relies
+ * on the dev server's single history shard, whose visibility tasks are processed in order.
  */
 export async function visibilityCaughtUp(client: Client, taskQueue: string): Promise<void> {
   const workflowId = `visibility-fence/${randomUUID()}`;

@@ -1,5 +1,5 @@
 /**
- * `npm run record-histories`: records the histories replayed by test/workflow/replay.test.ts, from real
+ * `npm run record-histories`: records the histories replayed by test/replay/replay.test.ts, from real
  * runs of every workflow type and path on a fresh dev server with the HTTP fakes. Run it after a
  * deliberate, patched() change to a workflow (see the README), and commit the new files. Before that,
  * move the histories the change affects to test/replay/histories/previous/ (they prove that runs started on

@@ -95,9 +95,10 @@ describe('parseConfig', () => {
   it('trims a secret read from a file, and refuses one with a line break inside without echoing it', () => {
     assert.equal(parseConfig({ ...SLACK, SLACK_BOT_TOKEN: 'xoxb-1-2-abc\n' }).slack?.botToken, 'xoxb-1-2-abc');
     const err = configError({ VIRUSTOTAL_API_KEY: 'vt-SECRET-part\nother-part' });
-    assert.match(err.message, /VIRUSTOTAL_API_KEY: must be one run of printable characters/);
+    assert.match(err.message, /VIRUSTOTAL_API_KEY: must be printable characters only/);
     assert.doesNotMatch(err.message, /SECRET|other-part/);
-    assert.match(configError({ WEBHOOK_SECRET: 'two words' }).message, /WEBHOOK_SECRET/);
+    assert.match(configError({ WEBHOOK_SECRET: 'tab\there' }).message, /WEBHOOK_SECRET/);
+    assert.equal(parseConfig({ WEBHOOK_SECRET: 'a passphrase with spaces' }).api.webhookSecret, 'a passphrase with spaces', 'spaces inside are fine');
   });
 
   it('refuses a METRICS_PORT that collides with PORT', () => {

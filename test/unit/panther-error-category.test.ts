@@ -29,6 +29,7 @@ describe('Panther GraphQL errors: what a retry can fix', () => {
     assert.equal(categoryForFailedQuery(undefined), 'invalid_request');
     assert.equal(categoryForFailedQuery('Statement reached its statement or warehouse timeout of 300 second(s) and was canceled.'), 'invalid_request');
     assert.equal(categoryForFailedQuery('Internal error: please try again'), 'transient');
+    assert.equal(categoryForFailedQuery('Internal error: connection to the warehouse timed out'), 'transient', 'an internal error, even one that mentions a timeout');
     assert.equal(categoryForFailedQuery('Too many requests'), 'rate_limit');
   });
 });

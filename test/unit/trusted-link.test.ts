@@ -34,5 +34,7 @@ describe('withTrustedLink', () => {
     assert.equal(parseAlertLine(kept, new Date(), CONSOLE).link, `${CONSOLE}/alerts/abc`);
     const canonical = JSON.stringify({ source: 'mysiem', alertId: 'a1', detectionId: 'D', title: 't', severity: 'LOW', link: 'https://siem.example/a1' });
     assert.equal(parseAlertLine(canonical, new Date(), CONSOLE).link, 'https://siem.example/a1');
+    const pantherCanonical = JSON.stringify({ source: 'panther', alertId: 'a2', detectionId: 'D', title: 't', severity: 'LOW', link: 'https://evil.example/a2' });
+    assert.equal(parseAlertLine(pantherCanonical, new Date(), CONSOLE).link, undefined, 'a Panther alert in the canonical shape is checked too');
   });
 });

@@ -148,9 +148,19 @@ describe('a lookup still queued behind the budget when the ticket goes out (real
     }
     const commented = () => s.fakes.jira.issues.filter((i) => JSON.stringify(i.comments ?? []).includes('late-enrichment'));
     await until(() => commented().length >= late.length);
-    // Fence: no run has an activity left in flight (a second comment would have to come from one).
+    // Fence: every run is idle — no activity or workflow task pending, and its history not growing between
+    // two looks — so a second comment would have had to be scheduled already.
     const runs = results.map((r) => s.t.client.workflow.getHandle(r.workflowId));
-    assert.ok(await until(async () => (await Promise.all(runs.map((h) => h.describe()))).every((d) => (d.raw.pendingActivities ?? []).length === 0), 30_000, 200), 'the runs settled');
+    let lengths = '';
+    const idle = async () => {
+      const described = await Promise.all(runs.map((h) => h.describe()));
+      const now = described.map((d) => d.historyLength).join(',');
+      const quiet = described.every((d) => (d.raw.pendingActivities ?? []).length === 0 && !d.raw.pendingWorkflowTask);
+      const stable = quiet && now === lengths;
+      lengths = now;
+      return stable;
+    };
+    assert.ok(await until(idle, 30_000, 300), 'the runs settled');
     assert.equal(commented().length, late.length, 'each late result was added to its Jira issue, once');
     for (const issue of commented()) {
       const lateComments = (issue.comments ?? []).filter((c) => JSON.stringify(c).includes('late-enrichment'));

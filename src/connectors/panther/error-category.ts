@@ -52,6 +52,6 @@ export function categoryForGraphqlErrors(errors: GraphqlError[]): { category: Fa
 export function categoryForFailedQuery(message: string | null | undefined): FailureCategory {
   const text = message ?? '';
   if (RATE_LIMIT.test(text)) return 'rate_limit';
-  if (/time(d)? ?out/i.test(text)) return 'invalid_request';
+  // Any other failure, a statement timeout included, is the query's: only the warehouse's own trouble is retried.
   return /internal|unavailable|try again|temporar|overloaded|service error/i.test(text) ? 'transient' : 'invalid_request';
 }
