@@ -127,7 +127,7 @@ export function toProviderError(err: unknown, action: string): ProviderError {
       const category: FailureCategory = CONFIG_ERRORS.has(slackError) ? 'config' : REQUEST_ERRORS.has(slackError) ? 'invalid_request' : 'transient';
       const unrecognized = category === 'transient' && !TRANSIENT_ERRORS.has(slackError);
       const hint = category === 'config' ? ' (check SLACK_BOT_TOKEN, its scopes and SLACK_CHANNEL)' : '';
-      return new ProviderError('Slack', `${action}: Slack said ${slackError}${hint}`, { category, code: slackError, ...(unrecognized ? { unrecognized } : {}) });
+      return new ProviderError('Slack', `${action}: Slack said ${slackError}${hint}`, { category, code: slackError, unrecognized });
     }
     case ErrorCode.HTTPError:
       return new ProviderError('Slack', `${action}: Slack answered HTTP ${err.statusCode}`, { status: err.statusCode });

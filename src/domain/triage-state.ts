@@ -88,6 +88,17 @@ const ACTION_TEXT: Record<AnalystActionKind, string> = {
   assign: 'assigned',
 };
 
+type RuleRef = { ruleId: string; ruleVersion: number };
+
+/**
+ * The rule a run is counted under (`known-location@1`): the one that closed it, else the one that
+ * shadowed it, else the one whose close a re-fire reopened — the decision stays on the run.
+ */
+export function ruleOfRecord(v: { autoClosed?: RuleRef; shadow?: RuleRef; autoCloseReopened?: RuleRef }): string | undefined {
+  const rule = v.autoClosed ?? v.shadow ?? v.autoCloseReopened;
+  return rule ? `${rule.ruleId}@${rule.ruleVersion}` : undefined;
+}
+
 export function describeActor(actor: Actor | undefined): string {
   if (!actor) return 'someone';
   return actor.name ?? actor.id;

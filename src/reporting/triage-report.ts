@@ -4,7 +4,7 @@
  * with the shadow decision (precision), and the median time to close for analysts vs. automation.
  * Pure: fed with what Temporal visibility returns for each triage.
  */
-import type { Actor, Disposition } from '../domain/triage-state';
+import { ruleOfRecord, type Actor, type Disposition } from '../domain/triage-state';
 import { humanDuration } from '../domain/time';
 
 /** One triage as visibility shows it (search attributes + the `triage` memo the workflow keeps current). */
@@ -96,10 +96,7 @@ function groupBy(records: TriageRecord[], key: (r: TriageRecord) => string | und
 }
 
 export function buildReport(records: TriageRecord[], since: Date): TriageReport {
-  const rule = (r: TriageRecord) => {
-    const v = r.autoClosed ?? r.shadow ?? r.autoCloseReopened;
-    return v ? `${v.ruleId}@${v.ruleVersion}` : undefined;
-  };
+  const rule = (r: TriageRecord) => ruleOfRecord(r);
   return { since: since.toISOString(), total: records.length, byDetection: groupBy(records, (r) => r.detectionId), byRule: groupBy(records, rule) };
 }
 

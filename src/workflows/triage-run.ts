@@ -28,6 +28,7 @@ import {
   isClosed,
   refuseAction,
   reopensOnRefire,
+  ruleOfRecord,
   type AnalystAction,
   type AutoCloseVerdict,
   type TriageState,
@@ -97,12 +98,10 @@ export class TriageRun {
 
   setState(next: TriageState): void {
     this.state = next;
-    // A rule's decision stays on the run even when a re-fire reopened what it closed (the report counts it).
-    const verdict = next.autoClosed ?? next.shadow ?? next.autoCloseReopened;
     upsertSearchAttributes([
       { key: SA.TriageStatus, value: next.status },
       { key: SA.Disposition, value: next.disposition ?? null },
-      { key: SA.AutoCloseRule, value: verdict ? `${verdict.ruleId}@${verdict.ruleVersion}` : null },
+      { key: SA.AutoCloseRule, value: ruleOfRecord(next) ?? null },
     ]);
     // What the report reads without replaying anything: the verdicts and when they were made.
     upsertMemo({

@@ -16,7 +16,7 @@ import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { ensureSearchAttributes } from '../../src/temporal/connection';
 import { tempDir } from '../helpers/sample-logs';
 import { tcpSwitch } from '../helpers/tcp-switch';
-import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { connectTestTemporal, testAddress, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import { until } from '../helpers/until';
 import { startStack } from '../helpers/worker-stack';
 
@@ -52,13 +52,14 @@ async function exists(client: Client, alertId: string): Promise<boolean> {
 
 describe('backfill resume (real Temporal, real outages)', function () {
   this.timeout(180_000);
-  let connection: Connection;
+  let t: TestTemporal;
   let client: Client;
+  let connection: Connection;
   before(async () => {
-    connection = await Connection.connect({ address: testAddress() });
-    client = new Client({ connection });
+    t = await connectTestTemporal();
+    ({ client, connection } = t);
   });
-  after(() => connection?.close());
+  after(() => t?.close());
 
   /** One backfill run of `file`, as the CLI runs it, on `via` (a client on the server or through a switch). */
   function backfill(file: string, via: Client, env: Record<string, string> = {}, rate = 1000, out = quiet): Promise<BackfillSummary> {

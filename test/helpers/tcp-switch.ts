@@ -3,6 +3,7 @@
  * and refuses new ones (accepted and reset at once), as a network outage looks to a gRPC client.
  */
 import net from 'node:net';
+import { splitAddress } from '../../src/temporal/dev-server';
 
 export interface TcpSwitch {
   /** host:port to connect to instead of the target. */
@@ -13,7 +14,7 @@ export interface TcpSwitch {
 }
 
 export async function tcpSwitch(target: string): Promise<TcpSwitch> {
-  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const { host, port } = splitAddress(target);
   const open = new Set<net.Socket>();
   let isDown = false;
   const server = net.createServer((client) => {

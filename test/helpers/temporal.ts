@@ -6,6 +6,7 @@ import type { ActivityDeps } from '../../src/activities';
 import { ensureSearchAttributes } from '../../src/temporal/connection';
 import { PREBUILT_BUNDLE } from '../../src/temporal/workflow-source';
 import { createWorkers, runWorkers } from '../../src/worker/workers';
+import { until } from './until';
 
 export function testAddress(): string {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
@@ -78,11 +79,8 @@ export async function visibilityCaughtUp(client: Client, taskQueue: string): Pro
   const workflowId = `visibility-fence/${randomUUID()}`;
   const handle = await client.workflow.start('visibilityFence', { taskQueue, workflowId, args: [], startDelay: '1h' });
   try {
-    const deadline = Date.now() + 30_000;
-    while ((await client.workflow.count(`TaskQueue = "${taskQueue}" AND WorkflowId = "${workflowId}"`)).count === 0) {
-      if (Date.now() > deadline) throw new Error(`visibility did not show ${workflowId} within 30 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const shown = async () => (await client.workflow.count(`TaskQueue = "${taskQueue}" AND WorkflowId = "${workflowId}"`)).count > 0;
+    if (!(await until(shown, 30_000))) throw new Error(`visibility did not show ${workflowId} within 30 s`);
   } finally {
     await handle.terminate('visibility fence');
   }

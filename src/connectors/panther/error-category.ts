@@ -19,7 +19,9 @@ export interface GraphqlError {
 
 const RATE_LIMIT = /throttl|rate.?limit|too many requests|quota/i;
 const CONFIG = /unauthori[sz]ed|unauthenticated|forbidden|access.?denied|permission|api.?key|invalid token/i;
-const TRANSIENT = /internal|timed? ?out|timeout|unavailable|try again|temporar|unhandled|overloaded|service error/i;
+/** The warehouse's or the API's own trouble, worth another attempt. */
+const WAREHOUSE_TRANSIENT = /internal|unavailable|try again|temporar|overloaded|service error/i;
+const TRANSIENT = new RegExp(`${WAREHOUSE_TRANSIENT.source}|timed? ?out|timeout|unhandled`, 'i');
 const BAD_REQUEST_CODE = /^(GRAPHQL_PARSE_FAILED|GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT|BadRequestException|ValidationError|NotFound)/i;
 /** The GraphQL spec's validation and coercion messages: unambiguous, and they quote field names ("internalId"). */
 const SPEC_VALIDATION =
@@ -27,13 +29,14 @@ const SPEC_VALIDATION =
 /** Answers about the thing asked for. */
 const NOT_FOUND_OR_INVALID = /not found|does not exist|no such|is invalid|invalid (input|value|argument|id)|must be|is required/i;
 
+const BY_CODE: Array<[RegExp, FailureCategory]> = [[RATE_LIMIT, 'rate_limit'], [CONFIG, 'config'], [BAD_REQUEST_CODE, 'invalid_request'], [TRANSIENT, 'transient']];
+const BY_MESSAGE: Array<[RegExp, FailureCategory]> = [[SPEC_VALIDATION, 'invalid_request'], [RATE_LIMIT, 'rate_limit'], [CONFIG, 'config'], [TRANSIENT, 'transient'], [NOT_FOUND_OR_INVALID, 'invalid_request']];
+
 /** One error: by its code when it has one the patterns know, else by its message; undefined if neither says. */
 function classify(e: GraphqlError): FailureCategory | undefined {
   const code = [e.errorType, typeof e.extensions?.code === 'string' ? e.extensions.code : undefined].filter(Boolean).join(' ');
   const message = e.message ?? '';
-  const byCode: Array<[RegExp, FailureCategory]> = [[RATE_LIMIT, 'rate_limit'], [CONFIG, 'config'], [BAD_REQUEST_CODE, 'invalid_request'], [TRANSIENT, 'transient']];
-  const byMessage: Array<[RegExp, FailureCategory]> = [[SPEC_VALIDATION, 'invalid_request'], [RATE_LIMIT, 'rate_limit'], [CONFIG, 'config'], [TRANSIENT, 'transient'], [NOT_FOUND_OR_INVALID, 'invalid_request']];
-  return (code ? byCode.find(([re]) => re.test(code)) : undefined)?.[1] ?? byMessage.find(([re]) => re.test(message))?.[1];
+  return (code ? BY_CODE.find(([re]) => re.test(code)) : undefined)?.[1] ?? BY_MESSAGE.find(([re]) => re.test(message))?.[1];
 }
 
 /** The most actionable answer across the errors: wait for a rate limit, fix config, retry, or give up. */
@@ -53,5 +56,5 @@ export function categoryForFailedQuery(message: string | null | undefined): Fail
   const text = message ?? '';
   if (RATE_LIMIT.test(text)) return 'rate_limit';
   // Any other failure, a statement timeout included, is the query's: only the warehouse's own trouble is retried.
-  return /internal|unavailable|try again|temporar|overloaded|service error/i.test(text) ? 'transient' : 'invalid_request';
+  return WAREHOUSE_TRANSIENT.test(text) ? 'transient' : 'invalid_request';
 }
