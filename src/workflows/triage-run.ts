@@ -29,6 +29,7 @@ import {
   refuseAction,
   reopensOnRefire,
   ruleOfRecord,
+  type Actor,
   type AnalystAction,
   type AutoCloseVerdict,
   type TriageState,
@@ -49,12 +50,13 @@ import { JIRA_DONE, JIRA_REOPENED, openJiraIssue, openTicket, postTicket, refres
 import { JIRA_PENDING, isJiraPending, type Delivery, type JiraOutcome, type PlaybookReport, type TriageResult, type TriageSnapshot } from './types';
 
 type Effect =
-  | { kind: 'decided'; line: Line; close?: 'benign' | 'false_positive'; eventKey: string }
+  // `said`: the decision in plain text for Jira and the SIEM, fixed when it is made (the state moves on).
+  | { kind: 'decided'; line: Line; said: string; status: TriageStatus; close?: 'benign' | 'false_positive'; eventKey: string }
   | { kind: 'reopened'; eventKey: string }
   | { kind: 'sla'; line: Line; broadcast: boolean; eventKey: string }
   | { kind: 'enriched'; keys: EnrichmentKey[] }
   | { kind: 'jira-linked'; eventKey: string }
-  | { kind: 'expired'; line: Line; eventKey: string };
+  | { kind: 'expired'; line: Line; said: string; eventKey: string };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -223,7 +225,8 @@ export class TriageRun {
   }
 
   private onAnalystAction(action: AnalystAction): TriageState {
-    this.setState(applyAction(this.state, action, iso(Date.now())));
+    const at = iso(Date.now());
+    this.setState(applyAction(this.state, action, at));
     const verb = {
       close_benign: '✅ Closed as benign by ',
       close_false_positive: '✅ Closed as false positive by ',
@@ -232,7 +235,8 @@ export class TriageRun {
     }[action.kind];
     const close = action.kind === 'close_benign' ? 'benign' : action.kind === 'close_false_positive' ? 'false_positive' : undefined;
     const actor: Line = action.by.kind === 'analyst' ? [{ kind: 'mention', userId: action.by.id }] : [text(describeActor(action.by))];
-    this.effects.push({ kind: 'decided', line: [text(verb), ...actor], close, eventKey: this.nextEventKey(action.kind) });
+    const line = [text(verb), ...actor];
+    this.effects.push({ kind: 'decided', line, said: plain(line, action.by, at), status: this.state.status, close, eventKey: this.nextEventKey(action.kind) });
     return this.state;
   }
 
@@ -262,11 +266,15 @@ export class TriageRun {
   }
 
   private closeBySignal(verdict: AutoCloseVerdict): void {
-    this.setState(applyAutoClose(this.state, verdict, iso(Date.now())));
+    const at = iso(Date.now());
+    this.setState(applyAutoClose(this.state, verdict, at));
     triageMetrics.decided(`${verdict.ruleId}@${verdict.ruleVersion}`, 'signal');
+    const line = [text(`🤖 Auto-closed as ${verdict.disposition.replace('_', ' ')} — ${verdict.reason} `), text(`[${verdict.ruleId} v${verdict.ruleVersion}]`, { code: true })];
     this.effects.push({
       kind: 'decided',
-      line: [text(`🤖 Auto-closed as ${verdict.disposition.replace('_', ' ')} — ${verdict.reason} `), text(`[${verdict.ruleId} v${verdict.ruleVersion}]`, { code: true })],
+      line,
+      said: plain(line, undefined, at),
+      status: this.state.status,
       close: verdict.disposition,
       eventKey: this.nextEventKey('auto-close'),
     });
@@ -362,10 +370,11 @@ export class TriageRun {
     out.push({
       at: opened + this.policy.maxOpenMs,
       fire: () => {
-        this.setState(applyExpiry(this.state, iso(Date.now())));
+        const at = iso(Date.now());
+        this.setState(applyExpiry(this.state, at));
         if (patched(PATCHES.expiryIsAnnounced)) {
           const line = [text(`⌛ Expired: nobody closed it in ${humanDuration(this.policy.maxOpenMs)}; autotriage stopped tracking it.`)];
-          this.effects.push({ kind: 'expired', line, eventKey: this.nextEventKey('expired') });
+          this.effects.push({ kind: 'expired', line, said: plain(line, undefined, at), eventKey: this.nextEventKey('expired') });
         }
       },
     });
@@ -431,8 +440,8 @@ export class TriageRun {
     switch (effect.kind) {
       case 'decided': {
         if (this.delivery) await refreshTicket(ticket, this.delivery);
-        await this.reply([...effect.line, text(` · ${this.state.status.replace('_', ' ')}`)], effect.eventKey);
-        const said = plain(effect.line, this.state);
+        await this.reply([...effect.line, text(` · ${effect.status.replace('_', ' ')}`)], effect.eventKey);
+        const said = effect.said;
         if (this.jira.status === 'ok') {
           const issueKey = this.jira.data.key;
           await this.outside(async () => {
@@ -456,7 +465,7 @@ export class TriageRun {
       case 'expired': {
         if (this.delivery) await refreshTicket(ticket, this.delivery);
         await this.reply(effect.line, effect.eventKey);
-        const said = plain(effect.line, this.state);
+        const said = effect.said;
         const issueKey = this.jira.status === 'ok' ? this.jira.data.key : undefined;
         // An issue still being created hears of it when it lands.
         if (!issueKey) this.jiraMissed.lines.push(said);
@@ -542,9 +551,9 @@ export class TriageRun {
   }
 }
 
-/** A decision as plain text for Jira and the SIEM (mentions become the analyst's id). */
-function plain(line: Line, state: TriageState): string {
-  const body = line.map((s) => (s.kind === 'mention' ? describeActor(state.closedBy) : s.text)).join('');
-  return `${body}${state.closedAt ? ` at ${state.closedAt}` : ''}`;
+/** A decision as plain text for Jira and the SIEM: its mention is `by` (the analyst who acted), by name. */
+function plain(line: Line, by: Actor | undefined, at: string): string {
+  const body = line.map((s) => (s.kind === 'mention' ? describeActor(by) : s.text)).join('');
+  return `${body} at ${at}`;
 }
 

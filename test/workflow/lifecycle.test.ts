@@ -184,6 +184,24 @@ describe('triage lifecycle (real Temporal)', function () {
     await handle(alert).terminate('test done');
   });
 
+  it('tells Jira who acted and when, for each action: an Assign after an Escalate names the assignee, not the escalator', async () => {
+    const alert = attack('who-acted');
+    await start(alert, policy());
+    const linked = await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok');
+    const issue = s.fakes.jira.issues.find((i) => linked.jira?.status === 'ok' && i.key === linked.jira.data.key)!;
+    await handle(alert).executeUpdate(analystActionUpdate, { args: [{ kind: 'escalate', by: { kind: 'analyst', id: 'U0ANALYST1', name: 'ana' } }] });
+    await handle(alert).executeUpdate(analystActionUpdate, { args: [{ kind: 'assign', by: { kind: 'analyst', id: 'U0ANALYST2', name: 'bo' } }] });
+    const comments = () => issue.comments.map((c) => JSON.stringify(c));
+    assert.ok(await until(() => comments().some((c) => c.includes('Assigned to')), 60_000), 'the Assign reached Jira');
+    const state = await handle(alert).query(triageStateQuery);
+    const at = (what: string) => state.state.timeline.find((e) => e.what === what)!.at;
+    const escalated = comments().find((c) => c.includes('Escalated by'))!;
+    const assigned = comments().find((c) => c.includes('Assigned to'))!;
+    assert.ok(escalated.includes(`Escalated by ana at ${at('escalated')}`), `the escalation names ana: ${escalated}`);
+    assert.ok(assigned.includes(`Assigned to bo at ${at('assigned')}`), `the Assign names bo, at its own time: ${assigned}`);
+    await handle(alert).terminate('test done');
+  });
+
   it('posts no SLA reminder or escalation for an alert an analyst has escalated; it still expires', async () => {
     const alert = attack('escalated-no-reminder');
     const reminderMs = 6_000;
