@@ -195,7 +195,7 @@ export function applyExpiry(state: TriageState, at: string): TriageState {
     // The analyst's verdict stands (the report counts it against a shadow "close"); only the tracking ends.
     return { ...state, status: 'expired', timeline: entry(state, at, 'expired: escalated, and nobody closed it', by) };
   }
-  return { ...state, status: 'expired', disposition: 'expired', closedAt: at, closedBy: by, timeline: entry(state, at, 'expired: nobody acted on it', by) };
+  return { ...state, status: 'expired', disposition: 'expired', closedAt: at, closedBy: by, timeline: entry(state, at, 'expired: nobody closed it', by) };
 }
 
 export function withStatus(state: TriageState, status: TriageStatus, at: string, what?: string): TriageState {

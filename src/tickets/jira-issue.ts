@@ -76,6 +76,8 @@ export function renderJiraDescription(doc: TicketDoc): AdfDoc {
     adfParagraph([{ kind: 'text', text: `${doc.severity} · `, bold: true }, ...doc.meta]),
     adfParagraph([{ kind: 'text', text: 'Runbook: ', bold: true }, { kind: 'text', text: doc.runbook }]),
   ];
+  // What a rule decided (an issue created closed must say why) or would have decided (shadow).
+  if (doc.automation) content.push(adfParagraph(doc.automation));
   for (const section of doc.sections) content.push(...adfSection(section));
   content.push(adfParagraph(doc.footer));
   return { type: 'doc', version: 1, content };

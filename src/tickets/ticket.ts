@@ -39,6 +39,8 @@ export interface TicketTriage {
   assignee?: Actor;
   shadow?: AutoCloseVerdict;
   autoClosed?: AutoCloseVerdict;
+  /** The rule that had closed the alert before it fired again and was reopened. */
+  autoCloseReopened?: AutoCloseVerdict;
   reopened: number;
 }
 
@@ -137,6 +139,7 @@ function statusLine(t: TicketTriage | undefined): Line | undefined {
   if (!t) return undefined;
   const at = (iso?: string) => (iso ? ` at ${shortDate(iso)} UTC` : '');
   const reopened = t.reopened ? [text(` · reopened ${t.reopened}×`)] : [];
+  const assigned = t.assignee ? [text(' · assigned to '), actorSpan(t.assignee)] : [];
   switch (t.status) {
     case 'closed':
       return [text(`✅ Closed as ${(t.disposition ?? 'closed').replace('_', ' ')} by `, { bold: true }), actorSpan(t.closedBy), text(at(t.closedAt)), ...reopened];
@@ -145,23 +148,20 @@ function statusLine(t: TicketTriage | undefined): Line | undefined {
     case 'expired':
       return t.disposition === 'escalated'
         ? [text('⌛ Expired', { bold: true }), text(' after it was escalated by '), actorSpan(t.closedBy), text(at(t.closedAt)), text(': nobody closed it')]
-        : [text('⌛ Expired: nobody acted on it', { bold: true }), text(at(t.closedAt))];
+        : [text('⌛ Expired: nobody closed it', { bold: true }), text(at(t.closedAt))];
     case 'escalated':
       return t.disposition === 'escalated'
-        ? [text('🚨 Escalated by ', { bold: true }), actorSpan(t.closedBy), text(at(t.closedAt)), ...reopened]
-        : [text('🚨 Escalated: past its SLA', { bold: true }), ...reopened];
-    default: {
-      const line: Line = [text('Open', { bold: true })];
-      if (t.assignee) line.push(text(' · assigned to '), actorSpan(t.assignee));
-      return [...line, ...reopened];
-    }
+        ? [text('🚨 Escalated by ', { bold: true }), actorSpan(t.closedBy), text(at(t.closedAt)), ...assigned, ...reopened]
+        : [text('🚨 Escalated: past its SLA', { bold: true }), ...assigned, ...reopened];
+    default:
+      return [text('Open', { bold: true }), ...assigned, ...reopened];
   }
 }
 
 function automationLine(t: TicketTriage | undefined): Line | undefined {
-  const v = t?.autoClosed ?? t?.shadow;
+  const v = t?.autoClosed ?? t?.shadow ?? t?.autoCloseReopened;
   if (!v) return undefined;
-  const label = t?.autoClosed ? 'Auto-close' : 'Auto-close (shadow): would close';
+  const label = t?.autoClosed ? 'Auto-close' : t?.shadow ? 'Auto-close (shadow): would close' : 'Auto-closed earlier (reopened when the alert fired again)';
   return [text(`${label} as ${v.disposition.replace('_', ' ')} — ${v.reason} `), text(`[${v.ruleId} v${v.ruleVersion}]`, { code: true })];
 }
 

@@ -7,8 +7,8 @@
  *      only records what it would have done);
  *   4. deliver one ticket — Slack (or a local file) and Jira, linked — and tell the SIEM; or, when a rule
  *      closed it, the audit record instead of a ticket;
- *   5. wait: analysts' buttons, the autoClose signal, SLA reminders and escalation, late enrichment, a
- *      re-fired alert; until it is closed and its reopen window has passed.
+ *   5. wait: analysts' buttons, the autoClose signal, SLA reminders and escalation, late enrichment (the
+ *      rules look again at it), a re-fired alert; until it is closed and its reopen window has passed.
  */
 import { ChildWorkflowFailure, executeChild, log, patched, workflowInfo } from '@temporalio/workflow';
 import { evaluateAutoClose } from '../autoclose/evaluate';
@@ -115,7 +115,9 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
     });
     run.track(
       completeLateEnrichments(run.ticket()).then((late) => {
-        if (late) run.onEnriched(late.enrichments, late.keys);
+        if (!late) return;
+        run.onEnriched(late.enrichments, late.keys);
+        decideAgain(run);
       }),
     );
   }
@@ -124,6 +126,22 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
   await run.untilSettled();
   log.info('triage settled', { status: run.state.status, disposition: run.state.disposition ?? null });
   return run.result();
+}
+
+/**
+ * 3 again, on late enrichment: a VirusTotal answer that was queued behind the rate budget can settle what
+ * the first look could not ("no answer, no auto-close"). Only while nobody has touched the alert: an
+ * analyst's action or an earlier verdict always wins. Enforce closes the posted ticket; shadow records.
+ */
+function decideAgain(run: TriageRun): void {
+  if (!run.untouched() || !run.report) return;
+  const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.enrichments }, run.policy);
+  const verdict = decision.enforced ?? decision.shadow;
+  // patched() only when a rule matched, so runs with nothing to decide record no marker.
+  if (!verdict || !patched(PATCHES.rulesOnLateEnrichment)) return;
+  log.info('auto-close decision on late enrichment', { enforced: decision.enforced?.ruleId ?? null, shadow: decision.shadow?.ruleId ?? null });
+  if (decision.enforced) run.closeByAutomation(decision.enforced, 'enforce');
+  else run.recordShadow(verdict);
 }
 
 /** What the ticket shows when the LogType's workflow failed: every enrichment unavailable, and why. */

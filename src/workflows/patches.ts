@@ -25,4 +25,10 @@ export const PATCHES = {
   noContinueAsNewOverFetch: 'no-continue-as-new-over-fetch',
   /** An alert an analyst escalated gets no "still open" SLA reminder: someone has acted on it. */
   noReminderAfterEscalation: 'no-reminder-after-escalation',
+  /** The auto-close rules look again when late enrichment lands on an untouched alert (shadow records, enforce closes). */
+  rulesOnLateEnrichment: 'rules-on-late-enrichment',
+  /** A close that comes while a reopened alert's ticket is being posted stands (the post no longer reopens it). */
+  closeOutlivesRepost: 'close-outlives-repost',
+  /** An autoClose signal closes an alert whose ticket Slack refused (it used to be dropped). */
+  autoCloseWithoutTicket: 'auto-close-without-ticket',
 } as const;

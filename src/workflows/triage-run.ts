@@ -154,6 +154,7 @@ export class TriageRun {
         assignee: s.assignee,
         shadow: s.shadow,
         autoClosed: s.autoClosed,
+        autoCloseReopened: s.autoCloseReopened,
         reopened: s.reopened,
       },
     };
@@ -188,13 +189,40 @@ export class TriageRun {
   /** The ticket is out (or refused for good): the alert is open to the analysts' buttons and SLA timers. */
   ticketPosted(delivery: Delivery, opts: { applyEarlyAutoClose: boolean } = { applyEarlyAutoClose: true }): void {
     this.delivery = delivery;
-    this.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', delivery.kind === 'failed' ? 'ticket refused by Slack' : 'ticket posted');
+    const what = delivery.kind === 'failed' ? 'ticket refused by Slack' : 'ticket posted';
+    // A reopened alert's ticket is posted while it is open to signals: a close that came meanwhile stands.
+    if (isClosed(this.state) && patched(PATCHES.closeOutlivesRepost)) {
+      this.setState({ ...this.state, timeline: [...this.state.timeline, { at: iso(Date.now()), what }] });
+      return;
+    }
+    this.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', what);
     // An autoClose signal that came in while the ticket was being posted.
     const pending = this.earlyAutoClose;
-    if (opts.applyEarlyAutoClose && pending && this.state.status === 'awaiting_analyst') {
+    if (opts.applyEarlyAutoClose && pending && this.acceptsAutoClose()) {
       this.earlyAutoClose = undefined;
-      this.closeBySignal(pending);
+      this.closeByAutomation(pending, 'signal');
     }
+  }
+
+  /**
+   * Whether an autoClose applies now: to an open ticket, and (since `auto-close-without-ticket`) to an
+   * alert whose ticket Slack refused, so Jira and the SIEM still hear of the close.
+   */
+  private acceptsAutoClose(): boolean {
+    if (['awaiting_analyst', 'escalated'].includes(this.state.status)) return true;
+    return this.state.status === 'delivery_failed' && patched(PATCHES.autoCloseWithoutTicket);
+  }
+
+  /** Nobody has touched the alert since its ticket went out: no action, no reopen, no rule's verdict yet. */
+  untouched(): boolean {
+    const s = this.state;
+    return s.status === 'awaiting_analyst' && !s.assignee && s.reopened === 0 && !s.shadow && !s.autoCloseReopened;
+  }
+
+  /** What a shadow rule would have done, decided after the ticket went out (late enrichment). */
+  recordShadow(verdict: AutoCloseVerdict): void {
+    this.setState({ ...this.state, shadow: verdict });
+    triageMetrics.decided(`${verdict.ruleId}@${verdict.ruleVersion}`, 'shadow');
   }
 
   /**
@@ -258,17 +286,18 @@ export class TriageRun {
       };
     }
     if (isClosed(this.state)) return;
-    if (!['awaiting_analyst', 'escalated'].includes(this.state.status)) {
+    if (!this.acceptsAutoClose()) {
       this.earlyAutoClose ??= verdict;
       return;
     }
-    this.closeBySignal(verdict);
+    this.closeByAutomation(verdict, 'signal');
   }
 
-  private closeBySignal(verdict: AutoCloseVerdict): void {
+  /** Closed by automation after the ticket went out: an autoClose signal, or an enforced rule on late enrichment. */
+  closeByAutomation(verdict: AutoCloseVerdict, how: 'signal' | 'enforce'): void {
     const at = iso(Date.now());
     this.setState(applyAutoClose(this.state, verdict, at));
-    triageMetrics.decided(`${verdict.ruleId}@${verdict.ruleVersion}`, 'signal');
+    triageMetrics.decided(`${verdict.ruleId}@${verdict.ruleVersion}`, how);
     const line = [text(`🤖 Auto-closed as ${verdict.disposition.replace('_', ' ')} — ${verdict.reason} `), text(`[${verdict.ruleId} v${verdict.ruleVersion}]`, { code: true })];
     this.effects.push({
       kind: 'decided',

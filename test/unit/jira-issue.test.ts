@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { alertLabel, jiraLabel, renderJiraIssue, type AdfDoc, type AdfNode, type AdfText } from '../../src/tickets/jira-issue';
 import { link, text } from '../../src/tickets/spans';
-import { buildTicket } from '../../src/tickets/ticket';
+import { buildTicket, type TicketTriage } from '../../src/tickets/ticket';
 import { HOSTILE, forgotPasswordAlert, hostileTicketInput, manyRowsTicketInput, ticketInput } from '../helpers/ticket-fixtures';
 
 /** Node types this renderer may produce, and which of them must have content. */
@@ -68,6 +68,17 @@ describe('renderJiraIssue', () => {
     );
     assert.ok(links.includes(input.alert.link ?? ''), 'links the SIEM alert');
     assert.ok(links.some((l) => l.startsWith('https://www.virustotal.com/gui/ip-address/')), 'links VirusTotal');
+  });
+
+  it("says in the description what a rule decided: why an issue created closed is closed, or a shadow rule's verdict", () => {
+    const verdict = { ruleId: 'known-location', ruleVersion: 1, disposition: 'benign' as const, reason: 'the IP is the user\'s #1 login location', facts: {} };
+    const paragraphs = (triage: TicketTriage) => {
+      const input = ticketInput({ triage });
+      return JSON.stringify(renderJiraIssue(buildTicket(input), input.alert).description);
+    };
+    assert.match(paragraphs({ status: 'auto_closed', disposition: 'auto_closed', autoClosed: verdict, reopened: 0 }), /Auto-close as benign — the IP is the user's #1 login location .*known-location v1/);
+    assert.match(paragraphs({ status: 'awaiting_analyst', shadow: verdict, reopened: 0 }), /Auto-close \(shadow\): would close as benign/);
+    assert.doesNotMatch(paragraphs({ status: 'awaiting_analyst', reopened: 0 }), /Auto-close/);
   });
 
   it('has no empty text node anywhere, even where spans are empty (no first/last seen, empty runbook, empty reason)', () => {

@@ -172,6 +172,20 @@ describe('ticket lifecycle rendering', () => {
       assert.ok(line.includes('forgot the password'), line);
     });
 
+    it('says on a reopened ticket that a rule had auto-closed it, and why', () => {
+      const all = texts(render({ status: 'awaiting_analyst', autoCloseReopened: VERDICT, reopened: 1 }).message).join('\n');
+      assert.match(all, /Auto-closed earlier \(reopened when the alert fired again\) as benign — the IP is the user's #1 login location/);
+      assert.match(all, /\[known-location v1\]/);
+    });
+
+    it('names the assignee of an escalated ticket, whoever escalated it', () => {
+      const bo = { kind: 'analyst' as const, id: 'U0BO', name: 'bo' };
+      const byAnalyst = texts(render({ status: 'escalated', disposition: 'escalated', closedBy: { kind: 'analyst', id: 'U0ANA', name: 'ana' }, assignee: bo, reopened: 0 }).message).join('\n');
+      assert.match(byAnalyst, /Escalated by\* <@U0ANA>.* · assigned to <@U0BO>/);
+      const bySla = texts(render({ status: 'escalated', assignee: bo, reopened: 0 }).message).join('\n');
+      assert.match(bySla, /Escalated: past its SLA\* · assigned to <@U0BO>/);
+    });
+
     it('renders an auto-closed triage as "Auto-closed"', () => {
       const { message } = render({ status: 'auto_closed', disposition: 'auto_closed', autoClosed: VERDICT, closedAt: CLOSED_AT, reopened: 0 });
       const all = texts(message);

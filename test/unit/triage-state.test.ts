@@ -259,7 +259,7 @@ describe('triage state', () => {
       assert.deepEqual(s.closedBy, { kind: 'system', id: 'autotriage' });
       assert.equal(s.closedAt, T3);
       assert.equal(isClosed(s), true);
-      assert.equal(s.timeline.at(-1)?.what, 'expired: nobody acted on it');
+      assert.equal(s.timeline.at(-1)?.what, 'expired: nobody closed it');
     });
 
     it('applyExpiry keeps an escalation: its disposition and the analyst who escalated stay on record', () => {

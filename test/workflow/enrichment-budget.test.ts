@@ -13,6 +13,12 @@ import { budgetPermits } from '../../src/activities/reputation';
 import { budgetWorkflowId } from '../../src/temporal/task-queues';
 import type { Alert } from '../../src/domain/alert';
 import { RETRIED_IN_ATTEMPT } from '../../src/domain/transient-retry';
+import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
+import { alertWorkflowId } from '../../src/domain/alert';
+import { SA } from '../../src/temporal/search-attributes';
+import { waitForTriage } from '../../src/temporal/triage-client';
+import { analystActionUpdate } from '../../src/workflows/messages';
+import type { TriageSnapshot } from '../../src/workflows/types';
 import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { takePermitUpdate, type rateBudget } from '../../src/workflows/rate-budget';
@@ -249,5 +255,62 @@ describe('rateBudget workflow (real Temporal)', () => {
       const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
       assert.ok(Math.abs(Date.now() + third.retryAfterMs - midnight) < 10_000, 'retry at the next UTC midnight');
     }
+  });
+});
+
+describe('the auto-close rules on late enrichment (real Temporal)', function () {
+  this.timeout(300_000);
+  let s: Stack;
+  // The ticket waits 2 s for VirusTotal, which answers 429 for the alert's IP until the test lets it through.
+  before(async () => (s = await startStack({ ENRICHMENT_WAIT: '2s' })));
+  after(() => s?.stop());
+
+  it('closes an untouched alert (enforce) or records the shadow verdict once VirusTotal lands clean; an alert an analyst took is left to them', async () => {
+    const base = normalizePanther(demoPantherAlerts()[0]!.payload, new Date()); // the user's home IP
+    const ip = base.ips[0]!;
+    const alertFor = (suffix: string): Alert => ({ ...base, alertId: `${base.alertId.slice(0, 16)}-${suffix}` });
+    const [enforced, shadowed, taken] = [alertFor('late-enforce'), alertFor('late-shadow'), alertFor('late-taken')];
+    let held = true;
+    const limited = { status: 429, headers: { 'Retry-After': '1' }, match: (r: FakeRequest) => held && r.path.includes(ip) };
+    s.fakes.vt.injectFaults(...Array.from({ length: 300 }, () => limited));
+    const enforce: TriagePolicy = { ...DEFAULT_POLICY, autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } };
+    const shadow: TriagePolicy = { ...DEFAULT_POLICY, autoClose: { mode: 'shadow', rules: {}, jira: 'skip' } };
+    const start = async (alert: Alert, policy: TriagePolicy) => {
+      const handle = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy }] });
+      // The ticket is out, with VirusTotal still pending.
+      const posted = (x: TriageSnapshot) => x.delivery !== undefined && x.state.status === 'awaiting_analyst';
+      return { handle, ticketed: await waitForTriage(handle, posted) };
+    };
+    const runs = await Promise.all([start(enforced, enforce), start(shadowed, shadow), start(taken, enforce)]);
+    for (const { ticketed } of runs) {
+      assert.equal(ticketed.state.status, 'awaiting_analyst', 'ticketed: the rule could not decide without VirusTotal');
+      assert.equal(ticketed.report.enrichments.ipReputation?.status, 'pending');
+      assert.equal(ticketed.state.shadow, undefined);
+    }
+    const [e, sh, t] = runs.map((r) => r.handle);
+    await t!.executeUpdate(analystActionUpdate, { args: [{ kind: 'assign', by: { kind: 'analyst', id: 'U0ANALYST1', name: 'ana' } }] });
+    held = false; // VirusTotal answers (clean) at its next retry
+
+    const closed = await waitForTriage(e!, (x) => x.state.status === 'auto_closed', { timeoutMs: 60_000 });
+    assert.equal(closed.report.enrichments.ipReputation?.status, 'ok');
+    assert.equal(closed.state.autoClosed?.ruleId, 'known-location');
+    assert.equal(closed.state.closedBy?.kind, 'automation');
+    const message = () => s.fakes.slack.messages.find((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(enforced)))!;
+    await until(() => /Auto-closed/.test(JSON.stringify(message().blocks)) && s.fakes.slack.replies(message().ts).some((r) => /Auto-closed as benign/.test(r.text)));
+    assert.doesNotMatch(JSON.stringify(message().blocks), /autotriage_actions/, 'no buttons once auto-closed');
+    await until(async () => (await e!.describe()).typedSearchAttributes.get(SA.AutoCloseRule) === 'known-location@1');
+    assert.ok(await until(() => s.fakes.jira.issues.some((i) => i.fields.labels.some((l) => l.includes(enforced.alertId)) && i.status === 'Done')), 'its Jira issue is closed');
+
+    const recorded = await waitForTriage(sh!, (x) => x.report?.enrichments.ipReputation?.status === 'ok' && x.state.shadow !== undefined, { timeoutMs: 60_000 });
+    assert.equal(recorded.state.status, 'awaiting_analyst', 'shadow only records');
+    assert.equal(recorded.state.shadow?.ruleId, 'known-location');
+    const shadowMessage = () => s.fakes.slack.messages.find((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(shadowed)))!;
+    assert.ok(await until(() => /Auto-close \(shadow\): would close as benign/.test(JSON.stringify(shadowMessage().blocks))), 'the ticket says what the rule would have done');
+
+    const left = await waitForTriage(t!, (x) => x.report?.enrichments.ipReputation?.status === 'ok', { timeoutMs: 60_000 });
+    assert.equal(left.state.status, 'awaiting_analyst', 'the analyst who took it decides');
+    assert.equal(left.state.autoClosed, undefined);
+    assert.equal(left.state.shadow, undefined);
+    await Promise.all([sh!, t!].map((h) => h.terminate('test done')));
   });
 });

@@ -331,6 +331,41 @@ describe('triage lifecycle (real Temporal)', function () {
     await h.terminate('test done');
   });
 
+  it('keeps an autoClose that arrives while a reopened alert\'s ticket is being posted: the post does not reopen it', async () => {
+    const alert = forgotPassword('close-during-repost');
+    const closed = await start(alert, policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 60_000 }));
+    assert.equal(closed.state.status, 'auto_closed');
+    // Slack takes 4 s to answer the reopened alert's ticket, so the signal lands while it is on its way.
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), hangMs: 4_000, afterHandling: true });
+    await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
+    await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.state.status === 'awaiting_analyst');
+    await handle(alert).signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    const posted = await waitForTriage(handle(alert), (x) => x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
+    assert.equal(posted.state.status, 'auto_closed', 'the close stands once the ticket is out');
+    assert.equal(posted.state.autoClosed?.ruleId, 'pentest-allowlist');
+    assert.ok(posted.state.timeline.some((e) => e.what === 'ticket posted'), 'the post is on the timeline');
+    await waitForTriage(handle(alert), () => /Auto-closed/.test(JSON.stringify(messageFor(alert)?.blocks ?? '')));
+    assert.doesNotMatch(JSON.stringify(messageFor(alert)!.blocks), /autotriage_actions/, 'the ticket has no buttons');
+    assert.ok(await until(async () => (await handle(alert).describe()).typedSearchAttributes.get(SA.TriageStatus) === 'auto_closed'), 'TriageStatus says auto_closed');
+    await handle(alert).terminate('test done');
+  });
+
+  it('applies an autoClose signal to an alert whose ticket Slack refused: Jira and the SIEM hear of the close', async () => {
+    const alert = attack('refused-then-signal');
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), status: 200, body: { ok: false, error: 'invalid_arguments' } });
+    const jira = jiraRefuses(alert); // the run waits for its Jira issue, so it is still there for the signal
+    const failed = await start(alert, policy({ reopenWindowMs: 60_000 }));
+    assert.equal(failed.state.status, 'delivery_failed');
+    await handle(alert).signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    await waitForTriage(handle(alert), (x) => x.state.status === 'auto_closed', { timeoutMs: 30_000 });
+    jira.recover();
+    const closed = await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok', { timeoutMs: 60_000 });
+    assert.equal(closed.state.autoClosed?.ruleId, 'pentest-allowlist');
+    const issue = s.fakes.jira.issues.find((i) => closed.jira?.status === 'ok' && i.key === closed.jira.data.key)!;
+    assert.ok(await until(() => issue.status === 'Done' && issue.comments.some((c) => JSON.stringify(c).includes('Auto-closed'))), 'the Jira issue is closed, and says why');
+    await handle(alert).terminate('test done');
+  });
+
   it('ignores a re-fire past the reopen window while the run is still open for a Jira retry', async () => {
     const alert = forgotPassword('late-refire');
     const jira = jiraRefuses(alert);
