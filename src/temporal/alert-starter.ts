@@ -39,8 +39,28 @@ export function isUnavailable(err: unknown): boolean {
  * loses Markdown/HTML syntax here: an alert must not plant a link or an image the operator's browser loads.
  */
 export function webUiSummary(alert: Alert): string {
-  const plain = (s: string) => s.replace(/[\[\]()<>!*_`#|\\~]/g, ' ').replace(/\s+/g, ' ').trim();
-  return plain(`${alert.severity} · ${alert.detectionId} · ${alert.title}`).slice(0, 300);
+  const plain = (s: string) => s.replace(/[\[\]()<>!*_`#|\\~\p{Cc}]/gu, ' ').replace(/\s+/g, ' ').trim();
+  return cutToBytes(plain(`${alert.severity} · ${alert.detectionId} · ${alert.title}`), SUMMARY_TEXT_BYTES);
+}
+
+/**
+ * Temporal refuses a start whose summary payload is over 400 bytes (`limit.userMetadataSummarySize`), and
+ * the payload is the JSON text plus its metadata — with CODEC_KEYS, plus the encryption envelope (up to 200
+ * bytes with a 64-character key id). The text gets 170 bytes of UTF-8, so no title ever fails the start.
+ */
+export const SUMMARY_TEXT_BYTES = 170;
+
+function cutToBytes(value: string, max: number): string {
+  if (Buffer.byteLength(value, 'utf8') <= max) return value;
+  let out = '';
+  let bytes = 0;
+  for (const ch of value) {
+    const size = Buffer.byteLength(ch, 'utf8');
+    if (bytes + size > max - 3) break; // room for the ellipsis (3 bytes)
+    out += ch;
+    bytes += size;
+  }
+  return `${out}…`;
 }
 
 export interface StarterOptions {
