@@ -81,6 +81,11 @@ export async function requestJson(
       throw new ProviderError(provider, `${provider} request could not be sent: an invalid header value (check the API key's value)`, { category: 'config' });
     }
     const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    // An API answering with a redirect is a wrong base URL (http:// for https://, a console URL for the
+    // API's): retrying cannot fix it.
+    if (/redirect/i.test(cause)) {
+      throw new ProviderError(provider, `${provider} answered with a redirect: check its base URL (${cause})`, { category: 'config' });
+    }
     throw new ProviderError(provider, `${provider} unreachable: ${cause}`);
   }
   let text: string;

@@ -130,6 +130,10 @@ export function toProviderError(err: unknown, action: string): ProviderError {
       return new ProviderError('Slack', `${action}: Slack said ${slackError}${hint}`, { category, code: slackError, unrecognized });
     }
     case ErrorCode.HTTPError:
+      // Slack answers its Web API with 200 (or 429, 5xx); a 4xx is something else at SLACK_API_URL.
+      if (err.statusCode >= 400 && err.statusCode < 500) {
+        return new ProviderError('Slack', `${action}: Slack answered HTTP ${err.statusCode} (check SLACK_API_URL)`, { category: 'config', status: err.statusCode });
+      }
       return new ProviderError('Slack', `${action}: Slack answered HTTP ${err.statusCode}`, { status: err.statusCode });
     default:
       return new ProviderError('Slack', `${action}: ${err.message}`);

@@ -156,6 +156,13 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(err.details.status, 500);
     });
 
+    it("classifies a redirect as 'config' (a wrong base URL), not as an outage to retry", async () => {
+      fakes.vt.injectFaults({ status: 301, headers: { location: 'https://www.virustotal.com/gui/home' }, body: '' });
+      const err = await providerError(client().ipReputation(IP));
+      assert.equal(err.category, 'config');
+      assert.match(err.message, /answered with a redirect: check its base URL/);
+    });
+
     it("classifies a dropped connection and a hang past the timeout as 'transient'", async () => {
       fakes.vt.injectFaults({ reset: true });
       assert.equal((await providerError(client().ipReputation(IP))).category, 'transient');
@@ -235,6 +242,15 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(err.category, 'config');
       assert.equal(err.details.code, 'invalid_auth');
       assert.equal(fakes.slack.messages.length, 0);
+    });
+
+    it("classifies an HTTP 4xx (not Slack's Web API at SLACK_API_URL) as 'config', a 5xx as 'transient'", async () => {
+      fakes.slack.injectFaults({ path: '/api/chat.postMessage', status: 404, body: 'Not Found' }, { path: '/api/chat.postMessage', status: 503, body: 'down' });
+      const notFound = await providerError(client().postMessage({ channel: CHANNEL, alertKey: 'k', text: 'x', blocks: [] }));
+      assert.equal(notFound.category, 'config');
+      assert.match(notFound.message, /HTTP 404 \(check SLACK_API_URL\)/);
+      const down = await providerError(client().postMessage({ channel: CHANNEL, alertKey: 'k', text: 'x', blocks: [] }));
+      assert.equal(down.category, 'transient');
     });
 
     it("classifies an unknown channel as 'config'", async () => {

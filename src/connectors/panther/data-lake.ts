@@ -54,7 +54,7 @@ export interface QueryResult {
 }
 
 export interface RunOptions {
-  /** Give up (and cancel the query) after this long. */
+  /** Give up (and cancel the query) this long after it was sent. */
   timeoutMs: number;
   signal?: AbortSignal;
   /** Called on every poll (the activity heartbeats here). */
@@ -88,32 +88,34 @@ export class DataLake {
   constructor(private readonly client: PantherClient) {}
 
   async sql(sql: string, opts: RunOptions): Promise<QueryResult> {
+    const deadline = Date.now() + opts.timeoutMs;
     const { executeDataLakeQuery } = await this.client.graphql<{ executeDataLakeQuery: { id: string } }>(
       EXECUTE_SQL,
       { input: { sql, databaseName: 'panther_logs.public' } },
       opts.signal,
     );
-    return this.collect(executeDataLakeQuery.id, opts);
+    return this.collect(executeDataLakeQuery.id, deadline, opts);
   }
 
   async indicatorSearch(
     input: { indicators: string[]; startTime: string; endTime: string; indicatorName: string },
     opts: RunOptions,
   ): Promise<QueryResult> {
+    const deadline = Date.now() + opts.timeoutMs;
     const { executeIndicatorSearchQuery } = await this.client.graphql<{ executeIndicatorSearchQuery: { id: string } }>(
       EXECUTE_INDICATOR_SEARCH,
       { input },
       opts.signal,
     );
-    return this.collect(executeIndicatorSearchQuery.id, opts);
+    return this.collect(executeIndicatorSearchQuery.id, deadline, opts);
   }
 
   async cancel(id: string): Promise<void> {
     await this.client.graphql(CANCEL_QUERY, { input: { id } });
   }
 
-  private async collect(id: string, opts: RunOptions): Promise<QueryResult> {
-    const deadline = Date.now() + opts.timeoutMs;
+  /** Polls until the query ends, or cancels it at `deadline` (counted from the execute call, which may be slow). */
+  private async collect(id: string, deadline: number, opts: RunOptions): Promise<QueryResult> {
     const pageSize = Math.min(opts.pageSize ?? 999, 999);
     const maxRows = opts.maxRows ?? 5000;
     const step = opts.pollStepMs ?? 1000;
