@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadConfigOrExit } from '../config/config';
 import { projectRoot } from '../config/paths';
 import { writeSampleLogs } from '../sample-data/write-logs';
+import { connectionOptions, type TemporalConnectionOptions } from '../temporal/connection-options';
 import { findTemporalCli, isLoopbackHost, isTemporalUp, splitAddress, startDevServer, type DevServer } from '../temporal/dev-server';
 import { printer, runNode, stop, type Supervised } from './supervisor';
 import { errorMessage } from '../logging/error-message';
@@ -30,8 +31,16 @@ async function hasLogs(dir: string): Promise<boolean> {
   return false;
 }
 
-async function ensureTemporal(address: string, uiPort: number, dataDir: string, namespace: string, codecEndpoint?: string): Promise<DevServer | undefined> {
-  if (await isTemporalUp(address)) {
+async function ensureTemporal(
+  connection: TemporalConnectionOptions,
+  uiPort: number,
+  dataDir: string,
+  namespace: string,
+  codecEndpoint?: string,
+): Promise<DevServer | undefined> {
+  const { address } = connection;
+  // A remote server (Temporal Cloud, a TLS cluster) is reached as the worker and the API will reach it.
+  if (await isTemporalUp(connection)) {
     say(`using the Temporal server already running at ${address}`);
     return undefined;
   }
@@ -88,7 +97,7 @@ async function main(): Promise<void> {
   });
 
   const codecEndpoint = config.codec ? `${config.api.publicUrl}/codec` : undefined;
-  server = await ensureTemporal(config.temporal.address, config.temporal.uiPort, config.dataDir, config.temporal.namespace, codecEndpoint);
+  server = await ensureTemporal(connectionOptions(config), config.temporal.uiPort, config.dataDir, config.temporal.namespace, codecEndpoint);
   if (codecEndpoint) {
     say(`payloads are encrypted; the Web UI decodes them through ${codecEndpoint} — open ${codecEndpoint}/login once in the browser and paste CODEC_AUTH_TOKEN`);
   }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { projectRoot } from '../config/paths';
+import type { TemporalConnectionOptions } from './connection-options';
 import { devServerSearchAttributeArgs } from './search-attributes';
 
 /** Runs scripts/temporal-cli.sh (find, download or `go install`); its progress goes to our stderr. */
@@ -44,12 +45,13 @@ export function isPortOpen(host: string, port: number, timeoutMs = 1000): Promis
   });
 }
 
-/** Whether a Temporal frontend answers at the address. */
-export async function isTemporalUp(address: string, timeoutMs = 2000): Promise<boolean> {
-  const { host, port } = splitAddress(address);
+/** Whether a Temporal frontend answers at the address (with TLS and an API key where the options say so). */
+export async function isTemporalUp(target: string | TemporalConnectionOptions, timeoutMs = 2000): Promise<boolean> {
+  const options = typeof target === 'string' ? { address: target } : target;
+  const { host, port } = splitAddress(options.address);
   if (!(await isPortOpen(host, port, timeoutMs))) return false;
   try {
-    const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    const connection = await Connection.connect({ ...options, connectTimeout: timeoutMs });
     await connection.close();
     return true;
   } catch {
