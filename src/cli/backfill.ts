@@ -19,6 +19,7 @@ import { loadConfigOrExit, type Config } from '../config/config';
 import { PantherAlertSource } from '../connectors/panther/alert-list';
 import { PantherClient } from '../connectors/panther/client';
 import type { Alert } from '../domain/alert';
+import { parseTimestamp } from '../domain/time';
 import { normalizeCanonical } from '../intake/canonical';
 import { normalizePanther } from '../intake/panther';
 import { renderPlainText } from '../tickets/plain-text';
@@ -85,11 +86,12 @@ export function parseArgs(argv: string[]): BackfillArgs {
       case '--panther':
         panther = true;
         break;
+      // UTC unless the time names its zone (as everywhere in autotriage), whatever the machine's zone.
       case '--from':
-        from = new Date(value(++i, flag));
+        from = parseTimestamp(value(++i, flag)) ?? new Date(Number.NaN);
         break;
       case '--to':
-        to = new Date(value(++i, flag));
+        to = parseTimestamp(value(++i, flag)) ?? new Date(Number.NaN);
         break;
       default:
         throw new Error(`unknown argument ${flag}\n${USAGE}`);
@@ -168,6 +170,8 @@ export interface BackfillSummary {
   skipped: number;
   /** Dry runs whose triage failed, so their ticket is missing from the file. */
   dryRunFailed: number;
+  /** Alerts without a (readable) createdAt: enriched around the backfill's own time, not the alert's. */
+  undated: number;
   seconds: number;
   ticketsFile?: string;
 }
@@ -191,7 +195,7 @@ export async function runBackfill(
     });
   const limiter = new RateLimiter(args.rate);
   const startedAt = Date.now();
-  const summary: BackfillSummary = { total: 0, started: 0, duplicate: 0, rejected: 0, skipped: 0, dryRunFailed: 0, seconds: 0 };
+  const summary: BackfillSummary = { total: 0, started: 0, duplicate: 0, rejected: 0, skipped: 0, dryRunFailed: 0, undated: 0, seconds: 0 };
   const errors: string[] = [];
   const ticketsFile = args.dryRun ? (args.out ?? path.join(config.dataDir, `backfill-dry-run-${dryTag}.jsonl`)) : undefined;
   const tickets = ticketsFile ? await openTicketsFile(ticketsFile) : undefined;
@@ -229,6 +233,7 @@ export async function runBackfill(
       progress.update(summary);
       continue;
     }
+    if (item.undated) summary.undated++;
     await limiter.take();
     const alert = item.alert;
     const start = starter.start(alert).then(
@@ -276,6 +281,11 @@ export async function runBackfill(
   summary.ticketsFile = ticketsFile;
   progress.done(summary);
   for (const e of errors) deps.out.write(`  rejected: ${e}\n`);
+  if (summary.undated > 0) {
+    deps.out.write(
+      `  note: ${summary.undated} alert(s) had no readable createdAt: their enrichment looked at the days before this backfill, not before the alert\n`,
+    );
+  }
   return summary;
 }
 
@@ -294,7 +304,7 @@ async function openTicketsFile(file: string): Promise<fs.WriteStream & { firstEr
   return Object.assign(stream, { firstError: () => writeError });
 }
 
-type Item = { kind: 'alert'; alert: Alert } | { kind: 'invalid'; error: string } | { kind: 'done-before' };
+type Item = { kind: 'alert'; alert: Alert; undated?: boolean } | { kind: 'invalid'; error: string } | { kind: 'done-before' };
 
 async function* fileAlerts(file: string, restart: boolean, pantherConsoleUrl: string | undefined): AsyncGenerator<Item> {
   const skip = restart ? 0 : readCheckpoint(file);
@@ -308,7 +318,10 @@ async function* fileAlerts(file: string, restart: boolean, pantherConsoleUrl: st
       continue;
     }
     try {
-      yield { kind: 'alert', alert: parseAlertLine(line, new Date(), pantherConsoleUrl) };
+      // A line without a createdAt is dated when it is read (as the webhook dates a live alert): say so.
+      const read = new Date();
+      const alert = parseAlertLine(line, read, pantherConsoleUrl);
+      yield { kind: 'alert', alert, undated: alert.createdAt === read.toISOString() };
     } catch (err) {
       yield { kind: 'invalid', error: `line ${n}: ${errorMessage(err)}` };
     }

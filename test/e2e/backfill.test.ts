@@ -67,15 +67,19 @@ describe('backfill (real process, real Temporal)', function () {
     assert.equal(await count(), 1000, 'no workflow was started twice');
   });
 
-  it('reports malformed lines and carries on', async () => {
+  it('reports malformed lines and carries on, and says which alerts had no time of their own', async () => {
     const file = path.join(tempDir('backfill-bad'), 'alerts.jsonl');
-    const good = JSON.stringify(demoPantherAlerts()[0]!.payload);
-    fs.writeFileSync(file, `${good}\nnot json\n{"id":"Okta.BruteForceLogins"}\n`);
+    const payload = demoPantherAlerts()[0]!.payload;
+    const good = JSON.stringify(payload);
+    const { createdAt: _, ...rest } = payload;
+    const undated = JSON.stringify({ ...rest, alertId: randomBytes(16).toString('hex') });
+    fs.writeFileSync(file, `${good}\nnot json\n{"id":"Okta.BruteForceLogins"}\n${undated}\n`);
     const res = await backfill(['--file', file], { TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('bad'), DATA_DIR: tempDir('bad-data') });
     assert.equal(res.code, 1);
-    assert.match(res.stderr, /started 1, duplicate 0, already done 0, rejected 2/);
+    assert.match(res.stderr, /started 2, duplicate 0, already done 0, rejected 2/);
     assert.match(res.stderr, /line 2: .*JSON/);
     assert.match(res.stderr, /line 3: invalid Panther alert: alertId/);
+    assert.match(res.stderr, /note: 1 alert\(s\) had no readable createdAt: their enrichment looked at the days before this backfill/);
   });
 
   describe('--dry-run', () => {
@@ -115,8 +119,9 @@ describe('backfill (real process, real Temporal)', function () {
       panther.setAlert({ id: 'before-range', origin, createdAt: '2026-09-30T23:59:00.000Z', events: [event(0)] });
       panther.setAlert({ id: 'after-range', origin, createdAt: '2026-10-02T00:00:00.000Z', events: [event(0)] });
       const out = path.join(tempDir('dry-panther'), 'tickets.jsonl');
-      const env = { ...s.fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: s.taskQueue, DATA_DIR: tempDir('dry-panther-data') };
-      const res = await backfill(['--panther', '--from', '2026-10-01T00:00:00Z', '--to', '2026-10-01T23:59:59Z', '--dry-run', '--out', out, '--rate', '100'], env);
+      // A range without a zone is UTC, also on a machine set to another zone.
+      const env = { ...s.fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: s.taskQueue, DATA_DIR: tempDir('dry-panther-data'), TZ: 'America/New_York' };
+      const res = await backfill(['--panther', '--from', '2026-10-01T00:00:00', '--to', '2026-10-01T23:59:59', '--dry-run', '--out', out, '--rate', '100'], env);
       assert.equal(res.code, 0, res.stderr);
       assert.match(res.stderr, /60 alerts — started 60, duplicate 0, already done 0, rejected 0/, 'more than one page (25 by default) was read');
       const tickets = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { alertId: string; playbook: string; text: string });
