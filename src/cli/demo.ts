@@ -39,7 +39,7 @@ function describeDelivery(r: TriageResult): string {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const base = `http://${config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host}:${config.api.port}`;
+  const base = config.api.localUrl;
   const health = await fetch(`${base}/healthz`).catch(() => undefined);
   if (!health?.ok) {
     console.error(`autotriage is not answering at ${base}: start it first with \`npm start\` (in another terminal).`);

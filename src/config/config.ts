@@ -131,6 +131,8 @@ export interface Config {
     host: string;
     port: number;
     publicUrl: string;
+    /** The API as reached from this machine (the demo's target): http://127.0.0.1:3000, http://[::1]:3000. */
+    localUrl: string;
     webhookSecret?: string;
     maxBodyBytes: number;
     /** Admission control: triage starts per second per detection past a burst (0 = no pacing). */
@@ -321,6 +323,7 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
       host: env.HOST,
       port: env.PORT,
       publicUrl: (env.PUBLIC_URL ?? `http://${displayHost}:${env.PORT}`).replace(/\/+$/, ''),
+      localUrl: `http://${displayHost}:${env.PORT}`,
       webhookSecret: env.WEBHOOK_SECRET,
       maxBodyBytes: env.MAX_BODY_BYTES,
       startPacing: { perSecond: env.TRIAGE_START_RATE, burst: env.TRIAGE_START_BURST },

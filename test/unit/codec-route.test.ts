@@ -185,6 +185,14 @@ describe('codec routes (Temporal Web UI codec endpoint)', () => {
     assert.equal(text.status, 415);
     const big = await post('/codec/decode', { payloads: [{ data: Buffer.alloc(100 * 1024).toString('base64') }] });
     assert.equal(big.status, 413);
+    assert.match(((await big.json()) as ErrorBody).error, /limit of \d+ bytes/);
+    const login = await fetch(`${base.url}/codec/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: 'x'.repeat(5000) }).toString(),
+    });
+    assert.equal(login.status, 413);
+    assert.match(((await login.json()) as ErrorBody).error, /limit of 4096 bytes/, 'the login form\'s own limit');
   });
 
   it('answers 400 (not 500) when a payload cannot be decrypted, naming the key id', async () => {

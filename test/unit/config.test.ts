@@ -23,6 +23,7 @@ describe('parseConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       publicUrl: 'http://127.0.0.1:3000',
+      localUrl: 'http://127.0.0.1:3000',
       webhookSecret: undefined,
       maxBodyBytes: 1024 * 1024,
       startPacing: { perSecond: 5, burst: 100 },
@@ -171,9 +172,11 @@ describe('parseConfig', () => {
   });
 
   it('brackets an IPv6 HOST in the default public URL, so it is a URL', () => {
-    const { publicUrl } = parseConfig({ HOST: '::1', PORT: '8080' }).api;
+    const { publicUrl, localUrl } = parseConfig({ HOST: '::1', PORT: '8080' }).api;
     assert.equal(publicUrl, 'http://[::1]:8080');
     assert.equal(new URL(publicUrl).hostname, '[::1]');
+    assert.equal(localUrl, 'http://[::1]:8080', 'the demo reaches the API there');
+    assert.equal(parseConfig({ HOST: '::', PORT: '8080', PUBLIC_URL: 'https://soar.acme.io' }).api.localUrl, 'http://127.0.0.1:8080');
   });
 });
 

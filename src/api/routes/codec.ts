@@ -45,6 +45,9 @@ interface JsonPayloadOut {
   data?: string;
 }
 
+/** The login form carries one token. */
+const LOGIN_MAX_BODY_BYTES = 4096;
+
 export function payloadFromJson(p: JsonPayload): Payload {
   const payload: Payload = {};
   if (p.metadata) payload.metadata = Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
@@ -167,7 +170,7 @@ export function codecRoutes(opts: CodecRouteOptions): Router {
       .type('html')
       .send(LOGIN_FORM);
   });
-  router.post('/codec/login', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+  router.post('/codec/login', express.urlencoded({ extended: false, limit: LOGIN_MAX_BODY_BYTES }), (req, res) => {
     if (!authToken) return sendError(res, 503, 'codec endpoint disabled: set CODEC_AUTH_TOKEN');
     const token = typeof (req.body as Record<string, unknown> | undefined)?.['token'] === 'string' ? String((req.body as Record<string, unknown>)['token']) : '';
     if (!token || !safeEqual(token, authToken)) return sendError(res, 401, 'wrong codec token');
@@ -184,7 +187,9 @@ export function codecRoutes(opts: CodecRouteOptions): Router {
   const bodyErrors: ErrorRequestHandler = (err: unknown, req, res, next) => {
     if (res.headersSent || !req.path.startsWith('/codec/')) return next(err);
     const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.too.large') return sendError(res, 413, `body larger than the limit of ${limit} bytes`);
+    if (e.type === 'entity.too.large') {
+      return sendError(res, 413, `body larger than the limit of ${req.path === '/codec/login' ? LOGIN_MAX_BODY_BYTES : limit} bytes`);
+    }
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendError(res, 415, e.message ?? 'unsupported encoding');
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, e.message ?? 'bad request');
     return next(err);
