@@ -3,6 +3,7 @@
  * every untrusted string is a text node (ADF has no markup to inject into). Empty text nodes are invalid
  * ADF, so they are dropped.
  */
+import { createHash } from 'node:crypto';
 import type { Alert } from '../domain/alert';
 import { truncate } from './format';
 import { rowLine, type Table } from './describe';
@@ -100,9 +101,15 @@ export function jiraLabel(value: string): string {
   return value.replace(/[^A-Za-z0-9._:@-]/g, '_').slice(0, 255);
 }
 
-/** The label that identifies the alert: a retried create looks it up before creating. */
+/**
+ * The label that identifies the alert: a retried create looks it up before creating, so no two alerts may
+ * share it. `autotriage-<source>-<alertId>` is unambiguous while the source has no "-" (alert ids are
+ * label-safe already); otherwise `acme-edr`/`1` and `acme`/`edr-1` would meet, and a digest is used.
+ */
 export function alertLabel(alert: Pick<Alert, 'source' | 'alertId'>): string {
-  return jiraLabel(`autotriage-${alert.source}-${alert.alertId}`);
+  const plain = `autotriage-${alert.source}-${alert.alertId}`;
+  if (!alert.source.includes('-') && jiraLabel(plain) === plain) return plain;
+  return `autotriage_${createHash('sha256').update(`${alert.source}\n${alert.alertId}`).digest('hex').slice(0, 40)}`;
 }
 
 export interface JiraIssueFields {

@@ -151,6 +151,12 @@ describe('renderJiraIssue', () => {
     const { labels } = renderJiraIssue(buildTicket(ticketInput({ alert })), alert);
     assert.ok(labels.includes(alertLabel(alert)));
     assert.equal(alertLabel(alert), 'autotriage-panther-Test.Alert');
+    // A source with "-" could meet another alert's label: those get a digest, one per alert.
+    const [a, b] = [alertLabel({ source: 'acme-edr', alertId: '1' }), alertLabel({ source: 'acme', alertId: 'edr-1' })];
+    assert.equal(b, 'autotriage-acme-edr-1');
+    assert.match(a, /^autotriage_[0-9a-f]{40}$/);
+    assert.notEqual(a, b);
+    assert.equal(alertLabel({ source: 'acme-edr', alertId: '1' }), a, 'the same alert, the same label');
     for (const l of labels) {
       assert.ok(l.length > 0 && l.length <= 255, l);
       assert.ok(!/\s/.test(l), `label with whitespace: ${JSON.stringify(l)}`);
