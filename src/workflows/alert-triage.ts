@@ -14,7 +14,8 @@ import { ChildWorkflowFailure, executeChild, log, patched, workflowInfo } from '
 import { evaluateAutoClose } from '../autoclose/evaluate';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { applyAutoClose, type AutoCloseVerdict } from '../domain/triage-state';
-import { ENRICHMENT_SECTIONS, unavailable, type Enrichments } from '../domain/enrichment';
+import { unavailable, type Enrichments } from '../domain/enrichment';
+import { PLAYBOOKS } from '../routing/playbooks';
 import { childWorkflowId, routeByDetection, routeByLogType, type PlaybookRoute } from '../routing/route';
 import { text } from '../tickets/spans';
 import { jira, slackFollowUps } from './activities';
@@ -144,10 +145,10 @@ function decideAgain(run: TriageRun): void {
   else run.recordShadow(verdict);
 }
 
-/** What the ticket shows when the LogType's workflow failed: every enrichment unavailable, and why. */
-function enrichmentFailedReport(route: PlaybookRoute, logTypeWorkflow: string, reason: string): PlaybookReport {
+/** What the ticket shows when the LogType's workflow failed: each enrichment of the playbook unavailable, and why. */
+export function enrichmentFailedReport(route: PlaybookRoute, logTypeWorkflow: string, reason: string): PlaybookReport {
   const why = unavailable<never>(`the enrichment workflow ${logTypeWorkflow} failed: ${reason}`);
-  const enrichments = Object.fromEntries(ENRICHMENT_SECTIONS.filter((s) => !s.optional).map((s) => [s.key, why])) as Enrichments;
+  const enrichments = Object.fromEntries(PLAYBOOKS[route.playbook].enrichments.map((key) => [key, why])) as Enrichments;
   return { playbook: route.playbook, matchedBy: route.matchedBy, logTypeWorkflow, enrichments };
 }
 

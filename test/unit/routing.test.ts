@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import type { Alert } from '../../src/domain/alert';
 import { PLAYBOOK_IDS, PLAYBOOKS } from '../../src/routing/playbooks';
+import { enrichmentFailedReport } from '../../src/workflows/alert-triage';
 import {
   childWorkflowId,
   describeRoute,
@@ -169,5 +170,16 @@ describe('routing decisions', () => {
       logType: { workflow: 'genericTriage', childSuffix: 'generic' },
       playbook: { playbook: FALLBACK_PLAYBOOK, matchedBy: 'fallback' },
     });
+  });
+});
+
+describe('the ticket of a failed enrichment workflow', () => {
+  it("shows the playbook's own enrichments unavailable, and why — not steps the playbook never runs", () => {
+    const ip = enrichmentFailedReport({ playbook: 'ipTriage', matchedBy: 'routing-table' }, 'genericTriage', 'Terminated');
+    assert.deepEqual(Object.keys(ip.enrichments).sort(), ['indicatorSearch', 'ipReputation']);
+    const brute = enrichmentFailedReport({ playbook: 'bruteForce', matchedBy: 'routing-table' }, 'oktaTriage', 'Terminated');
+    assert.deepEqual(Object.keys(brute.enrichments).sort(), ['indicatorSearch', 'ipReputation', 'loginLocations', 'recentLogins']);
+    const reason = brute.enrichments.loginLocations?.status === 'unavailable' ? brute.enrichments.loginLocations.reason : '';
+    assert.equal(reason, 'the enrichment workflow oktaTriage failed: Terminated');
   });
 });
