@@ -27,11 +27,12 @@ function heartbeatIfInActivity(): void {
   }
 }
 
-export async function openSiem(config: Config, panther: PantherClient | undefined): Promise<Siem> {
+export async function openSiem(config: Config, panther: PantherClient | undefined, warn?: (message: string) => void): Promise<Siem> {
   if (config.siem.kind === 'local') {
     return LocalSiem.open({
       logsDir: config.siem.logsDir,
       publicUrl: config.api.publicUrl,
+      ...(warn ? { onWarning: warn } : {}),
       ...(config.api.webhookSecret ? { linkKey: searchLinkKey(config.api.webhookSecret) } : {}),
     });
   }
@@ -63,12 +64,17 @@ export function reputationSources(config: Config): ReputationDeps['sources'] {
   return sources;
 }
 
-export async function buildActivityDeps(config: Config, temporal: Client, print: (text: string) => void): Promise<ActivityDeps> {
+export async function buildActivityDeps(
+  config: Config,
+  temporal: Client,
+  print: (text: string) => void,
+  warn?: (message: string) => void,
+): Promise<ActivityDeps> {
   const panther = config.panther && new PantherClient({ apiUrl: config.panther.apiUrl, apiToken: config.panther.apiToken });
   // With encryption on, the IP in a cache workflow's id would be the one alert datum stored in clear.
   const codec = payloadCodec(config);
   return {
-    siem: await openSiem(config, panther),
+    siem: await openSiem(config, panther, warn),
     panther: panther && {
       alerts: new PantherAlerts(panther),
       comment: config.panther!.comment,

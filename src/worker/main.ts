@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   }
   const converter = dataConverter(config);
   const client = new Client({ connection: clientConnection, namespace, dataConverter: converter });
-  const deps = await buildActivityDeps(config, client, printer(config.log.format, log));
+  const deps = await buildActivityDeps(config, client, printer(config.log.format, log), (message) => log.warn(message));
   const registry = createRegistry('worker');
   const metrics = workerMetrics(registry);
   const workers = await createWorkers({

@@ -334,6 +334,27 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
       assert.deepEqual(r.tables, [{ table: 'gsuite_reports', hits: 1 }]);
       assert.equal(r.firstSeen, '2025-06-18T09:00:00.000Z');
     });
+
+    it('skips a file it cannot read (a .gz that is not gzip yet), with a warning, and still answers from the rest of its table', async () => {
+      const warnings: string[] = [];
+      const dir = tempDir('siem-bad-file');
+      writeFixture(dir);
+      const bad = path.join(dir, 'okta_systemlog', '2025-06-z.jsonl.gz');
+      const good = gzipSync(jsonl([oktaEvent({ user: ALICE, ip: '192.0.2.202', at: '2025-06-18T11:30:00.000Z', city: 'Braga', country: 'Portugal' })]));
+      fs.writeFileSync(bad, 'partial copy, not gzip yet');
+      const siem = await LocalSiem.open({ logsDir: dir, publicUrl: PUBLIC_URL, refreshIntervalMs: 0, onWarning: (m) => warnings.push(m) });
+      try {
+        const q = { user: ALICE, logType: 'Okta.SystemLog', limit: 1, from: FROM, to: TO };
+        assert.equal((await siem.recentLogins(q)).logins[0]?.ip, PORTO, 'the readable files of the table answer');
+        assert.ok((await siem.indicatorSearch({ indicator: LISBON, from: FROM, to: TO })).hits > 0, 'and the indicator search');
+        assert.ok(warnings.some((w) => w.includes('2025-06-z.jsonl.gz') && /cannot be read/.test(w)), warnings.join('\n'));
+        fs.writeFileSync(bad, good); // the copy completes: picked up
+        assert.equal((await siem.recentLogins(q)).logins[0]?.ip, '192.0.2.202');
+      } finally {
+        await siem.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   it('rejects login queries when the LogType has no logs with SiemQueryError', async () => {

@@ -18,6 +18,7 @@ import {
   type Siem,
 } from '../siem';
 import { SEARCH_LINK_TTL_MS, signSearchLink } from './search-link';
+import { errorMessage } from '../../logging/error-message';
 
 const TABLE_NAME = /^[a-z0-9][a-z0-9_]{0,127}$/;
 const LOG_FILE = /\.(jsonl|ndjson|json)(\.gz)?$/;
@@ -31,6 +32,8 @@ export interface LocalSiemOptions {
   linkKey?: Buffer;
   /** How often at most the log folders are checked for new or changed files. */
   refreshIntervalMs?: number;
+  /** Told about a log file that cannot be read (it is skipped; the rest of its table still loads). */
+  onWarning?: (message: string) => void;
 }
 
 export interface SearchHit {
@@ -42,6 +45,11 @@ export interface SearchHit {
 interface LoadedTable {
   fingerprint: string;
   rows: number;
+}
+
+/** The files as DuckDB reads them: one JSON object per line; a malformed line is skipped. */
+function jsonSource(files: string[]): string {
+  return `read_json_objects([${files.map(sqlString).join(', ')}], format = 'newline_delimited', ignore_errors = true, maximum_object_size = 16777216)`;
 }
 
 /** `$."actor"."alternateId"` — keys come from our own profiles, quoted so `@timestamp` works too. */
@@ -82,7 +90,7 @@ export class LocalSiem implements Siem {
 
   private constructor(
     private readonly db: DuckDBInstance,
-    private readonly options: LocalSiemOptions & Required<Omit<LocalSiemOptions, 'linkKey'>>,
+    private readonly options: LocalSiemOptions & Required<Omit<LocalSiemOptions, 'linkKey' | 'onWarning'>>,
   ) {}
 
   static async open(options: LocalSiemOptions): Promise<LocalSiem> {
@@ -259,8 +267,9 @@ export class LocalSiem implements Siem {
     for (const [table, files] of folders) {
       const fingerprint = files.map((f) => `${f.path}:${f.size}:${f.mtimeMs}`).join('|');
       if (this.tables.get(table)?.fingerprint === fingerprint) continue;
-      const rows = await this.load(table, files.map((f) => f.path));
-      this.tables.set(table, { fingerprint, rows });
+      const rows = await this.loadReadable(table, files.map((f) => f.path));
+      // A table none of whose files could be read keeps what it had (a file rotated away mid-copy).
+      if (rows !== undefined || !this.tables.has(table)) this.tables.set(table, { fingerprint, rows: rows ?? 0 });
     }
     for (const table of [...this.tables.keys()]) {
       if (!folders.has(table)) {
@@ -283,22 +292,43 @@ export class LocalSiem implements Siem {
       const files = await Promise.all(
         names.map(async (n) => {
           const p = path.join(dir, n);
-          const s = await fs.stat(p);
-          return { path: p, size: s.size, mtimeMs: s.mtimeMs };
+          // Gone between the listing and now (log rotation): not there.
+          const s = await fs.stat(p).catch(() => undefined);
+          return s ? { path: p, size: s.size, mtimeMs: s.mtimeMs } : undefined;
         }),
       );
-      const nonEmpty = files.filter((f) => f.size > 0);
+      const nonEmpty = files.filter((f): f is { path: string; size: number; mtimeMs: number } => f !== undefined && f.size > 0);
       if (nonEmpty.length) result.set(entry.name, nonEmpty);
     }
     return result;
   }
 
+  /**
+   * Loads the table from the files DuckDB can read. One it cannot (no permission for the worker's user, a
+   * truncated .gz) is skipped with a warning instead of failing every query on every table; it is tried
+   * again when the folder changes. Undefined when no file could be read.
+   */
+  private async loadReadable(table: string, files: string[]): Promise<number | undefined> {
+    try {
+      return await this.load(table, files);
+    } catch {
+      const readable: string[] = [];
+      for (const file of files) {
+        try {
+          await this.withConnection((c) => c.run(`SELECT count(*) FROM ${jsonSource([file])}`));
+          readable.push(file);
+        } catch (err) {
+          this.options.onWarning?.(`embedded SIEM: skipping ${file}, which cannot be read: ${errorMessage(err).split('\n')[0]}`);
+        }
+      }
+      return readable.length ? this.load(table, readable) : undefined;
+    }
+  }
+
   private async load(table: string, files: string[]): Promise<number> {
     const profile = Object.values(LOGIN_PROFILES).find((p) => p.table === table);
     const timeFields = profile ? profile.time : GENERIC_TIME_FIELDS;
-    const source =
-      `read_json_objects([${files.map(sqlString).join(', ')}], format = 'newline_delimited', ` +
-      `ignore_errors = true, maximum_object_size = 16777216)`;
+    const source = jsonSource(files);
     return this.withConnection(async (c) => {
       await c.run(
         `CREATE OR REPLACE TABLE "${table}" AS SELECT * FROM (` +
