@@ -75,6 +75,7 @@ function parseArgs(argv: string[]): { ids: string[]; query?: string; dir?: strin
     else out.ids.push(a);
   }
   if (!out.ids.length && !out.query && !out.dir) throw new Error(USAGE);
+  if (out.dir && (out.ids.length || out.query)) throw new Error(`--dir replays the files in a folder: give workflow ids or --query without it\n${USAGE}`);
   return out;
 }
 
@@ -94,22 +95,27 @@ async function main(): Promise<void> {
     const connection = await Connection.connect(connectionOptions(config));
     try {
       const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: converter });
-      // An id whose history cannot be fetched (a typo, a run past retention) is reported, and the rest replayed.
+      // A history that cannot be fetched (a typo, a run past retention) is reported, and the rest replayed.
       const unfetched: ReplayOutcome[] = [];
-      const histories = args.query
-        ? client.workflow.list({ query: args.query }).intoHistories({ concurrency: 4 })
+      const ids = args.query
+        ? (async function* () {
+            for await (const run of client.workflow.list({ query: args.query })) yield { workflowId: run.workflowId, runId: run.runId };
+          })()
         : (async function* () {
-            for (const id of args.ids) {
-              let history;
-              try {
-                history = await client.workflow.getHandle(id).fetchHistory();
-              } catch (err) {
-                unfetched.push({ workflowId: id, ok: false, error: `could not fetch its history: ${errorMessage(err)}` });
-                continue;
-              }
-              yield { workflowId: id, history };
-            }
+            for (const workflowId of args.ids) yield { workflowId, runId: undefined };
           })();
+      const histories = (async function* () {
+        for await (const { workflowId, runId } of ids) {
+          let history;
+          try {
+            history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+          } catch (err) {
+            unfetched.push({ workflowId, ok: false, error: `could not fetch its history: ${errorMessage(err)}` });
+            continue;
+          }
+          yield { workflowId, history };
+        }
+      })();
       outcomes = [...(await replayHistories(histories, { dataConverter: converter })), ...unfetched];
     } finally {
       await connection.close();
@@ -118,6 +124,11 @@ async function main(): Promise<void> {
   for (const o of outcomes) console.log(`${o.ok ? 'ok  ' : 'FAIL'}  ${o.workflowId}${o.error ? `\n      ${o.error}` : ''}`);
   const failed = outcomes.filter((o) => !o.ok).length;
   console.log(`${outcomes.length} replayed, ${failed} failed`);
+  if (outcomes.length === 0) {
+    // Silence is not a pass: a query with a typo matches nothing.
+    console.log(args.dir ? `no history files (*.json) in ${args.dir}` : 'no workflow matched: nothing was replayed');
+    process.exitCode = 1;
+  }
   if (failed) process.exitCode = 1;
 }
 

@@ -42,8 +42,9 @@ export function activityMetricsInterceptor(metrics: WorkerMetrics, siemKind: str
           record(metrics, activity, provider, result);
           return result;
         } catch (err) {
+          // A failed attempt (retried, or a lookup still waiting for its budget) is in the histogram; a step
+          // that ends unavailable after its retries is counted where the workflow settles it (workflow-sinks).
           end({ outcome: 'failed' });
-          if (SIEM_STEPS.has(activity) || activity.includes('Reputation')) metrics.enrichmentFailures.inc({ provider, step: activity });
           throw err;
         }
       },

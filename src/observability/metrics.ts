@@ -57,11 +57,36 @@ export interface ApiMetrics {
   received: Counter<'source' | 'log_type' | 'detection' | 'status'>;
   rejected: Counter<'route' | 'reason'>;
   label: { source: (v?: string) => string; logType: (v?: string) => string; detection: (v?: string) => string };
+  /** The labels of an accepted alert, bounded per label and per combination (see `boundedCombinations`). */
+  receivedLabels(alert: { source: string; logType?: string; detectionId: string }): { source: string; log_type: string; detection: string };
+}
+
+/**
+ * Each label is bounded, but their combinations multiply (50 × 200 × 500): past `max` distinct
+ * combinations a new one counts as source and LogType `other`, its detection by name only if the routing
+ * table knows it — at most `max` + the known detections + 1 series.
+ */
+export function boundedCombinations(max: number, knownDetections: Iterable<string>) {
+  const known = new Set([...knownDetections].map(labelValue));
+  const seen = new Set<string>();
+  return (labels: { source: string; log_type: string; detection: string }) => {
+    const key = `${labels.source}\n${labels.log_type}\n${labels.detection}`;
+    if (seen.has(key)) return labels;
+    if (seen.size < max) {
+      seen.add(key);
+      return labels;
+    }
+    return { source: 'other', log_type: 'other', detection: known.has(labels.detection) ? labels.detection : 'other' };
+  };
 }
 
 export function apiMetrics(registry: Registry): ApiMetrics {
+  const label = { source: boundedLabel(50, ['panther']), logType: boundedLabel(200, KNOWN_LOG_TYPES), detection: boundedLabel(500, KNOWN_DETECTIONS) };
+  const combination = boundedCombinations(1000, KNOWN_DETECTIONS);
   return {
-    label: { source: boundedLabel(50, ['panther']), logType: boundedLabel(200, KNOWN_LOG_TYPES), detection: boundedLabel(500, KNOWN_DETECTIONS) },
+    label,
+    receivedLabels: (alert) =>
+      combination({ source: label.source(alert.source), log_type: label.logType(alert.logType), detection: label.detection(alert.detectionId) }),
     received: new Counter({
       name: 'autotriage_alerts_received_total',
       help: 'Alerts accepted at intake, by source, LogType, detection and start status (started | duplicate)',

@@ -6,7 +6,7 @@ import type { InjectedSinks } from '@temporalio/worker';
 import type { TriageSinks } from '../workflows/sinks';
 import type { WorkerMetrics } from './metrics';
 
-export function triageSinks(m: WorkerMetrics | undefined): InjectedSinks<TriageSinks> {
+export function triageSinks(m: WorkerMetrics | undefined, siemKind = 'siem'): InjectedSinks<TriageSinks> {
   return {
     triageMetrics: {
       decided: { fn: (_info, rule, mode) => m?.autoClose.inc({ rule: m.label.rule(rule), mode }) },
@@ -14,6 +14,8 @@ export function triageSinks(m: WorkerMetrics | undefined): InjectedSinks<TriageS
         fn: (_info, logType, playbook, outcome, seconds) =>
           m?.triageDuration.observe({ log_type: m.label.logType(logType), playbook, outcome }, seconds),
       },
+      enrichmentFailed: { fn: (_info, provider, step) => m?.enrichmentFailures.inc({ provider: provider === 'siem' ? siemKind : provider, step }) },
+      jiraUnavailable: { fn: () => m?.jiraIssues.inc({ outcome: 'unavailable' }) },
     },
   };
 }

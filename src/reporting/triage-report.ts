@@ -73,7 +73,8 @@ function row(key: string, records: TriageRecord[]): Row {
   return {
     key,
     alerts: records.length,
-    autoClosed: automated.length,
+    // Every alert automation closed, those the SIEM's re-fire reopened too: reopened / auto-closed is the rate.
+    autoClosed: automated.length + records.filter((r) => r.disposition !== 'auto_closed' && r.autoCloseReopened).length,
     reopenedAfterAutoClose: records.filter((r) => r.autoCloseReopened).length,
     shadowDecisions: shadow.length,
     judged: judgements.length,

@@ -39,7 +39,7 @@ export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
     taskQueue: o.taskQueue,
     ...(o.workflows ?? workflowSource()),
     activities,
-    sinks: triageSinks(o.metrics),
+    sinks: triageSinks(o.metrics, o.deps.siem.kind),
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
   });
   const providers = await Promise.all(

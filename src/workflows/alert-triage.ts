@@ -163,7 +163,10 @@ async function recordAutoClose(run: TriageRun, verdict: AutoCloseVerdict): Promi
   const audit = await slackFollowUps.postAuditLine({ line: summary, eventKey: `${run.workflowId} auto-closed` }).catch(() => ({ posted: false }));
   run.delivery = { kind: 'none', reason: audit.posted ? 'auto-closed (audit line posted)' : 'auto-closed (recorded in the Web UI and the report)' };
   if (run.policy.autoClose.jira === 'create-closed') {
-    run.jira = await jira.createJiraIssue(run.ticket()).catch((err: unknown) => ({ status: 'unavailable' as const, reason: String(err) }));
+    run.jira = await jira.createJiraIssue(run.ticket()).catch((err: unknown) => {
+      triageMetrics.jiraUnavailable();
+      return { status: 'unavailable' as const, reason: failureReason(err) };
+    });
     if (run.jira.status === 'ok') {
       await jira.transitionJiraIssue({ issueKey: run.jira.data.key, targets: JIRA_DONE }).catch(() => undefined);
     }

@@ -4,6 +4,7 @@
  */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
 import { unavailable, type Outcome } from '../domain/enrichment';
+import { triageMetrics } from './sinks';
 
 const TIMEOUT_NAMES: Record<string, string> = {
   START_TO_CLOSE: 'an attempt timed out',
@@ -28,11 +29,13 @@ export function failureReason(err: unknown): string {
   return [...new Set(parts)].join(': ') || 'failed';
 }
 
-export async function settle<T>(step: Promise<Outcome<T>>): Promise<Outcome<T>> {
+/** `failed` names the step for the enrichment-failures metric (`provider` `siem`: the configured SIEM). */
+export async function settle<T>(step: Promise<Outcome<T>>, failed?: { provider: string; step: string }): Promise<Outcome<T>> {
   try {
     return await step;
   } catch (err) {
     if (isCancellation(err)) throw err;
+    if (failed) triageMetrics.enrichmentFailed(failed.provider, failed.step);
     return unavailable(failureReason(err));
   }
 }

@@ -10,6 +10,10 @@ export interface TriageSinks extends Sinks {
     decided(rule: string, mode: 'shadow' | 'enforce' | 'signal'): void;
     /** The ticket is out (or the alert was auto-closed), `seconds` after the triage started. */
     ticketed(logType: string, playbook: string, outcome: string, seconds: number): void;
+    /** An enrichment step ended unavailable after its retries (`siem` stands for the configured SIEM). */
+    enrichmentFailed(provider: string, step: string): void;
+    /** The Jira issue could not be created, for good. */
+    jiraUnavailable(): void;
   };
 }
 

@@ -7,6 +7,7 @@ import { REPUTATION_KEYS, type EnrichmentKey, type Enrichments } from '../domain
 import type { TicketInput } from '../tickets/ticket';
 import { jira, lateReputation, local, slack, slackFollowUps } from './activities';
 import { failureReason, settle } from './settle';
+import { triageMetrics } from './sinks';
 import type { Delivery, JiraOutcome } from './types';
 
 /** Jira statuses tried, in order, to close an issue and to reopen it (workflows differ between sites). */
@@ -28,7 +29,10 @@ export function postTicket(ticket: TicketInput, notBefore: Date): Promise<Delive
 
 /** The Jira issue (retried until created; look-before-create keeps it one). Never rejects. */
 export function openJiraIssue(ticket: TicketInput): Promise<JiraOutcome> {
-  return jira.createJiraIssue(ticket).catch((err: unknown): JiraOutcome => ({ status: 'unavailable', reason: failureReason(err) }));
+  return jira.createJiraIssue(ticket).catch((err: unknown): JiraOutcome => {
+    triageMetrics.jiraUnavailable();
+    return { status: 'unavailable', reason: failureReason(err) };
+  });
 }
 
 /**
@@ -68,7 +72,7 @@ export async function completeLateEnrichments(ticket: TicketInput): Promise<{ en
   const pending = pendingLookups(ticket.enrichments);
   if (pending.length === 0) return undefined;
   const late = await Promise.all(
-    pending.map(async ({ key, lookup }) => [key, await settle(lateReputation.awaitReputation(lookup))] as const),
+    pending.map(async ({ key, lookup }) => [key, await settle(lateReputation.awaitReputation(lookup), { provider: lookup.provider, step: 'awaitReputation' })] as const),
   );
   return { enrichments: { ...ticket.enrichments, ...Object.fromEntries(late) }, keys: pending.map((p) => p.key) };
 }

@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { normalizePanther } from '../../src/intake/panther';
 import { findTemporalCli, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createCodec } from '../../src/temporal/codec/aes-gcm-codec';
 import { waitForTriage } from '../../src/temporal/triage-client';
-import { FAKE_CREDENTIALS, startFakes, type RunningFakes } from '../fakes';
+import { FAKE_CREDENTIALS, startFakes, type FakeRequest, type RunningFakes } from '../fakes';
 import { startServices, type RunningServices } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
 import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
@@ -51,8 +52,14 @@ describe('operations (real processes, real Temporal)', function () {
     const connection = await Connection.connect({ address: testAddress() });
     try {
       const before = { api: await (await fetch(`${s.base}/metrics`)).text(), worker: await (await fetch(s.metrics)).text() };
+      // The attack's VirusTotal lookup is refused (401: not retried for an enrichment) and its Jira issue too
+      // (400): each is one step that ended unavailable, whatever the attempts behind it.
+      const demo = demoPantherAlerts();
+      const attack = normalizePanther(demo[1]!.payload, new Date());
+      fakes.vt.injectFaults(...Array.from({ length: 5 }, () => ({ status: 401, match: (r: FakeRequest) => r.path.includes(attack.ips[0]!) })));
+      fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', status: 400, match: (r: FakeRequest) => r.body.includes(attack.alertId) });
       const ids = [];
-      for (const { payload } of demoPantherAlerts()) ids.push((await post(s.base, payload, 'ops')).workflowId!);
+      for (const { payload } of demo) ids.push((await post(s.base, payload, 'ops')).workflowId!);
       assert.equal((await post(s.base, 'not json', 'ops')).status, 400);
       const client = new Client({ connection });
       for (const id of ids) await waitForTriage(client.workflow.getHandle(id));
@@ -69,6 +76,10 @@ describe('operations (real processes, real Temporal)', function () {
       assert.ok(delta(worker, before.worker, 'autotriage_enrichment_cache_lookups_total', { provider: 'virustotal' }) >= 2);
       assert.equal(delta(worker, before.worker, 'autotriage_triage_duration_seconds_count'), 2);
       assert.equal(delta(worker, before.worker, 'autotriage_autoclose_decisions_total', { rule: 'known-location@1', mode: 'shadow' }), 1);
+      assert.equal(delta(worker, before.worker, 'autotriage_enrichment_failures_total', { provider: 'virustotal', step: 'lookupReputation' }), 1);
+      assert.equal(delta(worker, before.worker, 'autotriage_enrichment_failures_total'), 1, 'no other step failed, and no attempt counted as a step');
+      assert.equal(delta(worker, before.worker, 'autotriage_jira_issues_total', { outcome: 'unavailable' }), 1);
+      assert.equal(delta(worker, before.worker, 'autotriage_jira_issues_total', { outcome: 'created_or_found' }), 1);
       assert.match(worker, /^temporal_\w+/m, 'the Temporal SDK\'s own metrics are served too');
       for (const id of ids) await client.workflow.getHandle(id).terminate('test done');
     } finally {

@@ -29,6 +29,19 @@ describe('metric labels: senders cannot mint series', () => {
     assert.equal(m.label.detection('Standard.BruteForceByIP'), 'Standard.BruteForceByIP', "the routing table's detections keep their name");
   });
 
+  it('bounds the combinations too: a sender varying source, LogType and detection together adds at most 1,000 series', async () => {
+    const registry = new Registry();
+    const m = apiMetrics(registry);
+    for (let i = 0; i < 3_000; i++) {
+      m.received.inc({ ...m.receivedLabels({ source: `s${i % 40}`, logType: `Lt.${i % 190}`, detectionId: `Custom.${i % 450}` }), status: 'started' });
+    }
+    m.received.inc({ ...m.receivedLabels({ source: 's-late', logType: 'Okta.SystemLog', detectionId: 'Okta.BruteForceLogins' }), status: 'started' });
+    const series = (await registry.getSingleMetric('autotriage_alerts_received_total')!.get()).values;
+    assert.ok(series.length <= 1_002, `${series.length} series`);
+    assert.ok(series.some((v) => v.labels.detection === 'Okta.BruteForceLogins' && v.labels.source === 'other'), 'a known detection keeps its name past the bound');
+    assert.equal(series.reduce((n, v) => n + v.value, 0), 3_001, 'every alert counted');
+  });
+
   it('counts unknown routes as "other"', () => {
     assert.equal(routeLabel('/Webhooks/Panther/'), '/webhooks/panther');
     assert.equal(routeLabel('/wp-admin'), 'other');

@@ -180,11 +180,11 @@ describe('triage report', () => {
       assert.equal(v1.precision, 0.5);
     });
 
-    it("keeps an auto-close the SIEM's re-fire reopened in its rule's row, counted as reopened", () => {
+    it("keeps an auto-close the SIEM's re-fire reopened in its rule's row, counted as auto-closed and as reopened", () => {
       const reopened = analystClosed('escalated', MINUTE, { autoCloseReopened: { ruleId: 'known-location', ruleVersion: 1 } });
       const report = buildReport([autoClosed(10 * SECOND), reopened], SINCE);
       const v1 = rowFor(report.byRule, 'known-location@1');
-      assert.deepEqual([v1.alerts, v1.autoClosed, v1.reopenedAfterAutoClose], [2, 1, 1]);
+      assert.deepEqual([v1.alerts, v1.autoClosed, v1.reopenedAfterAutoClose], [2, 2, 1], 'reopened / auto-closed is the reopen rate');
       assert.equal(rowFor(report.byDetection, BRUTE).reopenedAfterAutoClose, 1);
     });
 

@@ -88,7 +88,7 @@ export function webhookRoutes(options: WebhookOptions): Router {
     try {
       const outcome = await options.starter.start(alert);
       const m = options.metrics;
-      m?.received.inc({ source: m.label.source(alert.source), log_type: m.label.logType(alert.logType), detection: m.label.detection(alert.detectionId), status: outcome.status });
+      m?.received.inc({ ...m.receivedLabels(alert), status: outcome.status });
       log.info({ workflowId: outcome.workflowId, status: outcome.status, detectionId: alert.detectionId, logType: alert.logType }, `alert ${outcome.status}`);
       res.status(202).json(outcome);
     } catch (err) {

@@ -45,7 +45,7 @@ export async function ipReputation(ip: string | undefined): Promise<ReputationEn
   const results = await Promise.all(
     REPUTATION_PROVIDERS.map(async (provider) => {
       const outcome: Outcome<unknown> = ip
-        ? await settle(reputation.lookupReputation({ provider, indicator: ip }))
+        ? await settle(reputation.lookupReputation({ provider, indicator: ip }), { provider, step: 'lookupReputation' })
         : skipped('the alert has no IP address');
       return [REPUTATION_KEYS[provider], outcome] as const;
     }),
@@ -55,7 +55,7 @@ export async function ipReputation(ip: string | undefined): Promise<ReputationEn
 
 export function indicatorSearch(alert: Alert, ip: string | undefined, days: number): Promise<Outcome<IndicatorSearch>> {
   if (!ip) return Promise.resolve(skipped('the alert has no IP address'));
-  return settle(siem.searchIndicator({ indicator: ip, ...windowAroundAlert(alert, days) }));
+  return settle(siem.searchIndicator({ indicator: ip, ...windowAroundAlert(alert, days) }), { provider: 'siem', step: 'searchIndicator' });
 }
 
 function loginHistorySource(user: string | undefined, ctx: PlaybookContext): string | Outcome<never> {
@@ -72,7 +72,10 @@ export function topLoginLocations(
 ): Promise<Outcome<LoginLocations>> {
   const logType = loginHistorySource(user, ctx);
   if (typeof logType !== 'string') return Promise.resolve(logType);
-  return settle(siem.topLoginLocations({ user: user!, logType, limit: opts.limit, ...windowAroundAlert(alert, opts.days, -ATTACK_MARGIN_MS) }));
+  return settle(siem.topLoginLocations({ user: user!, logType, limit: opts.limit, ...windowAroundAlert(alert, opts.days, -ATTACK_MARGIN_MS) }), {
+    provider: 'siem',
+    step: 'topLoginLocations',
+  });
 }
 
 export function recentSuccessfulLogins(
@@ -83,5 +86,8 @@ export function recentSuccessfulLogins(
 ): Promise<Outcome<RecentLogins>> {
   const logType = loginHistorySource(user, ctx);
   if (typeof logType !== 'string') return Promise.resolve(logType);
-  return settle(siem.recentSuccessfulLogins({ user: user!, logType, limit: opts.limit, ...windowAroundAlert(alert, opts.days) }));
+  return settle(siem.recentSuccessfulLogins({ user: user!, logType, limit: opts.limit, ...windowAroundAlert(alert, opts.days) }), {
+    provider: 'siem',
+    step: 'recentSuccessfulLogins',
+  });
 }
