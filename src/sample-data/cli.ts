@@ -126,7 +126,7 @@ export async function main(
     log('');
     log(
       `sample-data: ${result.events.toLocaleString('en-US')} events in ${result.files} files, ` +
-        `${(result.bytes / 1_048_576).toFixed(1)} MB, ${result.from} .. ${result.to}, ${seconds.toFixed(1)} s`,
+        `${(result.bytes / 1_048_576).toFixed(1)} MiB, ${result.from} .. ${result.to}, ${seconds.toFixed(1)} s`,
     );
     for (const [name, s] of Object.entries(SAMPLE_SCENARIOS)) {
       log(`  scenario ${name}: ${s.user} (${s.homeCity}, ${s.homeCountry}) ip ${s.ip} -> ${s.detectionId}`);

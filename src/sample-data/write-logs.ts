@@ -5,7 +5,7 @@
  */
 
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import * as path from 'node:path';
@@ -15,8 +15,9 @@ import { DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_USERS, SAMPLE_SCENARIOS, iterateOkt
 export const OKTA_LOG_FOLDER = 'okta_systemlog';
 export const MANIFEST_FILE = '.sample-manifest.json';
 
-/** Files this module owns inside the log folder (and may delete). */
-const OWNED_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
+/** How this module names its files inside the log folder; it deletes only those its manifest lists. */
+const SAMPLE_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
+const DAY_MS = 86_400_000;
 
 export interface WriteSampleLogsOptions {
   now?: Date;
@@ -43,7 +44,21 @@ export interface SampleManifest {
   users: number;
   seed: number;
   events: number;
+  /** The files written, so a later run deletes only these (never logs someone put in the folder). */
+  files: string[];
   scenarios: typeof SAMPLE_SCENARIOS;
+}
+
+/** The day files of the previous run (its manifest lists them) and any other day-named file. */
+async function previousFiles(dir: string, logDir: string): Promise<{ ours: string[]; others: string[] }> {
+  const named = (await readdir(logDir)).filter((name) => SAMPLE_FILE.test(name));
+  const manifest = await readFile(path.join(dir, MANIFEST_FILE), 'utf8')
+    .then((text) => JSON.parse(text) as Partial<SampleManifest>)
+    .catch(() => undefined);
+  // A manifest from before the list: the folder was the generator's, as that release assumed.
+  if (manifest && !Array.isArray(manifest.files)) return { ours: named, others: [] };
+  const listed = new Set(manifest?.files ?? []);
+  return { ours: named.filter((n) => listed.has(n)), others: named.filter((n) => !listed.has(n)) };
 }
 
 interface OpenFile {
@@ -76,12 +91,22 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
 
   const logDir = path.join(dir, OKTA_LOG_FOLDER);
   await mkdir(logDir, { recursive: true });
-  const stale = (await readdir(logDir)).filter((name) => OWNED_FILE.test(name));
+  const { ours: stale, others } = await previousFiles(dir, logDir);
+  // Days this run writes: a file of the same name that the generator did not write would be overwritten.
+  const written = new Set(Array.from({ length: days + 2 }, (_, i) => `${new Date(now.getTime() - i * DAY_MS).toISOString().slice(0, 10)}.jsonl`));
+  const clash = others.filter((name) => written.has(name));
+  if (clash.length > 0) {
+    throw new Error(
+      `${logDir} holds log files the sample generator did not write (${clash.slice(0, 3).join(', ')}${clash.length > 3 ? ', …' : ''}), ` +
+        'which it would overwrite: move them, or write the sample elsewhere (--out or LOCAL_SIEM_LOGS)',
+    );
+  }
   for (const name of stale) await unlink(path.join(logDir, name));
   if (stale.length > 0) progress(`removed ${stale.length} previous sample file(s) from ${logDir}`);
   progress(`generating ${users} users × ${days} days ending ${now.toISOString()} (seed ${seed}) into ${logDir}`);
 
   let current: OpenFile | null = null;
+  const names: string[] = [];
   let files = 0;
   let count = 0;
   let bytes = 0;
@@ -95,11 +120,12 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
       if (!current || current.day !== day) {
         if (current) {
           await closeFile(current);
-          progress(`  ${OKTA_LOG_FOLDER}/${current.name}  ${current.events} events  ${mb(current.bytes)} MB`);
+          progress(`  ${OKTA_LOG_FOLDER}/${current.name}  ${current.events} events  ${mb(current.bytes)} MiB`);
         }
         const name: string = `${day}.jsonl`;
         const stream = createWriteStream(path.join(logDir, name), { encoding: 'utf8' });
         current = { day, name, stream, events: 0, bytes: 0 };
+        names.push(name);
         files += 1;
       }
       const line = `${JSON.stringify(event)}\n`;
@@ -114,7 +140,7 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
     }
     if (current) {
       await closeFile(current);
-      progress(`  ${OKTA_LOG_FOLDER}/${current.name}  ${current.events} events  ${mb(current.bytes)} MB`);
+      progress(`  ${OKTA_LOG_FOLDER}/${current.name}  ${current.events} events  ${mb(current.bytes)} MiB`);
       current = null;
     }
   } finally {
@@ -128,6 +154,7 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
     users,
     seed,
     events: count,
+    files: names,
     scenarios: SAMPLE_SCENARIOS,
   };
   const manifestPath = path.join(dir, MANIFEST_FILE);

@@ -302,7 +302,10 @@ describe('sample-data: writeSampleLogs and CLI', function () {
   it('writes one JSONL file per UTC day plus the manifest, replacing only its own files', async () => {
     const logDir = path.join(dir, OKTA_LOG_FOLDER);
     await mkdir(logDir, { recursive: true });
+    // A previous run wrote 2000-01-01.jsonl (its manifest says so); someone added 2000-01-02.jsonl.
     await writeFile(path.join(logDir, '2000-01-01.jsonl'), '{"stale":true}\n');
+    await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ files: ['2000-01-01.jsonl'] }));
+    await writeFile(path.join(logDir, '2000-01-02.jsonl'), '{"theirs":true}\n');
     await writeFile(path.join(logDir, 'README.txt'), 'not ours\n');
 
     const messages: string[] = [];
@@ -311,8 +314,10 @@ describe('sample-data: writeSampleLogs and CLI', function () {
     const names = (await readdir(logDir)).sort();
     assert.ok(!names.includes('2000-01-01.jsonl'), 'stale sample file removed');
     assert.ok(names.includes('README.txt'), 'foreign file kept');
+    assert.ok(names.includes('2000-01-02.jsonl'), 'a day file the generator did not write is kept');
+
     assert.ok(!names.includes('_sample.json'));
-    const logFiles = names.filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n));
+    const logFiles = names.filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n) && n !== '2000-01-02.jsonl');
     assert.equal(logFiles.length, result.files);
     assert.ok(result.files >= 5 && result.files <= 6, `files ${result.files}`);
 
@@ -346,6 +351,17 @@ describe('sample-data: writeSampleLogs and CLI', function () {
     assert.equal(manifest.events, result.events);
     assert.ok(!Number.isNaN(Date.parse(manifest.generatedAt)));
     assert.deepEqual(manifest.scenarios, JSON.parse(JSON.stringify(SAMPLE_SCENARIOS)));
+    assert.deepEqual(manifest.files, logFiles, 'the manifest lists the files it may delete next time');
+  });
+
+  it('refuses to overwrite a day file it did not write, and touches nothing', async () => {
+    const logDir = path.join(dir, OKTA_LOG_FOLDER);
+    await mkdir(logDir, { recursive: true });
+    const theirs = `${NOW.toISOString().slice(0, 10)}.jsonl`;
+    await writeFile(path.join(logDir, theirs), '{"theirs":true}\n');
+    await assert.rejects(writeSampleLogs(dir, { now: NOW, days: 5, users: 12, seed: 3 }), new RegExp(`did not write \\(${theirs.replace(/\./g, '\\.')}\\).*move them`));
+    assert.equal(await readFile(path.join(logDir, theirs), 'utf8'), '{"theirs":true}\n');
+    assert.deepEqual(await readdir(logDir), [theirs]);
   });
 
   it('parses CLI flags and LOCAL_SIEM_LOGS', () => {
