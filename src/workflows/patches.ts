@@ -31,4 +31,6 @@ export const PATCHES = {
   closeOutlivesRepost: 'close-outlives-repost',
   /** An autoClose signal closes an alert whose ticket Slack refused (it used to be dropped). */
   autoCloseWithoutTicket: 'auto-close-without-ticket',
+  /** A reopened alert's new ticket waits for a lookup still queued when a signal closed it before its first ticket. */
+  lateEnrichmentOnReopen: 'late-enrichment-on-reopen',
 } as const;

@@ -56,6 +56,10 @@ export async function refreshTicket(ticket: TicketInput, delivery: Delivery): Pr
   }
 }
 
+export function hasPendingLookups(e: Enrichments): boolean {
+  return pendingLookups(e).length > 0;
+}
+
 function pendingLookups(e: Enrichments): Array<{ key: EnrichmentKey; lookup: { provider: keyof typeof REPUTATION_KEYS; indicator: string } }> {
   return Object.values(REPUTATION_KEYS).flatMap((key) => {
     const outcome = e[key];

@@ -46,7 +46,7 @@ import { failureReason } from './settle';
 import { triageMetrics } from './sinks';
 import { whereTicketIs, writeBackToSiem } from './siem-alert';
 import { PATCHES } from './patches';
-import { JIRA_DONE, JIRA_REOPENED, openJiraIssue, openTicket, postTicket, refreshTicket } from './ticket-delivery';
+import { JIRA_DONE, JIRA_REOPENED, completeLateEnrichments, hasPendingLookups, openJiraIssue, openTicket, postTicket, refreshTicket } from './ticket-delivery';
 import { JIRA_PENDING, isJiraPending, type Delivery, type JiraOutcome, type PlaybookReport, type TriageResult, type TriageSnapshot } from './types';
 
 type Effect =
@@ -513,6 +513,10 @@ export class TriageRun {
           const jiraIssue = this.jira.status === 'ok' ? undefined : openJiraIssue(open);
           this.ticketPosted(await postTicket(open, workflowInfo().startTime), { applyEarlyAutoClose: false });
           if (jiraIssue) this.trackJira(jiraIssue);
+          // Closed by a signal before its ticket, a lookup may still have been queued: the new ticket follows it.
+          if (hasPendingLookups(this.enrichments) && patched(PATCHES.lateEnrichmentOnReopen)) {
+            this.track(completeLateEnrichments(this.ticket()).then((late) => late && this.onEnriched(late.enrichments, late.keys)));
+          }
         } else if (this.delivery && this.delivery.kind !== 'none') {
           await refreshTicket(ticket, this.delivery);
         }

@@ -17,7 +17,7 @@ import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
 import { alertWorkflowId } from '../../src/domain/alert';
 import { SA } from '../../src/temporal/search-attributes';
 import { waitForTriage } from '../../src/temporal/triage-client';
-import { analystActionUpdate } from '../../src/workflows/messages';
+import { alertRefiredSignal, analystActionUpdate, autoCloseSignal } from '../../src/workflows/messages';
 import type { TriageSnapshot } from '../../src/workflows/types';
 import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
@@ -312,5 +312,31 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     assert.equal(left.state.autoClosed, undefined);
     assert.equal(left.state.shadow, undefined);
     await Promise.all([sh!, t!].map((h) => h.terminate('test done')));
+  });
+
+  it('follows a lookup still queued when a signal closed the alert before its ticket, once the alert fires again', async () => {
+    const base = normalizePanther(demoPantherAlerts()[1]!.payload, new Date());
+    const ip = '203.0.113.91';
+    const alert: Alert = { ...base, alertId: `${base.alertId.slice(0, 16)}-signal-refire`, ips: [ip] };
+    let held = true;
+    s.fakes.vt.injectFaults(...Array.from({ length: 300 }, () => ({ status: 429, headers: { 'Retry-After': '1' }, match: (r: FakeRequest) => held && r.path.includes(ip) })));
+    const handle = await s.t.client.workflow.start('alertTriage', {
+      taskQueue: s.taskQueue,
+      workflowId: alertWorkflowId(alert),
+      args: [{ alert, policy: { ...DEFAULT_POLICY, reopenWindowMs: 60_000 } }],
+    });
+    await waitForTriage(handle, (x) => x.state.status === 'enriching');
+    await handle.signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    const closed = await waitForTriage(handle, (x) => x.state.status === 'auto_closed' && x.delivery !== undefined);
+    assert.equal(closed.delivery.kind, 'none', 'closed before any ticket');
+    assert.equal(closed.report.enrichments.ipReputation?.status, 'pending');
+    await handle.signal(alertRefiredSignal, { at: new Date().toISOString() });
+    await waitForTriage(handle, (x) => x.delivery?.kind === 'slack');
+    held = false;
+    const done = await waitForTriage(handle, (x) => x.report?.enrichments.ipReputation?.status === 'ok', { timeoutMs: 60_000 });
+    assert.equal(done.state.status, 'awaiting_analyst');
+    const message = () => s.fakes.slack.messages.find((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert)))!;
+    assert.ok(await until(() => !JSON.stringify(message().blocks).includes('pending:')), 'the reopened ticket shows the result');
+    await handle.terminate('test done');
   });
 });
