@@ -44,6 +44,7 @@ type Memo = {
     shadow?: TriageRecord['shadow'] | null;
     autoClosed?: TriageRecord['autoClosed'] | null;
     autoCloseReopened?: TriageRecord['autoCloseReopened'] | null;
+    analystVerdict?: TriageRecord['analystVerdict'] | null;
   };
 };
 
@@ -77,6 +78,7 @@ export async function listTriageRecords(client: Client, taskQueue: string, since
       shadow: t.shadow ?? undefined,
       autoClosed: t.autoClosed ?? undefined,
       autoCloseReopened: t.autoCloseReopened ?? undefined,
+      analystVerdict: t.analystVerdict ?? undefined,
     });
   }
   return records;

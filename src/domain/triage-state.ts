@@ -41,6 +41,11 @@ export interface AutoCloseVerdict {
   facts: Record<string, string | number | boolean>;
 }
 
+export interface AnalystVerdict {
+  disposition: 'benign' | 'false_positive' | 'escalated';
+  at: string;
+}
+
 export interface TimelineEntry {
   at: string;
   what: string;
@@ -60,6 +65,8 @@ export interface TriageState {
   shadow?: AutoCloseVerdict;
   /** Automation's verdict on an alert the SIEM fired again, so it was reopened: kept for the rule's record. */
   autoCloseReopened?: AutoCloseVerdict;
+  /** The analysts' latest verdict (close or escalate), kept through a reopen: what the report judges a shadow rule by. */
+  analystVerdict?: AnalystVerdict;
   /** When the ticket went out (or the alert was reopened): SLA deadlines count from here. */
   openedAt?: string;
   slaReminders: number;
@@ -128,17 +135,12 @@ export function applyAction(state: TriageState, action: AnalystAction, at: strin
     case 'assign':
       return { ...state, assignee: action.by, timeline };
     case 'escalate':
-      return { ...state, status: 'escalated', disposition: 'escalated', closedAt: at, closedBy: action.by, timeline };
+      return { ...state, status: 'escalated', disposition: 'escalated', closedAt: at, closedBy: action.by, analystVerdict: { disposition: 'escalated', at }, timeline };
     case 'close_benign':
-    case 'close_false_positive':
-      return {
-        ...state,
-        status: 'closed',
-        disposition: action.kind === 'close_benign' ? 'benign' : 'false_positive',
-        closedAt: at,
-        closedBy: action.by,
-        timeline,
-      };
+    case 'close_false_positive': {
+      const disposition = action.kind === 'close_benign' ? 'benign' : 'false_positive';
+      return { ...state, status: 'closed', disposition, closedAt: at, closedBy: action.by, analystVerdict: { disposition, at }, timeline };
+    }
   }
 }
 

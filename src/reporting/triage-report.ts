@@ -4,7 +4,7 @@
  * with the shadow decision (precision), and the median time to close for analysts vs. automation.
  * Pure: fed with what Temporal visibility returns for each triage.
  */
-import { ruleOfRecord, type Actor, type Disposition } from '../domain/triage-state';
+import { ruleOfRecord, type Actor, type AnalystVerdict, type Disposition } from '../domain/triage-state';
 import { humanDuration } from '../domain/time';
 
 /** One triage as visibility shows it (search attributes + the `triage` memo the workflow keeps current). */
@@ -21,6 +21,8 @@ export interface TriageRecord {
   autoClosed?: { ruleId: string; ruleVersion: number };
   /** An auto-close the SIEM's re-fire reopened: the rule closed something that was not over. */
   autoCloseReopened?: { ruleId: string; ruleVersion: number };
+  /** The analysts' latest verdict, kept through a reopen (runs from before it was kept have none). */
+  analystVerdict?: AnalystVerdict;
 }
 
 export interface Row {
@@ -56,11 +58,14 @@ function median(values: number[]): number | undefined {
 
 const ms = (from?: string, to?: string) => (from && to ? new Date(to).getTime() - new Date(from).getTime() : undefined);
 
-/** An analyst who closed the alert as benign or false positive agrees with a "close" shadow decision; escalating disagrees. */
+/**
+ * An analyst who closed the alert as benign or false positive agrees with a "close" shadow decision;
+ * escalating disagrees. The latest analyst verdict counts, also when a re-fire reopened the alert after it.
+ */
 function verdictAgrees(r: TriageRecord): boolean | undefined {
-  if (r.closedBy?.kind !== 'analyst' || !r.disposition) return undefined;
-  if (r.disposition === 'benign' || r.disposition === 'false_positive') return true;
-  if (r.disposition === 'escalated') return false;
+  const verdict = r.analystVerdict?.disposition ?? (r.closedBy?.kind === 'analyst' ? r.disposition : undefined);
+  if (verdict === 'benign' || verdict === 'false_positive') return true;
+  if (verdict === 'escalated') return false;
   return undefined;
 }
 

@@ -116,6 +116,7 @@ export class TriageRun {
         shadow: next.shadow ? { ruleId: next.shadow.ruleId, ruleVersion: next.shadow.ruleVersion, disposition: next.shadow.disposition } : null,
         autoClosed: next.autoClosed ? { ruleId: next.autoClosed.ruleId, ruleVersion: next.autoClosed.ruleVersion } : null,
         autoCloseReopened: next.autoCloseReopened ? { ruleId: next.autoCloseReopened.ruleId, ruleVersion: next.autoCloseReopened.ruleVersion } : null,
+        analystVerdict: next.analystVerdict ?? null,
       },
     });
   }

@@ -188,6 +188,19 @@ describe('triage report', () => {
       assert.equal(rowFor(report.byDetection, BRUTE).reopenedAfterAutoClose, 1);
     });
 
+    it("judges a shadow decision by the analyst's verdict even when a re-fire reopened the alert and it then expired", () => {
+      const reopenedThenExpired = record({
+        status: 'expired',
+        disposition: 'expired',
+        closedBy: { kind: 'system', id: 'autotriage' },
+        shadow: SHADOW,
+        analystVerdict: { disposition: 'benign', at: plus(START, MINUTE) },
+      });
+      const escalatedThenSignalled = autoClosed(MINUTE, { shadow: SHADOW, autoClosed: undefined, analystVerdict: { disposition: 'escalated', at: START } });
+      const v1 = rowFor(buildReport([reopenedThenExpired, escalatedThenSignalled], SINCE).byRule, 'known-location@1');
+      assert.deepEqual([v1.shadowDecisions, v1.judged, v1.agreed], [2, 2, 1]);
+    });
+
     it('reports an empty period', () => {
       const report = buildReport([], SINCE);
       assert.deepEqual(report, { since: SINCE.toISOString(), total: 0, byDetection: [], byRule: [] } satisfies TriageReport);

@@ -207,6 +207,7 @@ describe('triage state', () => {
       assert.equal(s.slaEscalated, false);
       assert.deepEqual(s.timeline.at(-1), { at: T3, what: 'reopened: the SIEM fired the alert again' });
       assert.equal(refuseAction(s, act('close_benign')), undefined, 'the reopened ticket takes actions again');
+      assert.deepEqual(s.analystVerdict, { disposition: 'benign', at: T2 }, "the analyst's verdict stays on record for the report");
     });
 
     it('clears the auto-close verdict of an auto-closed alert and counts each reopen', () => {
