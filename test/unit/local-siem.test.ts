@@ -350,6 +350,15 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
         assert.ok(warnings.some((w) => w.includes('2025-06-z.jsonl.gz') && /cannot be read/.test(w)), warnings.join('\n'));
         fs.writeFileSync(bad, good); // the copy completes: picked up
         assert.equal((await siem.recentLogins(q)).logins[0]?.ip, '192.0.2.202');
+        // A new folder whose only file cannot be read yet: no table for it, and the others still answer.
+        fs.mkdirSync(path.join(dir, 'gsuite_reports'));
+        fs.writeFileSync(path.join(dir, 'gsuite_reports', 'a.jsonl.gz'), 'partial copy, not gzip yet');
+        assert.ok((await siem.indicatorSearch({ indicator: LISBON, from: FROM, to: TO })).hits > 0, 'the indicator search runs over the readable tables');
+        await assert.rejects(
+          siem.recentLogins({ ...q, logType: 'GSuite.ActivityEvent' }),
+          (err: unknown) => err instanceof SiemQueryError && /no .*logs|gsuite_reports/i.test(err.message),
+        );
+        assert.equal(warnings.filter((w) => w.includes('gsuite_reports')).length, 1, 'warned once, not at every refresh');
       } finally {
         await siem.close();
         fs.rmSync(dir, { recursive: true, force: true });

@@ -85,6 +85,8 @@ function profileColumns(profile: LoginProfile | undefined): string {
 export class LocalSiem implements Siem {
   readonly kind = 'local';
   private readonly tables = new Map<string, LoadedTable>();
+  /** Folders none of whose files could be read, by fingerprint: not probed (nor warned about) again until they change. */
+  private readonly unreadable = new Map<string, string>();
   private lastRefresh = 0;
   private refreshing?: Promise<void>;
 
@@ -266,10 +268,16 @@ export class LocalSiem implements Siem {
     const folders = await this.listTableFolders();
     for (const [table, files] of folders) {
       const fingerprint = files.map((f) => `${f.path}:${f.size}:${f.mtimeMs}`).join('|');
-      if (this.tables.get(table)?.fingerprint === fingerprint) continue;
+      if (this.tables.get(table)?.fingerprint === fingerprint || this.unreadable.get(table) === fingerprint) continue;
       const rows = await this.loadReadable(table, files.map((f) => f.path));
-      // A table none of whose files could be read keeps what it had (a file rotated away mid-copy).
-      if (rows !== undefined || !this.tables.has(table)) this.tables.set(table, { fingerprint, rows: rows ?? 0 });
+      if (rows !== undefined) {
+        this.tables.set(table, { fingerprint, rows });
+        this.unreadable.delete(table);
+      } else {
+        // None of its files could be read: a loaded table keeps what it had, a new one stays out of the
+        // queries (as a folder without logs), until the folder changes.
+        this.unreadable.set(table, fingerprint);
+      }
     }
     for (const table of [...this.tables.keys()]) {
       if (!folders.has(table)) {
