@@ -508,8 +508,10 @@ export class TriageRun {
         return;
       }
       case 'reopened': {
-        if (this.delivery?.kind === 'none' && patched(PATCHES.ticketOnReopen)) {
-          // A rule closed it without a ticket; it fired again, so the analysts get one now.
+        // Only runs on this release can be closed with a refused ticket (auto-close-without-ticket), so the
+        // `failed` case needs no patch of its own.
+        if ((this.delivery?.kind === 'none' || this.delivery?.kind === 'failed') && patched(PATCHES.ticketOnReopen)) {
+          // Closed without a ticket (a rule, or Slack refused it); it fired again, so the analysts get one now.
           const open = openTicket(ticket);
           const jiraIssue = this.jira.status === 'ok' ? undefined : openJiraIssue(open);
           this.ticketPosted(await postTicket(open, workflowInfo().startTime), { applyEarlyAutoClose: false });

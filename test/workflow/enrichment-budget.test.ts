@@ -261,8 +261,9 @@ describe('rateBudget workflow (real Temporal)', () => {
 describe('the auto-close rules on late enrichment (real Temporal)', function () {
   this.timeout(300_000);
   let s: Stack;
-  // The ticket waits 2 s for VirusTotal, which answers 429 for the alert's IP until the test lets it through.
-  before(async () => (s = await startStack({ ENRICHMENT_WAIT: '2s' })));
+  // The ticket waits 5 s for VirusTotal (time for a test to signal the run while it enriches), which
+  // answers 429 for the alert's IP until the test lets it through.
+  before(async () => (s = await startStack({ ENRICHMENT_WAIT: '5s' })));
   after(() => s?.stop());
 
   it('closes an untouched alert (enforce) or records the shadow verdict once VirusTotal lands clean; an alert an analyst took is left to them', async () => {

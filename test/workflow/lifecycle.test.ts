@@ -335,8 +335,8 @@ describe('triage lifecycle (real Temporal)', function () {
     const alert = forgotPassword('close-during-repost');
     const closed = await start(alert, policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 60_000 }));
     assert.equal(closed.state.status, 'auto_closed');
-    // Slack takes 4 s to answer the reopened alert's ticket, so the signal lands while it is on its way.
-    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), hangMs: 4_000, afterHandling: true });
+    // Slack takes 6 s to answer the reopened alert's ticket, so the signal lands while it is on its way.
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), hangMs: 6_000, afterHandling: true });
     await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
     await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.state.status === 'awaiting_analyst');
     await handle(alert).signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
@@ -363,6 +363,11 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(closed.state.autoClosed?.ruleId, 'pentest-allowlist');
     const issue = s.fakes.jira.issues.find((i) => closed.jira?.status === 'ok' && i.key === closed.jira.data.key)!;
     assert.ok(await until(() => issue.status === 'Done' && issue.comments.some((c) => JSON.stringify(c).includes('Auto-closed'))), 'the Jira issue is closed, and says why');
+    // It fires again: reopened, it gets the ticket Slack refused the first time (Slack takes it now).
+    await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
+    const reopened = await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
+    assert.equal(reopened.state.status, 'awaiting_analyst');
+    assert.ok(messageFor(alert), 'the ticket is in the main channel');
     await handle(alert).terminate('test done');
   });
 
