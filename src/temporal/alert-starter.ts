@@ -50,12 +50,14 @@ export function webUiSummary(alert: Alert): string {
  */
 export const SUMMARY_TEXT_BYTES = 170;
 
+/** Cuts to `max` bytes as the payload stores the text: UTF-8 inside a JSON string (a `"` takes 2). */
 function cutToBytes(value: string, max: number): string {
-  if (Buffer.byteLength(value, 'utf8') <= max) return value;
+  const stored = (s: string) => Buffer.byteLength(JSON.stringify(s), 'utf8') - 2;
+  if (stored(value) <= max) return value;
   let out = '';
   let bytes = 0;
   for (const ch of value) {
-    const size = Buffer.byteLength(ch, 'utf8');
+    const size = stored(ch);
     if (bytes + size > max - 3) break; // room for the ellipsis (3 bytes)
     out += ch;
     bytes += size;

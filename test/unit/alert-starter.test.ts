@@ -18,7 +18,7 @@ describe('alert starter helpers', () => {
 
   it('keeps the summary within the 400 bytes Temporal stores for it: long, non-Latin, encrypted under the longest key id', async () => {
     const codec = createCodec(`${'k'.repeat(64)}:${randomBytes(32).toString('base64')}`, undefined)!;
-    const titles = ['a'.repeat(2000), 'ж'.repeat(2000), '漢'.repeat(2000), '🔐'.repeat(2000), '\u0001'.repeat(500), 'short'];
+    const titles = ['a'.repeat(2000), 'ж'.repeat(2000), '漢'.repeat(2000), '🔐'.repeat(2000), '\u0001'.repeat(500), '"'.repeat(500), 'short'];
     for (const title of titles) {
       const summary = webUiSummary(forgotPasswordAlert({ title }));
       assert.ok(!summary.includes('\uFFFD') && !/\p{Cc}/u.test(summary), `no broken or control characters: ${summary.slice(0, 40)}`);
