@@ -85,7 +85,7 @@ export const EnvSchema = z.object({
   PANTHER_API_URL: optionalUrl,
   PANTHER_API_TOKEN: secret,
   PANTHER_CONSOLE_URL: optionalUrl,
-  PANTHER_QUERY_TIMEOUT: duration('40s'),
+  PANTHER_QUERY_TIMEOUT: duration('30s'),
   PANTHER_COMMENT: flag(true),
   PANTHER_STATUS_ON_TICKET: z.enum(['OPEN', 'TRIAGED', 'RESOLVED', 'CLOSED']).optional(),
   SLACK_BOT_TOKEN: secret,
@@ -297,7 +297,8 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (env.ENRICHMENT_WAIT > 90_000) throw new ConfigError('ENRICHMENT_WAIT: at most 90s (the ticket would wait too long)');
   // A SIEM query's attempt ends at 60 s (src/workflows/activities.ts); one cut off there would be run again.
-  if (env.PANTHER_QUERY_TIMEOUT > 45_000) throw new ConfigError('PANTHER_QUERY_TIMEOUT: at most 45s (a SIEM step is given 60 s, paging included)');
+  // Every request of the query stops at this deadline; its cancellation may take 15 s more.
+  if (env.PANTHER_QUERY_TIMEOUT > 40_000) throw new ConfigError('PANTHER_QUERY_TIMEOUT: at most 40s (a SIEM step is given 60 s, the cancellation of a query included)');
   const provider = (
     apiKey: string | undefined,
     baseUrl: string,

@@ -142,6 +142,17 @@ describe('PantherSiem against the Panther fake', () => {
     assert.equal(fake.queries[0]!.status, 'cancelled');
   });
 
+  it('gives up at its deadline even while a poll hangs, and cancels the query', async () => {
+    siem = make({ queryTimeoutMs: 800 });
+    fake.neverFinishes = true;
+    // Panther takes 20 s to answer the first poll: the query's time ends long before.
+    fake.injectFaults({ match: (r) => r.body.includes('GetDataLakeQuery'), hangMs: 20_000 });
+    const started = Date.now();
+    await expectProviderError(siem.recentLogins({ user: 'alice', logType: 'Okta.SystemLog', from, to, limit: 5 }), 'invalid_request', /still running after 1 s; cancelled/);
+    assert.ok(Date.now() - started < 10_000, `gave up after ${Date.now() - started} ms, not after the hung poll`);
+    assert.equal(fake.cancellations.length, 1);
+  });
+
   it('cancels the query when the caller gives up (the activity is cancelled)', async () => {
     fake.neverFinishes = true;
     const abort = new AbortController();

@@ -196,10 +196,10 @@ describe('config: budgets, durations, Panther', () => {
     assert.equal(c.reputation.greynoise?.dailyBudget, 20);
     assert.equal(c.enrichmentWaitMs, 60_000);
     assert.throws(() => parseConfig({ ENRICHMENT_WAIT: '5m' }), /at most 90s/);
-    assert.throws(() => parseConfig({ PANTHER_QUERY_TIMEOUT: '3m' }), /PANTHER_QUERY_TIMEOUT: at most 45s/);
+    assert.throws(() => parseConfig({ PANTHER_QUERY_TIMEOUT: '3m' }), /PANTHER_QUERY_TIMEOUT: at most 40s/);
     const panther = { PANTHER_API_URL: 'https://api.acme.runpanther.net/public/graphql', PANTHER_API_TOKEN: 't' };
-    assert.equal(parseConfig(panther).panther?.queryTimeoutMs, 40_000);
-    assert.equal(parseConfig({ ...panther, PANTHER_QUERY_TIMEOUT: '45s' }).panther?.queryTimeoutMs, 45_000);
+    assert.equal(parseConfig(panther).panther?.queryTimeoutMs, 30_000);
+    assert.equal(parseConfig({ ...panther, PANTHER_QUERY_TIMEOUT: '40s' }).panther?.queryTimeoutMs, 40_000);
   });
 
   it('derives the Panther console from the API URL, and needs both Panther variables', () => {

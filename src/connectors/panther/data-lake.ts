@@ -79,6 +79,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The caller's signal, aborted also at `deadline`: no request outlives the query's time. */
+function untilDeadline(deadline: number, signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
 /** Snowflake upper-cases unquoted aliases; rows are read with lower-case keys whatever came back. */
 export function lowerKeys(row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v]));
@@ -92,7 +98,7 @@ export class DataLake {
     const { executeDataLakeQuery } = await this.client.graphql<{ executeDataLakeQuery: { id: string } }>(
       EXECUTE_SQL,
       { input: { sql, databaseName: 'panther_logs.public' } },
-      opts.signal,
+      untilDeadline(deadline, opts.signal),
     );
     return this.collect(executeDataLakeQuery.id, deadline, opts);
   }
@@ -105,7 +111,7 @@ export class DataLake {
     const { executeIndicatorSearchQuery } = await this.client.graphql<{ executeIndicatorSearchQuery: { id: string } }>(
       EXECUTE_INDICATOR_SEARCH,
       { input },
-      opts.signal,
+      untilDeadline(deadline, opts.signal),
     );
     return this.collect(executeIndicatorSearchQuery.id, deadline, opts);
   }
@@ -121,18 +127,22 @@ export class DataLake {
     const step = opts.pollStepMs ?? 1000;
     let pause = step;
     let state: QueryState['dataLakeQuery'];
+    const stillRunning = () =>
+      new ProviderError('Panther', `Panther query ${id} still running after ${Math.round(opts.timeoutMs / 1000)} s; cancelled`, { category: 'invalid_request' });
     try {
       for (;;) {
-        state = (await this.client.graphql<QueryState>(GET_QUERY, { id, resultsInput: { pageSize, cursor: null } }, opts.signal))
-          .dataLakeQuery;
+        try {
+          state = (await this.client.graphql<QueryState>(GET_QUERY, { id, resultsInput: { pageSize, cursor: null } }, untilDeadline(deadline, opts.signal)))
+            .dataLakeQuery;
+        } catch (err) {
+          // A poll Panther was slow to answer, cut off at the deadline.
+          if (Date.now() >= deadline && !opts.signal?.aborted) throw stillRunning();
+          throw err;
+        }
         if (state.status !== 'running') break;
         opts.onPoll?.();
         if (opts.signal?.aborted) throw new ProviderError('Panther', `query ${id} abandoned: the activity was cancelled`);
-        if (Date.now() + pause > deadline) {
-          throw new ProviderError('Panther', `Panther query ${id} still running after ${Math.round(opts.timeoutMs / 1000)} s; cancelled`, {
-            category: 'invalid_request',
-          });
-        }
+        if (Date.now() + pause > deadline) throw stillRunning();
         await sleep(pause, opts.signal);
         pause = Math.min(pause + step, 5 * step);
       }
@@ -149,11 +159,17 @@ export class DataLake {
     const rows = state.results.edges.map((e) => lowerKeys(e.node));
     const totalRows = state.results.stats?.rowCount ?? rows.length;
     let page = state.results.pageInfo;
-    while (page.hasNextPage && page.endCursor && rows.length < maxRows) {
+    // Paging is bounded by the deadline too: past it, the rows read so far are the answer (the total is known).
+    while (page.hasNextPage && page.endCursor && rows.length < maxRows && Date.now() < deadline) {
       opts.onPoll?.();
-      const next = (
-        await this.client.graphql<QueryState>(GET_QUERY, { id, resultsInput: { pageSize, cursor: page.endCursor } }, opts.signal)
-      ).dataLakeQuery.results;
+      let next: NonNullable<QueryState['dataLakeQuery']['results']> | undefined | null;
+      try {
+        next = (await this.client.graphql<QueryState>(GET_QUERY, { id, resultsInput: { pageSize, cursor: page.endCursor } }, untilDeadline(deadline, opts.signal)))
+          .dataLakeQuery.results;
+      } catch (err) {
+        if (Date.now() >= deadline && !opts.signal?.aborted) break;
+        throw err;
+      }
       if (!next) break;
       rows.push(...next.edges.map((e) => lowerKeys(e.node)));
       page = next.pageInfo;
