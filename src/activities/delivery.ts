@@ -10,7 +10,7 @@ import type { JiraClient, JiraIssueRef } from '../connectors/jira';
 import { ProviderError } from '../connectors/http';
 import type { SlackClient, SlackMessageRef } from '../connectors/slack';
 import { ENRICHMENT_SECTIONS, notConfigured, ok, type EnrichmentKey, type Outcome } from '../domain/enrichment';
-import { alertLabel, renderJiraComment, renderJiraIssue } from '../tickets/jira-issue';
+import { alertLabel, legacyAlertLabel, renderJiraComment, renderJiraIssue } from '../tickets/jira-issue';
 import { lineToText } from '../tickets/plain-text';
 import { lineToMrkdwn } from '../tickets/slack-message';
 import { text, type Line } from '../tickets/spans';
@@ -91,7 +91,8 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
         const label = alertLabel(input.alert);
         if (isRetry()) {
           // An earlier attempt may have created the issue a moment before it failed: give the index time.
-          const existing = await jira.findIssueByLabelSettled(label, JIRA_INDEX_LAG_MS);
+          const legacy = legacyAlertLabel(input.alert);
+          const existing = (await jira.findIssueByLabelSettled(label, JIRA_INDEX_LAG_MS)) ?? (legacy ? await jira.findIssueByLabel(legacy) : undefined);
           if (existing) return ok(existing);
         }
         return ok(await jira.createIssue(renderJiraIssue(buildTicket(input), input.alert)));

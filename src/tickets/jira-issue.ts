@@ -112,6 +112,15 @@ export function alertLabel(alert: Pick<Alert, 'source' | 'alertId'>): string {
   return `autotriage_${createHash('sha256').update(`${alert.source}\n${alert.alertId}`).digest('hex').slice(0, 40)}`;
 }
 
+/**
+ * The label issues carried before sources with a "-" got a digest, where it differs: a create retried
+ * across the upgrade (Jira retries last up to a day) still finds the issue its first attempt made.
+ */
+export function legacyAlertLabel(alert: Pick<Alert, 'source' | 'alertId'>): string | undefined {
+  const legacy = jiraLabel(`autotriage-${alert.source}-${alert.alertId}`);
+  return legacy === alertLabel(alert) ? undefined : legacy;
+}
+
 export interface JiraIssueFields {
   summary: string;
   labels: string[];

@@ -465,6 +465,19 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(fakes.jira.issues.length, 1, 'no second issue');
     });
 
+    it('createJiraIssue on attempt 2 finds an issue attempt 1 made before the upgrade, under the label of its day', async () => {
+      const activities = createActivities(deps);
+      const input = ticketInput({ alert: forgotPasswordAlert({ source: 'acme-edr', alertId: 'upgrade-1' }) });
+      // Attempt 1 ran on the previous release: its issue carries `autotriage-acme-edr-upgrade-1`.
+      fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', afterHandling: true, reset: true });
+      await applicationFailure(runAttempt(1, activities.createJiraIssue, input));
+      const issue = fakes.jira.issues.at(-1)!;
+      issue.fields.labels = issue.fields.labels.map((l) => (l === alertLabel(input.alert) ? 'autotriage-acme-edr-upgrade-1' : l));
+      const second = await runAttempt(2, activities.createJiraIssue, input);
+      assert.equal(second.status === 'ok' ? second.data.key : undefined, issue.key);
+      assert.equal(fakes.jira.issues.filter((i) => i.fields.labels.some((l) => l.includes('upgrade-1'))).length, 1, 'no second issue');
+    });
+
     it('postTicket without Slack writes <ticketsDir>/<source>/<alertId>.txt and prints the ticket', async () => {
       const { deps: localDeps, printed: localPrinted } = await scratchDeps({});
       try {
