@@ -107,7 +107,6 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
 
   let current: OpenFile | null = null;
   const names: string[] = [];
-  let files = 0;
   let count = 0;
   let bytes = 0;
   let from = '';
@@ -126,7 +125,6 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
         const stream = createWriteStream(path.join(logDir, name), { encoding: 'utf8' });
         current = { day, name, stream, events: 0, bytes: 0 };
         names.push(name);
-        files += 1;
       }
       const line = `${JSON.stringify(event)}\n`;
       const size = Buffer.byteLength(line, 'utf8');
@@ -161,5 +159,5 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
   progress(`wrote manifest ${manifestPath}`);
 
-  return { files, events: count, bytes, from, to };
+  return { files: names.length, events: count, bytes, from, to };
 }

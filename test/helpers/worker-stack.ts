@@ -4,7 +4,8 @@ import { alertWorkflowId, type Alert } from '../../src/domain/alert';
 import type { TriagePolicy } from '../../src/domain/policy';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import type { TriageResult } from '../../src/workflows/types';
-import { startFakes, type RunningFakes, type StartFakesOptions } from '../fakes';
+import { FAKE_CREDENTIALS, startFakes, type FakeRequest, type RunningFakes, type StartFakesOptions } from '../fakes';
+import type { SlackMessage } from '../fakes/slack';
 import { sampleLogsDir } from './sample-logs';
 import { depsFor } from './stack-deps';
 import { connectTestTemporal, startTestWorkers, uniqueTaskQueue, type RunningWorkers, type TestTemporal } from './temporal';
@@ -16,6 +17,10 @@ export interface Stack {
   workers: RunningWorkers;
   taskQueue: string;
   triage(alerts: Alert[], policy?: TriagePolicy): Promise<TriageResult[]>;
+  /** The alert's ticket in the main channel (the audit channel carries the workflow id too). */
+  ticketMessage(alert: Alert): SlackMessage | undefined;
+  /** VirusTotal answers 429 (Retry-After 1 s) for the IPs `match` picks until `release()`: lookups wait, nothing fails. */
+  holdVirusTotal(match?: (ip: string) => boolean): { release(): void };
   stop(): Promise<void>;
 }
 
@@ -37,6 +42,14 @@ export async function startStack(env: Record<string, string> = {}, fakeOptions: 
         alerts.map((alert) => t.client.workflow.start('alertTriage', { taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy }] })),
       );
       return Promise.all(handles.map((h) => waitForTriage(h)));
+    },
+    ticketMessage: (alert) =>
+      fakes.slack.messages.find((m) => m.channel === FAKE_CREDENTIALS.slackChannel && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert))),
+    holdVirusTotal(match = () => true) {
+      let held = true;
+      const ipOf = (r: FakeRequest) => decodeURIComponent(r.path.split('/').at(-1) ?? '');
+      fakes.vt.injectFaults(...Array.from({ length: 300 }, () => ({ status: 429, headers: { 'Retry-After': '1' }, match: (r: FakeRequest) => held && match(ipOf(r)) })));
+      return { release: () => (held = false) };
     },
     async stop() {
       await workers.stop();

@@ -125,14 +125,13 @@ async function main(): Promise<void> {
   // VirusTotal answered only after the ticket went out (429s until then): the rules looked again and closed it.
   const late = await startStack({ ENRICHMENT_WAIT: '2s' });
   try {
-    let held = true;
-    late.fakes.vt.injectFaults(...Array.from({ length: 300 }, () => ({ status: 429, headers: { 'Retry-After': '1' }, match: () => held })));
+    const virusTotal = late.holdVirusTotal();
     const alert = sample(0, 'late-rule-closed');
     const id = alertWorkflowId(alert);
     const policy = quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } });
     const handle = await late.t.client.workflow.start('alertTriage', { taskQueue: late.taskQueue, workflowId: id, args: [{ alert, policy }] });
     await waitForTriage(handle, (x) => x.delivery !== undefined && x.report?.enrichments.ipReputation?.status === 'pending');
-    held = false;
+    virusTotal.release();
     await handle.result();
     await save(late, 'alertTriage.late-rule-closed', id);
   } finally {

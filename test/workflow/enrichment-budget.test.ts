@@ -271,9 +271,7 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     const ip = base.ips[0]!;
     const alertFor = (suffix: string): Alert => ({ ...base, alertId: `${base.alertId.slice(0, 16)}-${suffix}` });
     const [enforced, shadowed, taken] = [alertFor('late-enforce'), alertFor('late-shadow'), alertFor('late-taken')];
-    let held = true;
-    const limited = { status: 429, headers: { 'Retry-After': '1' }, match: (r: FakeRequest) => held && r.path.includes(ip) };
-    s.fakes.vt.injectFaults(...Array.from({ length: 300 }, () => limited));
+    const virusTotal = s.holdVirusTotal((held) => held === ip);
     const enforce: TriagePolicy = { ...DEFAULT_POLICY, autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } };
     const shadow: TriagePolicy = { ...DEFAULT_POLICY, autoClose: { mode: 'shadow', rules: {}, jira: 'skip' } };
     const start = async (alert: Alert, policy: TriagePolicy) => {
@@ -290,13 +288,13 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     }
     const [e, sh, t] = runs.map((r) => r.handle);
     await t!.executeUpdate(analystActionUpdate, { args: [{ kind: 'assign', by: { kind: 'analyst', id: 'U0ANALYST1', name: 'ana' } }] });
-    held = false; // VirusTotal answers (clean) at its next retry
+    virusTotal.release(); // VirusTotal answers (clean) at its next retry
 
     const closed = await waitForTriage(e!, (x) => x.state.status === 'auto_closed', { timeoutMs: 60_000 });
     assert.equal(closed.report.enrichments.ipReputation?.status, 'ok');
     assert.equal(closed.state.autoClosed?.ruleId, 'known-location');
     assert.equal(closed.state.closedBy?.kind, 'automation');
-    const message = () => s.fakes.slack.messages.find((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(enforced)))!;
+    const message = () => s.ticketMessage(enforced)!;
     await until(() => /Auto-closed/.test(JSON.stringify(message().blocks)) && s.fakes.slack.replies(message().ts).some((r) => /Auto-closed as benign/.test(r.text)));
     assert.doesNotMatch(JSON.stringify(message().blocks), /autotriage_actions/, 'no buttons once auto-closed');
     await until(async () => (await e!.describe()).typedSearchAttributes.get(SA.AutoCloseRule) === 'known-location@1');
@@ -305,7 +303,7 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     const recorded = await waitForTriage(sh!, (x) => x.report?.enrichments.ipReputation?.status === 'ok' && x.state.shadow !== undefined, { timeoutMs: 60_000 });
     assert.equal(recorded.state.status, 'awaiting_analyst', 'shadow only records');
     assert.equal(recorded.state.shadow?.ruleId, 'known-location');
-    const shadowMessage = () => s.fakes.slack.messages.find((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(shadowed)))!;
+    const shadowMessage = () => s.ticketMessage(shadowed)!;
     assert.ok(await until(() => /Auto-close \(shadow\): would close as benign/.test(JSON.stringify(shadowMessage().blocks))), 'the ticket says what the rule would have done');
 
     const left = await waitForTriage(t!, (x) => x.report?.enrichments.ipReputation?.status === 'ok', { timeoutMs: 60_000 });
@@ -319,8 +317,7 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     const base = normalizePanther(demoPantherAlerts()[1]!.payload, new Date());
     const ip = '203.0.113.91';
     const alert: Alert = { ...base, alertId: `${base.alertId.slice(0, 16)}-signal-refire`, ips: [ip] };
-    let held = true;
-    s.fakes.vt.injectFaults(...Array.from({ length: 300 }, () => ({ status: 429, headers: { 'Retry-After': '1' }, match: (r: FakeRequest) => held && r.path.includes(ip) })));
+    const virusTotal = s.holdVirusTotal((held) => held === ip);
     const handle = await s.t.client.workflow.start('alertTriage', {
       taskQueue: s.taskQueue,
       workflowId: alertWorkflowId(alert),
@@ -333,10 +330,10 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     assert.equal(closed.report.enrichments.ipReputation?.status, 'pending');
     await handle.signal(alertRefiredSignal, { at: new Date().toISOString() });
     await waitForTriage(handle, (x) => x.delivery?.kind === 'slack');
-    held = false;
+    virusTotal.release();
     const done = await waitForTriage(handle, (x) => x.report?.enrichments.ipReputation?.status === 'ok', { timeoutMs: 60_000 });
     assert.equal(done.state.status, 'awaiting_analyst');
-    const message = () => s.fakes.slack.messages.find((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert)))!;
+    const message = () => s.ticketMessage(alert)!;
     assert.ok(await until(() => !JSON.stringify(message().blocks).includes('pending:')), 'the reopened ticket shows the result');
     await handle.terminate('test done');
   });

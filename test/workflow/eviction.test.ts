@@ -36,7 +36,7 @@ describe('worker cache smaller than the open triages (real Temporal)', function 
       const handle = s.t.client.workflow.getHandle(alertWorkflowId(alert));
       const state = await handle.executeUpdate(analystActionUpdate, { args: [{ kind: 'close_benign', by: { kind: 'analyst', id: 'U0ANALYST1', name: 'ana' } }] });
       assert.equal(state.status, 'closed', alert.alertId);
-      const message = () => s.fakes.slack.messages.find((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert)));
+      const message = () => s.ticketMessage(alert);
       await waitForTriage(handle, () => /Closed as benign by/.test(JSON.stringify(message()?.blocks)));
       assert.equal(s.fakes.slack.messages.filter((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert))).length, 1, 'one ticket, updated in place');
       await handle.terminate('test done');

@@ -49,9 +49,7 @@ describe('triage lifecycle (real Temporal)', function () {
     s.fakes.jira.injectFaults(...Array.from({ length: 50 }, () => ({ pathRegex: '^/rest/api/3/', match: mine, status: 401 })));
     return { recover: () => (down = false) };
   }
-  /** The ticket in the main channel (the audit channel carries the workflow id too). */
-  const messageFor = (alert: Alert) =>
-    s.fakes.slack.messages.find((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert)));
+  const messageFor = (alert: Alert) => s.ticketMessage(alert);
 
   it('closes on an analyst\'s button: updates the message, replies in the thread, closes Jira, then ends after the reopen window', async () => {
     const alert = forgotPassword('close');

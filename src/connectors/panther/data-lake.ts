@@ -120,6 +120,16 @@ export class DataLake {
     await this.client.graphql(CANCEL_QUERY, { input: { id } });
   }
 
+  /** The query's state and a page of its results; undefined when Panther was still answering at the deadline. */
+  private async read(id: string, pageSize: number, cursor: string | null, deadline: number, signal?: AbortSignal): Promise<QueryState['dataLakeQuery'] | undefined> {
+    try {
+      return (await this.client.graphql<QueryState>(GET_QUERY, { id, resultsInput: { pageSize, cursor } }, untilDeadline(deadline, signal))).dataLakeQuery;
+    } catch (err) {
+      if (Date.now() >= deadline && !signal?.aborted) return undefined;
+      throw err;
+    }
+  }
+
   /** Polls until the query ends, or cancels it at `deadline` (counted from the execute call, which may be slow). */
   private async collect(id: string, deadline: number, opts: RunOptions): Promise<QueryResult> {
     const pageSize = Math.min(opts.pageSize ?? 999, 999);
@@ -131,14 +141,9 @@ export class DataLake {
       new ProviderError('Panther', `Panther query ${id} still running after ${Math.round(opts.timeoutMs / 1000)} s; cancelled`, { category: 'invalid_request' });
     try {
       for (;;) {
-        try {
-          state = (await this.client.graphql<QueryState>(GET_QUERY, { id, resultsInput: { pageSize, cursor: null } }, untilDeadline(deadline, opts.signal)))
-            .dataLakeQuery;
-        } catch (err) {
-          // A poll Panther was slow to answer, cut off at the deadline.
-          if (Date.now() >= deadline && !opts.signal?.aborted) throw stillRunning();
-          throw err;
-        }
+        const polled = await this.read(id, pageSize, null, deadline, opts.signal);
+        if (!polled) throw stillRunning();
+        state = polled;
         if (state.status !== 'running') break;
         opts.onPoll?.();
         if (opts.signal?.aborted) throw new ProviderError('Panther', `query ${id} abandoned: the activity was cancelled`);
@@ -162,14 +167,7 @@ export class DataLake {
     // Paging is bounded by the deadline too: past it, the rows read so far are the answer (the total is known).
     while (page.hasNextPage && page.endCursor && rows.length < maxRows && Date.now() < deadline) {
       opts.onPoll?.();
-      let next: NonNullable<QueryState['dataLakeQuery']['results']> | undefined | null;
-      try {
-        next = (await this.client.graphql<QueryState>(GET_QUERY, { id, resultsInput: { pageSize, cursor: page.endCursor } }, untilDeadline(deadline, opts.signal)))
-          .dataLakeQuery.results;
-      } catch (err) {
-        if (Date.now() >= deadline && !opts.signal?.aborted) break;
-        throw err;
-      }
+      const next = (await this.read(id, pageSize, page.endCursor, deadline, opts.signal))?.results;
       if (!next) break;
       rows.push(...next.edges.map((e) => lowerKeys(e.node)));
       page = next.pageInfo;
