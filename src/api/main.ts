@@ -3,7 +3,7 @@
  * WEBHOOK_SECRET it only listens on loopback, and says so.
  */
 import { Client, Connection } from '@temporalio/client';
-import { loadConfigOrExit } from '../config/config';
+import { apiListenHost, loadConfigOrExit } from '../config/config';
 import { createLogger } from '../logging/logger';
 import { LocalSiem } from '../siem/local/local-siem';
 import { SlackClient } from '../connectors/slack';
@@ -17,17 +17,12 @@ import { createSlackResponder } from './slack-responder';
 import { createApp } from './app';
 import type { SearchSource } from './routes/siem-search';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger({ name: 'api', level: config.log.level, format: config.log.format });
-  let host = config.api.host;
+  const { host, narrowed } = apiListenHost(config.api);
   if (!config.api.webhookSecret) {
-    if (!LOOPBACK.has(host)) {
-      log.warn({ requestedHost: host }, 'WEBHOOK_SECRET is not set: refusing to listen beyond loopback, using 127.0.0.1');
-      host = '127.0.0.1';
-    }
+    if (narrowed) log.warn({ requestedHost: config.api.host }, 'WEBHOOK_SECRET is not set: refusing to listen beyond loopback, using 127.0.0.1');
     log.warn('WEBHOOK_SECRET is not set: intake accepts unauthenticated alerts (loopback only). Set it before exposing the API.');
   }
 

@@ -19,7 +19,8 @@ import { loadConfigOrExit, type Config } from '../config/config';
 import { PantherAlertSource } from '../connectors/panther/alert-list';
 import { PantherClient } from '../connectors/panther/client';
 import type { Alert } from '../domain/alert';
-import { parseTimestamp } from '../domain/time';
+import type { TriagePolicy } from '../domain/policy';
+import { humanDuration, parseTimestamp } from '../domain/time';
 import { normalizeCanonical } from '../intake/canonical';
 import { normalizePanther } from '../intake/panther';
 import { renderPlainText } from '../tickets/plain-text';
@@ -205,6 +206,8 @@ export async function runBackfill(
   const alerts = args.file ? fileAlerts(args.file, args.restart || args.dryRun, config.pantherConsoleUrl) : pantherAlerts(config, args.panther!);
   const total = args.file ? await countLines(args.file) : undefined;
   const progress = new Progress(deps.out, total);
+  // The triage settings travel in each workflow's input, from this process's environment, not the worker's.
+  progress.note(`triage settings from this environment: ${describePolicy(config.policy, { decisionOnly: args.dryRun })}`);
   // Only a file run resumes (a dry run leaves no trace to resume from).
   const checkpointFile = args.file && !args.dryRun ? args.file : undefined;
   const checkpoint = new CheckpointTracker();
@@ -227,7 +230,7 @@ export async function runBackfill(
     }
     if (item.kind === 'invalid') {
       summary.rejected++;
-      if (errors.length < 20) errors.push(item.error);
+      if (errors.length < 20) errors.push(`rejected: ${item.error}`);
       // Reported, and done: running it again would fail the same way (an edited file resets the checkpoint).
       settle(line, 'done');
       progress.update(summary);
@@ -236,6 +239,7 @@ export async function runBackfill(
     if (item.undated) summary.undated++;
     await limiter.take();
     const alert = item.alert;
+    const where = args.file ? `line ${line} (alert ${alert.alertId})` : `Panther alert ${alert.alertId}`;
     const start = starter.start(alert).then(
       (outcome) => {
         if (outcome.status === 'started') summary.started++;
@@ -245,7 +249,7 @@ export async function runBackfill(
           dryRuns.push(
             writeDryRunTicket(client, outcome.workflowId, tickets).catch((err: unknown) => {
               summary.dryRunFailed++;
-              if (errors.length < 20) errors.push(`${alert.alertId}: dry run failed: ${errorMessage(err)}`);
+              if (errors.length < 20) errors.push(`dry run failed: ${where}: ${errorMessage(err)}`);
             }),
           );
         }
@@ -253,7 +257,7 @@ export async function runBackfill(
       (err: unknown) => {
         summary.rejected++;
         const hint = err instanceof TemporalUnavailableError ? '' : ' (fix the cause and run the backfill again: it resumes here)';
-        if (errors.length < 20) errors.push(`${alert.alertId}: ${errorMessage(err)}${hint}`);
+        if (errors.length < 20) errors.push(`rejected: ${where}: Temporal did not start it: ${errorMessage(err)}${hint}`);
         // The line was valid, so the refusal is the setup's (Temporal unreachable, a missing search attribute
         // or namespace, a denied permission): the checkpoint stays before it and the next run tries it again.
         settle(line, 'failed');
@@ -280,7 +284,7 @@ export async function runBackfill(
   summary.seconds = (Date.now() - startedAt) / 1000;
   summary.ticketsFile = ticketsFile;
   progress.done(summary);
-  for (const e of errors) deps.out.write(`  rejected: ${e}\n`);
+  for (const e of errors) deps.out.write(`  ${e}\n`);
   if (summary.undated > 0) {
     deps.out.write(
       `  note: ${summary.undated} alert(s) had no readable createdAt: their enrichment looked at the days before this backfill, not before the alert\n`,
@@ -289,6 +293,25 @@ export async function runBackfill(
   return summary;
 }
 
+
+/** The settings a started triage carries, in one line (so a backfill run from the wrong shell shows it). */
+export function describePolicy(policy: TriagePolicy, opts: { decisionOnly?: boolean } = {}): string {
+  const overrides = Object.entries(policy.autoClose.rules).map(([rule, mode]) => `${rule}=${mode}`);
+  const autoClose = `auto-close ${policy.autoClose.mode}${overrides.length ? ` (${overrides.join(', ')})` : ''}`;
+  // A dry run stops at the decision: no ticket to remind about, reopen or expire.
+  if (opts.decisionOnly) return autoClose;
+  const sla = (ms: Partial<Record<string, number>>) =>
+    Object.entries(ms)
+      .map(([severity, value]) => `${severity} ${humanDuration(value!)}`)
+      .join(', ') || 'none';
+  return [
+    autoClose,
+    `SLA reminders ${sla(policy.sla.reminderMs)}`,
+    `escalations ${sla(policy.sla.escalateMs)}`,
+    `reopen window ${humanDuration(policy.reopenWindowMs)}`,
+    `expiry ${humanDuration(policy.maxOpenMs)}`,
+  ].join(' · ');
+}
 
 /** The dry run's tickets file, its folder created; a write error fails the backfill instead of crashing it. */
 async function openTicketsFile(file: string): Promise<fs.WriteStream & { firstError(): Error | undefined }> {

@@ -11,7 +11,7 @@ export interface Counts {
 }
 
 export class Progress {
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
   private lastPrint = 0;
   private lastDecile = -1;
   private readonly tty: boolean;
@@ -19,13 +19,16 @@ export class Progress {
   constructor(
     private readonly out: NodeJS.WritableStream,
     private readonly expected?: number,
+    private readonly now: () => number = Date.now,
   ) {
     this.tty = !!(out as NodeJS.WriteStream).isTTY;
+    this.startedAt = now();
   }
 
   private line(c: Counts): string {
-    const seconds = (Date.now() - this.startedAt) / 1000;
-    const rate = seconds > 0 ? c.total / seconds : 0;
+    const seconds = (this.now() - this.startedAt) / 1000;
+    // Lines a previous run finished go by in a blink: counting them would promise an ETA of seconds.
+    const rate = seconds > 0 ? (c.total - c.skipped) / seconds : 0;
     const counts = `started ${c.started} · duplicate ${c.duplicate} · already done ${c.skipped} · rejected ${c.rejected}`;
     if (!this.expected) return `${c.total} alerts · ${rate.toFixed(1)}/s · ${counts}`;
     const share = Math.min(c.total / this.expected, 1);
@@ -36,7 +39,7 @@ export class Progress {
   }
 
   update(c: Counts): void {
-    const now = Date.now();
+    const now = this.now();
     if (this.tty) {
       if (now - this.lastPrint < 100) return;
       this.lastPrint = now;

@@ -21,6 +21,8 @@ export interface ReplayOutcome {
   workflowId: string;
   ok: boolean;
   error?: string;
+  /** Its history could not be fetched, so it was not replayed. */
+  unfetched?: boolean;
 }
 
 /** Replays histories with the current code; never throws for a failing history, reports it. */
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
           try {
             history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
           } catch (err) {
-            unfetched.push({ workflowId, ok: false, error: `could not fetch its history: ${errorMessage(err)}` });
+            unfetched.push({ workflowId, ok: false, unfetched: true, error: `could not fetch its history: ${errorMessage(err)}` });
             continue;
           }
           yield { workflowId, history };
@@ -123,7 +125,8 @@ async function main(): Promise<void> {
   }
   for (const o of outcomes) console.log(`${o.ok ? 'ok  ' : 'FAIL'}  ${o.workflowId}${o.error ? `\n      ${o.error}` : ''}`);
   const failed = outcomes.filter((o) => !o.ok).length;
-  console.log(`${outcomes.length} replayed, ${failed} failed`);
+  const unreadable = outcomes.filter((o) => o.unfetched).length;
+  console.log(`${outcomes.length - unreadable} replayed, ${failed - unreadable} failed${unreadable ? `, ${unreadable} not fetched` : ''}`);
   if (outcomes.length === 0) {
     // Silence is not a pass: a query with a typo matches nothing.
     console.log(args.dir ? `no history files (*.json) in ${args.dir}` : 'no workflow matched: nothing was replayed');

@@ -13,9 +13,13 @@ import { SA } from '../temporal/search-attributes';
 import { DRY_RUN_ID_PREFIX } from './dry-run-id';
 import { errorMessage } from '../logging/error-message';
 
+const USAGE = 'usage: npm run report -- [--since 7d] [--json]   (per detection and rule: alerts, auto-closed, shadow decisions, precision, time to close)';
+
 interface Args {
   sinceMs: number;
   json: boolean;
+  /** --help: print the usage and exit 0. */
+  help: boolean;
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -29,11 +33,10 @@ export function parseArgs(argv: string[]): Args {
       const parsed = value ? parseDuration(value) : undefined;
       if (parsed === undefined) throw new Error(`--since needs a duration like 24h or 7d, got ${value ?? 'nothing'}`);
       sinceMs = parsed;
-    } else if (arg === '--help' || arg === '-h') {
-      throw new Error('usage: npm run report -- [--since 7d] [--json]');
-    } else throw new Error(`unknown argument ${arg}; usage: npm run report -- [--since 7d] [--json]`);
+    } else if (arg === '--help' || arg === '-h') return { sinceMs, json, help: true };
+    else throw new Error(`unknown argument ${arg}; ${USAGE}`);
   }
-  return { sinceMs, json };
+  return { sinceMs, json, help: false };
 }
 
 type Memo = {
@@ -86,6 +89,10 @@ export async function listTriageRecords(client: Client, taskQueue: string, since
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
   const config = loadConfigOrExit();
   const since = new Date(Date.now() - args.sinceMs);
   const connection = await Connection.connect(connectionOptions(config));

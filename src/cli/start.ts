@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfigOrExit } from '../config/config';
+import { apiListenHost, loadConfigOrExit } from '../config/config';
 import { projectRoot } from '../config/paths';
 import { writeSampleLogs } from '../sample-data/write-logs';
 import { connectionOptions, type TemporalConnectionOptions } from '../temporal/connection-options';
@@ -36,7 +36,8 @@ async function ensureTemporal(
   uiPort: number,
   dataDir: string,
   namespace: string,
-  codecEndpoint?: string,
+  codecEndpoint: string | undefined,
+  signal: AbortSignal,
 ): Promise<DevServer | undefined> {
   const { address } = connection;
   // A remote server (Temporal Cloud, a TLS cluster) is reached as the worker and the API will reach it.
@@ -64,6 +65,7 @@ async function ensureTemporal(
     retentionDays: DEV_SERVER_RETENTION_DAYS,
     codecEndpoint,
     detached: true,
+    signal,
     onOutput: printer('temporal'),
   });
   say(`Temporal dev server ready in ${((Date.now() - started) / 1000).toFixed(1)} s (closed runs kept ${DEV_SERVER_RETENTION_DAYS} days)`);
@@ -76,11 +78,16 @@ async function main(): Promise<void> {
   let server: DevServer | undefined;
   const children: Supervised[] = [];
   let stopping = false;
+  // A Ctrl-C while the server boots: it runs in its own process group, so the signal never reaches it.
+  const aborter = new AbortController();
+  let serverStarting: Promise<unknown> | undefined;
 
   const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     say(`${reason}: stopping the API, the worker, then the Temporal server…`);
+    aborter.abort();
+    await serverStarting?.catch(() => undefined);
     for (const name of ['api', 'worker'] as const) {
       const p = children.find((c) => c.name === name);
       if (p) await stop(p);
@@ -97,7 +104,10 @@ async function main(): Promise<void> {
   });
 
   const codecEndpoint = config.codec ? `${config.api.publicUrl}/codec` : undefined;
-  server = await ensureTemporal(connectionOptions(config), config.temporal.uiPort, config.dataDir, config.temporal.namespace, codecEndpoint);
+  const starting = ensureTemporal(connectionOptions(config), config.temporal.uiPort, config.dataDir, config.temporal.namespace, codecEndpoint, aborter.signal);
+  serverStarting = starting;
+  // Interrupted: the shutdown under way reports it and exits.
+  server = await starting.catch((err: unknown) => (stopping ? new Promise<never>(() => undefined) : Promise.reject(err)));
   if (codecEndpoint) {
     say(`payloads are encrypted; the Web UI decodes them through ${codecEndpoint} — open ${codecEndpoint}/login once in the browser and paste CODEC_AUTH_TOKEN`);
   }
@@ -133,7 +143,7 @@ async function main(): Promise<void> {
   say(
     [
       'autotriage is starting:',
-      `  API        http://${config.api.host}:${config.api.port}  (POST /webhooks/panther, /webhooks/alerts)`,
+      `  API        http://${apiListenHost(config.api).host}:${config.api.port}  (POST /webhooks/panther, /webhooks/alerts)`,
       `  Web UI     ${server?.uiUrl ?? `the UI of the server at ${config.temporal.address}`}  (every alert is a workflow: alert/<source>/<alertId>)`,
       `  Try it     npm run demo   (in another terminal)`,
       '  Stop       Ctrl-C',

@@ -397,6 +397,17 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Where the API listens: HOST, except that without WEBHOOK_SECRET intake is unauthenticated, so it stays
+ * on loopback whatever HOST says.
+ */
+export function apiListenHost(api: Pick<Config['api'], 'host' | 'webhookSecret'>): { host: string; narrowed: boolean } {
+  if (api.webhookSecret || LOOPBACK_HOSTS.has(api.host)) return { host: api.host, narrowed: false };
+  return { host: '127.0.0.1', narrowed: true };
+}
+
 /** Loads `.env`, parses, and exits with the message on a bad configuration (for process entry points). */
 export function loadConfigOrExit(): Config {
   loadDotEnv();

@@ -85,6 +85,8 @@ export interface DevServerOptions {
    * (npm start). Tests leave it attached so the server dies with an interrupted test run.
    */
   detached?: boolean;
+  /** Aborts the start (Ctrl-C while it boots): the half-started server is stopped, the call rejects. */
+  signal?: AbortSignal;
 }
 
 export interface DevServer {
@@ -179,7 +181,13 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   child.once('exit', () => (exited = true));
 
   const deadline = Date.now() + (o.startupTimeoutMs ?? 60_000);
+  const stopIfAborted = async () => {
+    if (!o.signal?.aborted) return;
+    await stopProcess(child);
+    throw new Error('the Temporal dev server start was interrupted; it is stopped');
+  };
   while (!(await isTemporalUp(address, 1000))) {
+    await stopIfAborted();
     if (exited) throw new Error(`the Temporal dev server exited during start:\n${recent.join('\n')}`);
     if (Date.now() > deadline) {
       await stopProcess(child);
@@ -193,6 +201,7 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
       throw err;
     });
   }
+  await stopIfAborted();
   return {
     address,
     uiUrl: o.uiPort !== undefined ? `http://${ip}:${o.uiPort}` : undefined,

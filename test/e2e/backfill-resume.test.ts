@@ -122,7 +122,7 @@ describe('backfill resume (real Temporal, real outages)', function () {
     const out = printed();
     const first = await backfill(file, inNamespace, env, 1000, out);
     assert.deepEqual([first.started, first.rejected, checkpointOf(file)], [0, 3, 0], 'all three refused, none checkpointed');
-    assert.match(out.text, /rejected: .*INVALID_ARGUMENT.*TriageStatus|rejected: .*TriageStatus.*INVALID_ARGUMENT|rejected: .*search attribute/i, out.text);
+    assert.match(out.text, /rejected: line 1 \(alert [^)]+\): Temporal did not start it: .*(INVALID_ARGUMENT.*TriageStatus|TriageStatus.*INVALID_ARGUMENT|search attribute)/i, out.text);
     assert.match(out.text, /run the backfill again: it resumes here/);
 
     await ensureSearchAttributes(connection, namespace); // the operator's fix

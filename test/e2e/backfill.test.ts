@@ -74,8 +74,16 @@ describe('backfill (real process, real Temporal)', function () {
     const { createdAt: _, ...rest } = payload;
     const undated = JSON.stringify({ ...rest, alertId: randomBytes(16).toString('hex') });
     fs.writeFileSync(file, `${good}\nnot json\n{"id":"Okta.BruteForceLogins"}\n${undated}\n`);
-    const res = await backfill(['--file', file], { TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('bad'), DATA_DIR: tempDir('bad-data') });
+    const res = await backfill(['--file', file], {
+      TEMPORAL_ADDRESS: testAddress(),
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('bad'),
+      DATA_DIR: tempDir('bad-data'),
+      AUTOCLOSE_MODE: 'off',
+      SLA_REMINDER: 'HIGH=30m',
+    });
     assert.equal(res.code, 1);
+    // The settings the triages carry come from the backfill's own environment: it says which.
+    assert.match(res.stderr, /triage settings from this environment: auto-close off · SLA reminders HIGH 30 min · escalations/);
     assert.match(res.stderr, /started 2, duplicate 0, already done 0, rejected 2/);
     assert.match(res.stderr, /line 2: .*JSON/);
     assert.match(res.stderr, /line 3: invalid Panther alert: alertId/);

@@ -2,8 +2,8 @@
  * `npm run record-histories`: records the histories replayed by test/replay/replay.test.ts, from real
  * runs of every workflow type and path on a fresh dev server with the HTTP fakes. Run it after a
  * deliberate, patched() change to a workflow (see the README), and commit the new files. Before that,
- * move the histories the change affects to test/replay/histories/previous/ (they prove that runs started on
- * the old code still replay); this script replaces only the files at the top of test/replay/histories.
+ * move the histories the change affects to test/histories/previous/ (they prove that runs started on
+ * the old code still replay); this script replaces only the files at the top of test/histories.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +21,7 @@ import { ROOT_ARN } from '../helpers/more-logs';
 import { startStack, type Stack } from '../helpers/worker-stack';
 import { freePort } from '../setup/global';
 
-const OUT = path.resolve(__dirname, '../../../test/replay/histories');
+const OUT = path.resolve(__dirname, '../../../test/histories');
 const analyst = (kind: AnalystAction['kind']): AnalystAction => ({ kind, by: { kind: 'analyst', id: 'U0RECORDER', name: 'recorder' } });
 const quick = (p: Partial<TriagePolicy> = {}): TriagePolicy => ({ ...DEFAULT_POLICY, reopenWindowMs: 300, ...p });
 

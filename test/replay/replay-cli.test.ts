@@ -23,7 +23,7 @@ describe('npm run replay (real process)', function () {
   this.timeout(120_000);
 
   it('replays a folder of recorded histories and exits 0', async () => {
-    const res = await replay(['--dir', path.join(projectRoot(), 'test/replay/histories')]);
+    const res = await replay(['--dir', path.join(projectRoot(), 'test/histories')]);
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.match(res.stdout, /^\d+ replayed, 0 failed$/m);
   });
@@ -35,7 +35,7 @@ describe('npm run replay (real process)', function () {
   });
 
   it('refuses ids or a query given with --dir instead of ignoring them', async () => {
-    const res = await replay(['--dir', 'test/replay/histories', 'alert/panther/x']);
+    const res = await replay(['--dir', 'test/histories', 'alert/panther/x']);
     assert.equal(res.code, 2);
     assert.match(res.stderr, /--dir replays the files in a folder: give workflow ids or --query without it/);
   });

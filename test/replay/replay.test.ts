@@ -1,5 +1,5 @@
 /**
- * Replay: the histories recorded from real runs (test/replay/histories, `npm run record-histories`) must still
+ * Replay: the histories recorded from real runs (test/histories, `npm run record-histories`) must still
  * replay against the current workflow code. A change that would break runs in flight fails here.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { projectRoot } from '../../src/config/paths';
 
 describe('replay of recorded histories', function () {
   this.timeout(120_000);
-  const dir = path.join(projectRoot(), 'test', 'replay', 'histories');
+  const dir = path.join(projectRoot(), 'test', 'histories');
   const histories = readHistoryFiles(dir);
   /** Recorded by earlier code: the old branches of patched() changes, kept until the patch is deprecated. */
   const previous = readHistoryFiles(path.join(dir, 'previous'));
@@ -25,7 +25,7 @@ describe('replay of recorded histories', function () {
   });
 
   it('replays every recorded history with the current workflow code, old runs included', async () => {
-    assert.ok(previous.length > 0, 'test/replay/histories/previous holds the histories of runs started on older code');
+    assert.ok(previous.length > 0, 'test/histories/previous holds the histories of runs started on older code');
     const all = [...histories, ...previous];
     const outcomes = await replayHistories(all);
     assert.equal(outcomes.length, all.length);

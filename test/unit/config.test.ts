@@ -1,7 +1,7 @@
 /** Configuration from the environment (src/config/config.ts). */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ConfigError, pantherConsoleUrl, parseConfig, parseDuration, type Config } from '../../src/config/config';
+import { ConfigError, apiListenHost, pantherConsoleUrl, parseConfig, parseDuration, type Config } from '../../src/config/config';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -217,5 +217,16 @@ describe('config: budgets, durations, Panther', () => {
     assert.equal(c.pantherConsoleUrl, 'https://acme.runpanther.net');
     assert.equal(c.panther, undefined);
     assert.equal(parseConfig({}).pantherConsoleUrl, undefined);
+  });
+});
+
+describe('config: where the API listens', () => {
+  it('listens on HOST when intake is authenticated, or when HOST is loopback anyway', () => {
+    assert.deepEqual(apiListenHost({ host: '0.0.0.0', webhookSecret: 's3cret' }), { host: '0.0.0.0', narrowed: false });
+    assert.deepEqual(apiListenHost({ host: '::1', webhookSecret: undefined }), { host: '::1', narrowed: false });
+  });
+
+  it('stays on loopback without WEBHOOK_SECRET, whatever HOST says', () => {
+    assert.deepEqual(apiListenHost({ host: '0.0.0.0', webhookSecret: undefined }), { host: '127.0.0.1', narrowed: true });
   });
 });
