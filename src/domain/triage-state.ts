@@ -98,7 +98,7 @@ const ACTION_TEXT: Record<AnalystActionKind, string> = {
 type RuleRef = { ruleId: string; ruleVersion: number };
 
 /**
- * The rule a run is counted under (`known-location@1`): the one that closed it, else the one that
+ * The rule a run is counted under (`known-location@2`): the one that closed it, else the one that
  * shadowed it, else the one whose close a re-fire reopened — the decision stays on the run.
  */
 export function ruleOfRecord(v: { autoClosed?: RuleRef; shadow?: RuleRef; autoCloseReopened?: RuleRef }): string | undefined {

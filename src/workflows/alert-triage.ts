@@ -65,7 +65,9 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
   // Runs that decided before an unanalysed IP stopped counting as clean decide as they did; asked only
   // when it matters, so the usual run records no patch marker.
   const vt = run.report.enrichments.ipReputation;
-  const compat = vt?.status === 'ok' && vt.data.engines === 0 && !patched(PATCHES.unanalysedIpNotClean) ? { unanalysedIpIsClean: true } : undefined;
+  const unanalysedIpIsClean = vt?.status === 'ok' && vt.data.engines === 0 && !patched(PATCHES.unanalysedIpNotClean);
+  const severalUsersAllowed = severalUsersCompat(run);
+  const compat = unanalysedIpIsClean || severalUsersAllowed ? { unanalysedIpIsClean, severalUsersAllowed } : undefined;
   const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.report.enrichments, compat }, run.policy);
   log.info('auto-close decision', {
     enforced: decision.enforced?.ruleId ?? run.earlyAutoClose?.ruleId ?? null,
@@ -136,13 +138,22 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
  */
 function decideAgain(run: TriageRun): void {
   if (!run.untouched() || !run.report) return;
-  const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.enrichments }, run.policy);
+  const compat = severalUsersCompat(run) ? { severalUsersAllowed: true } : undefined;
+  const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.enrichments, compat }, run.policy);
   const verdict = decision.enforced ?? decision.shadow;
   // patched() only when a rule matched, so runs with nothing to decide record no marker.
   if (!verdict || !patched(PATCHES.rulesOnLateEnrichment)) return;
   log.info('auto-close decision on late enrichment', { enforced: decision.enforced?.ruleId ?? null, shadow: decision.shadow?.ruleId ?? null });
   if (decision.enforced) run.closeByAutomation(decision.enforced, 'enforce');
   else run.recordShadow(verdict);
+}
+
+/**
+ * Runs that decided before known-location v2 (one user only) decide as they did on replay; asked only for
+ * an alert that names several users, so the usual run records no patch marker.
+ */
+function severalUsersCompat(run: TriageRun): boolean {
+  return new Set(run.alert.users.map((u) => u.toLowerCase())).size > 1 && !patched(PATCHES.oneUserOnly);
 }
 
 /** What the ticket shows when the LogType's workflow failed: each enrichment of the playbook unavailable, and why. */

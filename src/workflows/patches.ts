@@ -33,4 +33,6 @@ export const PATCHES = {
   autoCloseWithoutTicket: 'auto-close-without-ticket',
   /** A reopened alert's new ticket waits for a lookup still queued when a signal closed it before its first ticket. */
   lateEnrichmentOnReopen: 'late-enrichment-on-reopen',
+  /** known-location v2: an alert that names several users (a spray) is never one user's forgotten password. */
+  oneUserOnly: 'known-location-one-user',
 } as const;

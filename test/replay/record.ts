@@ -66,6 +66,14 @@ async function main(): Promise<void> {
     const auto = await run(s, sample(0, 'auto-closed'), quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } }), async () => undefined);
     await save(s, 'alertTriage.auto-closed', auto);
 
+    // A brute force that names several users, under enforce: a spray is never one user's forgotten password.
+    const spray = sample(0, 'several-users');
+    const several = await run(s, { ...spray, users: [...spray.users, 'bob.recorder@acme.example'] }, quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } }), (id) =>
+      // Refused by runs on known-location v1, which closed it themselves.
+      update(id, analyst('close_benign')).then(() => undefined, () => undefined),
+    );
+    await save(s, 'alertTriage.several-users', several);
+
     // Auto-closed, fired again within the reopen window: now ticketed, then closed by an analyst.
     const refired = await run(s, sample(0, 'auto-closed-refired'), quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 5000 }), async (id) => {
       await s.t.client.workflow.getHandle(id).signal(alertRefiredSignal, { at: new Date().toISOString() });

@@ -66,17 +66,17 @@ function greyNoise(classification: string): GreyNoiseReport {
 }
 
 describe('known-location rule', () => {
-  it('is registered in RULES as known-location v1', () => {
+  it('is registered in RULES as known-location v2', () => {
     assert.ok(RULES.includes(knownLocation));
     assert.equal(knownLocation.id, 'known-location');
-    assert.equal(knownLocation.version, 1);
+    assert.equal(knownLocation.version, 2);
   });
 
   describe('closes', () => {
     it('closes as benign when the IP is the #1 location with 79 of 88 logins and VirusTotal is clean, recording the facts', () => {
       const verdict = matched(knownLocation.evaluate(forgotPassword()));
       assert.equal(verdict.ruleId, 'known-location');
-      assert.equal(verdict.ruleVersion, 1);
+      assert.equal(verdict.ruleVersion, 2);
       assert.equal(verdict.disposition, 'benign');
       assert.deepEqual(verdict.facts, {
         ip: ALERT_IP,
@@ -215,6 +215,15 @@ describe('known-location rule', () => {
       assert.match(why(knownLocation.evaluate(forgotPassword({}, forgotPasswordAlert({ ips: [] })))), /no IP/);
     });
 
+    it('the alert names several users: a spray from the IP one of them usually logs in from (v2)', () => {
+      const alert = forgotPasswordAlert({ users: [USER, 'bob@acme.example', 'carol@acme.example'] });
+      assert.match(why(knownLocation.evaluate(forgotPassword({}, alert))), /names 3 users: a spray/);
+      // The same user twice, in another case, is still one user.
+      matched(knownLocation.evaluate(forgotPassword({}, forgotPasswordAlert({ users: [USER, USER.toUpperCase()] }))));
+      // Runs that decided on v1 replay as they decided.
+      matched(knownLocation.evaluate({ ...forgotPassword({}, alert), compat: { severalUsersAllowed: true } }));
+    });
+
     it('the alert names several IPs (an attacker\'s could hide behind the usual one)', () => {
       const alert = forgotPasswordAlert({ ips: [forgotPasswordAlert().ips[0]!, '203.0.113.66'] });
       assert.match(why(knownLocation.evaluate(forgotPassword({}, alert))), /names 2 IPs/);
@@ -270,7 +279,7 @@ describe('evaluateAutoClose', () => {
     assert.equal(decision.shadow?.disposition, 'benign');
     assert.deepEqual(
       decision.outcomes.map((o) => [o.ruleId, o.version, o.mode, o.result.match]),
-      [['known-location', 1, 'shadow', true]],
+      [['known-location', 2, 'shadow', true]],
     );
   });
 

@@ -297,7 +297,7 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     const message = () => s.ticketMessage(enforced)!;
     await until(() => /Auto-closed/.test(JSON.stringify(message().blocks)) && s.fakes.slack.replies(message().ts).some((r) => /Auto-closed as benign/.test(r.text)));
     assert.doesNotMatch(JSON.stringify(message().blocks), /autotriage_actions/, 'no buttons once auto-closed');
-    await until(async () => (await e!.describe()).typedSearchAttributes.get(SA.AutoCloseRule) === 'known-location@1');
+    await until(async () => (await e!.describe()).typedSearchAttributes.get(SA.AutoCloseRule) === 'known-location@2');
     assert.ok(await until(() => s.fakes.jira.issues.some((i) => i.fields.labels.some((l) => l.includes(enforced.alertId)) && i.status === 'Done')), 'its Jira issue is closed');
 
     const recorded = await waitForTriage(sh!, (x) => x.report?.enrichments.ipReputation?.status === 'ok' && x.state.shadow !== undefined, { timeoutMs: 60_000 });

@@ -260,7 +260,7 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(messageFor(closed.alert), undefined, 'no ticket in the main channel');
     const audit = s.fakes.slack.messages.filter((m) => m.channel === 'C0AUDIT' && m.text.includes(closed.workflowId));
     assert.equal(audit.length, 1, 'one audit line in the quiet channel');
-    assert.match(audit[0]!.text, /Auto-closed .* as benign .*known-location v1/);
+    assert.match(audit[0]!.text, /Auto-closed .* as benign .*known-location v2/);
     assert.equal((await handle(closed.alert).describe()).typedSearchAttributes.get(SA.Disposition), 'auto_closed');
 
     assert.equal(ticketed.state.status, 'awaiting_analyst');
@@ -277,7 +277,7 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(at.state.shadow, undefined);
     assert.match(JSON.stringify(messageFor(fp.alert)!.blocks), /Auto-close \(shadow\): would close as benign/);
     assert.ok(messageFor(at.alert));
-    assert.equal((await handle(fp.alert).describe()).typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@1');
+    assert.equal((await handle(fp.alert).describe()).typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@2');
     await Promise.all([handle(fp.alert).terminate('test done'), handle(at.alert).terminate('test done')]);
   });
 
@@ -302,8 +302,8 @@ describe('triage lifecycle (real Temporal)', function () {
     // The rule's decision stays on the run, for its record in the report.
     assert.equal(reopened.state.autoCloseReopened?.ruleId, 'known-location');
     const described = await handle(alert).describe();
-    assert.equal(described.typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@1');
-    assert.deepEqual((described.memo?.['triage'] as { autoCloseReopened?: unknown } | undefined)?.autoCloseReopened, { ruleId: 'known-location', ruleVersion: 1 });
+    assert.equal(described.typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@2');
+    assert.deepEqual((described.memo?.['triage'] as { autoCloseReopened?: unknown } | undefined)?.autoCloseReopened, { ruleId: 'known-location', ruleVersion: 2 });
     await handle(alert).terminate('test done');
   });
 

@@ -1,11 +1,14 @@
 /**
- * known-location v1 — the mission's example: a brute-force alert where the source IP is one of the
+ * known-location v2 — the mission's example: a brute-force alert where the source IP is one of the
  * user's usual successful login locations over the last 90 days and the reputation providers call it
  * clean is benign: the user most likely forgot the password.
  *
  * "Usual" is deliberately strict: among the top 3 locations, with at least 3 logins and at least 10 % of
  * the user's logins — so an attacker's single successful login from a new IP (the compromise) never
  * makes that IP "usual". "Clean" needs a VirusTotal answer: no answer, no auto-close.
+ *
+ * v2: one user only. A spray from a shared office or VPN egress IP names many users, and that IP being one
+ * user's usual location says nothing about the others (v1 closed it as that user's forgotten password).
  */
 import { primaryIp, primaryUser } from '../../domain/alert';
 import { noMatch, type AutoCloseRule, type RuleResult } from '../rule';
@@ -14,7 +17,7 @@ export const KNOWN_LOCATION_THRESHOLDS = { maxRank: 3, minLogins: 3, minShare: 0
 
 export const knownLocation: AutoCloseRule = {
   id: 'known-location',
-  version: 1,
+  version: 2,
   description: "Brute force from the user's usual login location, and the IP is clean → benign (forgot password)",
   evaluate({ alert, playbook, enrichments: e, compat }): RuleResult {
     const t = KNOWN_LOCATION_THRESHOLDS;
@@ -23,6 +26,8 @@ export const knownLocation: AutoCloseRule = {
     if (!ip) return noMatch('the alert has no IP');
     // One source IP only: with several, an attacker's could hide behind the user's usual one.
     if (alert.ips.length > 1) return noMatch(`the alert names ${alert.ips.length} IPs`);
+    const users = new Set(alert.users.map((u) => u.toLowerCase())).size;
+    if (users > 1 && !compat?.severalUsersAllowed) return noMatch(`the alert names ${users} users: a spray, not one user's forgotten password`);
     if (e.loginLocations?.status !== 'ok') return noMatch('the user\'s login locations are not known');
     if (e.ipReputation?.status !== 'ok') return noMatch('no VirusTotal answer: cannot tell that the IP is clean');
     const locations = e.loginLocations.data;
