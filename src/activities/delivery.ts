@@ -12,10 +12,9 @@ import type { SlackClient, SlackMessageRef } from '../connectors/slack';
 import { ENRICHMENT_SECTIONS, notConfigured, ok, type EnrichmentKey, type Outcome } from '../domain/enrichment';
 import { alertLabel, legacyAlertLabel, renderJiraComment, renderJiraIssue } from '../tickets/jira-issue';
 import { lineToText } from '../tickets/plain-text';
-import { lineToMrkdwn } from '../tickets/slack-message';
 import { text, type Line } from '../tickets/spans';
 import { renderPlainText } from '../tickets/plain-text';
-import { renderSlackMessage } from '../tickets/slack-message';
+import { renderSlackLine, renderSlackMessage } from '../tickets/slack-message';
 import { buildTicket, type TicketInput } from '../tickets/ticket';
 import { DELIVERY_POLICY, classified } from './failures';
 
@@ -125,7 +124,6 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
      */
     async postThreadReply(input: { ref?: SlackMessageRef; line: Line; eventKey: string; broadcast?: boolean }): Promise<void> {
       const slack = deps.slack;
-      const text = lineToMrkdwn(input.line);
       if (!slack || !input.ref) {
         deps.print(`──── ${input.eventKey}: ${lineToText(input.line)}`);
         return;
@@ -133,7 +131,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       const ref = input.ref;
       await classified(DELIVERY_POLICY, async () => {
         if (isRetry() && (await slack.client.hasReply(ref.channel, ref.ts, input.eventKey))) return;
-        await slack.client.postReply({ channel: ref.channel, threadTs: ref.ts, text, eventKey: input.eventKey, broadcast: input.broadcast });
+        await slack.client.postReply({ channel: ref.channel, threadTs: ref.ts, ...renderSlackLine(input.line), eventKey: input.eventKey, broadcast: input.broadcast });
       });
     },
 
@@ -147,7 +145,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       const channel = slack.auditChannel;
       return classified(DELIVERY_POLICY, async () => {
         if (isRetry() && (await slack.client.findAlertMessage(channel, input.eventKey, new Date(Date.now() - 86_400_000)))) return { posted: true };
-        await slack.client.postMessage({ channel, text: lineToMrkdwn(input.line), blocks: [], alertKey: input.eventKey });
+        await slack.client.postMessage({ channel, ...renderSlackLine(input.line), alertKey: input.eventKey });
         return { posted: true };
       });
     },

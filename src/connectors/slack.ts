@@ -185,13 +185,21 @@ export class SlackClient {
   }
 
   /** A reply in the ticket's thread (optionally also shown in the channel), marked with `eventKey`. */
-  async postReply(args: { channel: string; threadTs: string; text: string; eventKey: string; broadcast?: boolean }): Promise<SlackMessageRef> {
+  async postReply(args: {
+    channel: string;
+    threadTs: string;
+    text: string;
+    blocks?: Array<Record<string, unknown>>;
+    eventKey: string;
+    broadcast?: boolean;
+  }): Promise<SlackMessageRef> {
     try {
       const res = await this.web.chat.postMessage({
         channel: args.channel,
         thread_ts: args.threadTs,
         reply_broadcast: args.broadcast ?? false,
         text: wellFormed(args.text),
+        blocks: args.blocks?.length ? (wellFormed(args.blocks) as never) : undefined,
         unfurl_links: false,
         unfurl_media: false,
         metadata: { event_type: EVENT_TYPE, event_payload: { event_key: args.eventKey } },

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Alert } from '../domain/alert';
 import { truncate } from './format';
 import { rowLine, type Table } from './describe';
-import type { Line, Span } from './spans';
+import { oneLine, type Line, type Span } from './spans';
 import type { TicketDoc, TicketSection } from './ticket';
 
 type AdfMark = { type: 'strong' } | { type: 'code' } | { type: 'link'; attrs: { href: string } };
@@ -27,8 +27,9 @@ export interface AdfDoc {
   content: AdfNode[];
 }
 
-function adfSpan(s: Span): AdfText | undefined {
-  if (s.kind === 'mention') return { type: 'text', text: `Slack user ${s.userId}` };
+function adfSpan(raw: Span): AdfText | undefined {
+  if (raw.kind === 'mention') return { type: 'text', text: `Slack user ${raw.userId}` };
+  const s = { ...raw, text: oneLine(raw.text) };
   if (!s.text) return undefined;
   if (s.kind === 'link') {
     return /^https?:\/\//i.test(s.url) ? { type: 'text', text: s.text, marks: [{ type: 'link', attrs: { href: s.url } }] } : { type: 'text', text: s.text };

@@ -1,10 +1,10 @@
 /** Ticket → plain text, for the console, the demo and the local ticket file when Slack is not configured. */
-import type { Line } from './spans';
+import { oneLine, type Line } from './spans';
 import { SEVERITY_EMOJI, type TicketDoc } from './ticket';
 
 export function lineToText(line: Line): string {
   return line
-    .map((s) => (s.kind === 'link' ? `${s.text.replace(/\s*↗$/, '')} <${s.url}>` : s.kind === 'mention' ? `@${s.userId}` : s.text))
+    .map((s) => (s.kind === 'link' ? `${s.text.replace(/\s*↗$/, '')} <${s.url}>` : s.kind === 'mention' ? `@${s.userId}` : oneLine(s.text)))
     .join('')
     // Terminal control characters (C0, DEL, C1: ESC, CSI, OSC…) in alert text must not reach an operator's terminal.
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '�');
@@ -12,7 +12,7 @@ export function lineToText(line: Line): string {
 
 export function renderPlainText(doc: TicketDoc): string {
   // One line each: a newline in an alert title must not forge extra ticket lines.
-  const sanitize = (s: string) => lineToText([{ kind: 'text', text: s.replace(/[\r\n]+/g, ' ') }]);
+  const sanitize = (s: string) => lineToText([{ kind: 'text', text: s }]);
   const out = [
     `${doc.emoji} ${sanitize(doc.title)}    ${SEVERITY_EMOJI[doc.severity]} ${doc.severity}`,
     lineToText(doc.meta),

@@ -3,7 +3,7 @@
  * title of `<!channel>` or `<@U123>` renders as text and pings nobody; links only ever point to http(s)
  * URLs and cannot break out of `<url|label>`. Limits from reference/apis.md §3.3 are enforced here.
  */
-import type { Line, Span } from './spans';
+import { oneLine, type Line, type Span } from './spans';
 import { SEVERITY_EMOJI, type TicketDoc } from './ticket';
 import { ACTIONS_BLOCK_ID, BUTTONS } from './actions';
 import { truncate } from './format';
@@ -27,10 +27,11 @@ function mention(target: string): string {
   return /^[UW]/.test(target) ? `<@${target}>` : `<!${target}>`;
 }
 
-function span(s: Span): string {
+function span(raw: Span): string {
   // A mention only ever carries a Slack user id from a signed interaction, or the operator's configured
   // escalation target; checked again here, and anything else is escaped text.
-  if (s.kind === 'mention') return mention(s.userId);
+  if (raw.kind === 'mention') return mention(raw.userId);
+  const s = { ...raw, text: oneLine(raw.text) };
   if (s.kind === 'link') {
     const url = safeUrl(s.url);
     const label = escapeMrkdwn(s.text).replace(/\|/g, '¦');
@@ -85,32 +86,47 @@ function actionsBlock(workflowId: string): Record<string, unknown> {
   };
 }
 
+/**
+ * A mrkdwn text object that Slack takes as written: our escaping keeps alert text from making `<…>` links
+ * or mentions, and `verbatim` stops Slack's own parsing from turning a URL (a user name like
+ * `https://evil.example/login`) or a `#channel` in it into a link. Our own `<url|label>` links still work.
+ */
+export function mrkdwn(text: string): { type: 'mrkdwn'; text: string; verbatim: true } {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+
+/** One line (a thread reply, an audit line) as a message: a verbatim section, the same text as its fallback. */
+export function renderSlackLine(line: Line): SlackMessage {
+  const text = lineToMrkdwn(line);
+  return { text: truncate(text, SLACK_LIMITS.fallbackText), blocks: [{ type: 'section', text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) }] };
+}
+
 export function renderSlackMessage(doc: TicketDoc, workflowId?: string): SlackMessage {
   const severity = `${SEVERITY_EMOJI[doc.severity]} *${doc.severity}*`;
   const blocks: Array<Record<string, unknown>> = [
     {
       type: 'header',
       // Escaped here too: no raw `<!channel>` from an alert may reach Slack in any text object.
-      text: { type: 'plain_text', text: truncate(`${doc.emoji} ${escapeMrkdwn(doc.title)}`, SLACK_LIMITS.headerText), emoji: true },
+      text: { type: 'plain_text', text: truncate(`${doc.emoji} ${escapeMrkdwn(oneLine(doc.title))}`, SLACK_LIMITS.headerText), emoji: true },
     },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(`${severity} · ${lineToMrkdwn(doc.meta)}`, SLACK_LIMITS.sectionText) } },
+    { type: 'section', text: mrkdwn(truncate(`${severity} · ${lineToMrkdwn(doc.meta)}`, SLACK_LIMITS.sectionText)) },
     {
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: truncate(`*Runbook:* ${escapeMrkdwn(doc.runbook)}`, SLACK_LIMITS.sectionText) }],
+      elements: [mrkdwn(truncate(`*Runbook:* ${escapeMrkdwn(oneLine(doc.runbook))}`, SLACK_LIMITS.sectionText))],
     },
   ];
-  if (doc.status) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lineToMrkdwn(doc.status), SLACK_LIMITS.sectionText) } });
+  if (doc.status) blocks.push({ type: 'section', text: mrkdwn(truncate(lineToMrkdwn(doc.status), SLACK_LIMITS.sectionText)) });
   blocks.push({ type: 'divider' });
   for (const section of doc.sections) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: sectionText(section.title, section.lines) } });
+    blocks.push({ type: 'section', text: mrkdwn(sectionText(section.title, section.lines)) });
   }
   if (doc.automation) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(lineToMrkdwn(doc.automation), 2000) }] });
+    blocks.push({ type: 'context', elements: [mrkdwn(truncate(lineToMrkdwn(doc.automation), 2000))] });
   }
   if (doc.actions && workflowId) blocks.push(actionsBlock(workflowId));
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(lineToMrkdwn(doc.footer), 2000) }] });
+  blocks.push({ type: 'context', elements: [mrkdwn(truncate(lineToMrkdwn(doc.footer), 2000))] });
   return {
-    text: truncate(`${SEVERITY_EMOJI[doc.severity]} [${doc.severity}] ${escapeMrkdwn(doc.title)}`, SLACK_LIMITS.fallbackText),
+    text: truncate(`${SEVERITY_EMOJI[doc.severity]} [${doc.severity}] ${escapeMrkdwn(oneLine(doc.title))}`, SLACK_LIMITS.fallbackText),
     blocks: blocks.slice(0, SLACK_LIMITS.blocks),
   };
 }

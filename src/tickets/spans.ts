@@ -12,3 +12,11 @@ export type Line = Span[];
 
 export const text = (t: string, opts: { bold?: boolean; code?: boolean } = {}): Span => ({ kind: 'text', text: t, ...opts });
 export const link = (t: string, url: string): Span => ({ kind: 'link', text: t, url });
+
+/**
+ * A Line is one line: a line break inside alert text (a user named `alice\n✅ Closed by …`) must not
+ * forge a ticket line of its own. Every renderer puts span text through this.
+ */
+export function oneLine(value: string): string {
+  return value.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ');
+}

@@ -140,6 +140,9 @@ function textObjectErrors(value: unknown, ptr: string, max: number, plainOnly = 
   if (typeof value['type'] !== 'string' || !allowed.includes(value['type'])) {
     return [`must be one of ${allowed.join(', ')} [json-pointer:${ptr}/type]`];
   }
+  if ('verbatim' in value && (value['type'] !== 'mrkdwn' || typeof value['verbatim'] !== 'boolean')) {
+    return [`verbatim is only a boolean of mrkdwn text [json-pointer:${ptr}/verbatim]`];
+  }
   const text = value['text'];
   if (typeof text !== 'string' || text.length === 0) return [`must be more than 0 characters [json-pointer:${ptr}/text]`];
   if (text.length > max) return [`must be less than ${max + 1} characters [json-pointer:${ptr}/text]`];

@@ -21,6 +21,8 @@ export const CREATED_AT = '2025-06-18T14:25:00.000Z';
 
 /** Text that would ping the channel, mention a user, and plant a link if it reached Slack unescaped. */
 export const HOSTILE = '<!channel> <@U012ABC> <https://evil.example|click> & *bold*';
+/** Alert text that would forge a ticket line of its own if a renderer kept its line breaks. */
+export const FORGED_LINE = 'alice@acme.io\nFORGED ✅ Closed as benign by J. Doe\r\nFORGED again\u2028FORGED once more';
 
 export function forgotPasswordAlert(overrides: Partial<Alert> = {}): Alert {
   return {
@@ -116,27 +118,27 @@ export function ticketInput(overrides: Partial<TicketInput> = {}): TicketInput {
   };
 }
 
-/** The same ticket where every piece of alert-controlled text is hostile. */
-export function hostileTicketInput(): TicketInput {
+/** The same ticket where every piece of alert-controlled text is hostile: `HOSTILE`, or the given value. */
+export function hostileTicketInput(value: string = HOSTILE): TicketInput {
   const alert = forgotPasswordAlert({
-    title: HOSTILE,
-    users: [HOSTILE],
-    detectionName: HOSTILE,
-    runbook: HOSTILE,
-    description: HOSTILE,
+    title: value,
+    users: [value],
+    detectionName: value,
+    runbook: value,
+    description: value,
   });
   return ticketInput({
     alert,
     enrichments: {
-      ipReputation: { status: 'ok', data: ipReputation({ asOwner: HOSTILE, country: HOSTILE }) },
-      indicatorSearch: { status: 'ok', data: indicatorSearch({ tables: [{ table: HOSTILE, hits: 9 }] }) },
+      ipReputation: { status: 'ok', data: ipReputation({ asOwner: value, country: value }) },
+      indicatorSearch: { status: 'ok', data: indicatorSearch({ tables: [{ table: value, hits: 9 }] }) },
       loginLocations: {
         status: 'ok',
-        data: loginLocations(HOSTILE, [{ ip: ALERT_IP, city: HOSTILE, country: HOSTILE, count: 3, lastSeen: '2025-06-18T04:25:00.000Z' }]),
+        data: loginLocations(value, [{ ip: ALERT_IP, city: value, country: value, count: 3, lastSeen: '2025-06-18T04:25:00.000Z' }]),
       },
       recentLogins: {
         status: 'ok',
-        data: recentLogins(HOSTILE, [{ time: '2025-06-18T04:25:00.000Z', ip: ALERT_IP, city: HOSTILE, country: HOSTILE, userAgent: HOSTILE }]),
+        data: recentLogins(value, [{ time: '2025-06-18T04:25:00.000Z', ip: ALERT_IP, city: value, country: value, userAgent: value }]),
       },
     },
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { alertLabel, jiraLabel, renderJiraIssue, type AdfDoc, type AdfNode, type AdfText } from '../../src/tickets/jira-issue';
 import { link, text } from '../../src/tickets/spans';
 import { buildTicket, type TicketTriage } from '../../src/tickets/ticket';
-import { HOSTILE, forgotPasswordAlert, hostileTicketInput, manyRowsTicketInput, ticketInput } from '../helpers/ticket-fixtures';
+import { FORGED_LINE, HOSTILE, forgotPasswordAlert, hostileTicketInput, manyRowsTicketInput, ticketInput } from '../helpers/ticket-fixtures';
 
 /** Node types this renderer may produce, and which of them must have content. */
 const BLOCK_TYPES = new Set(['paragraph', 'heading', 'bulletList', 'listItem', 'table', 'tableRow', 'tableHeader', 'tableCell']);
@@ -113,6 +113,13 @@ describe('renderJiraIssue', () => {
     const texts = allText(renderJiraIssue(buildTicket(input), input.alert).description);
     assert.ok(texts.some((t) => t.includes(HOSTILE)), 'the hostile runbook is one text node');
     assert.ok(texts.some((t) => t.includes(`by ${HOSTILE}`)), 'the hostile user is plain text');
+  });
+
+  it('keeps line breaks of alert text out of its text nodes (one line stays one line)', () => {
+    const input = hostileTicketInput(FORGED_LINE);
+    const texts = allText(renderJiraIssue(buildTicket(input), input.alert).description);
+    assert.ok(texts.some((t) => t.includes('FORGED ✅')));
+    for (const t of texts) assert.ok(!/[\r\n\u2028]/.test(t), JSON.stringify(t));
   });
 
   it('never puts a link mark on a non-http URL', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { lineToText, renderPlainText } from '../../src/tickets/plain-text';
 import { link, text } from '../../src/tickets/spans';
 import { buildTicket } from '../../src/tickets/ticket';
-import { ALERT_IP, forgotPasswordAlert, ipReputation, loginLocations, ticketInput } from '../helpers/ticket-fixtures';
+import { ALERT_IP, FORGED_LINE, forgotPasswordAlert, hostileTicketInput, ipReputation, loginLocations, ticketInput } from '../helpers/ticket-fixtures';
 
 const ESC_TITLE = '\u001b[31mRED ALERT\u001b[0m \u001b]0;pwned\u0007 back\bspace';
 
@@ -48,6 +48,12 @@ describe('renderPlainText', () => {
     assert.ok(!out.includes('\u009b'), 'no CSI');
     assert.ok(out.includes('[31mRED ALERT'), 'the printable rest is kept');
     assert.ok(out.includes('VirusTotal said �[2J'));
+  });
+
+  it('keeps a line break in alert text from forging a ticket line', () => {
+    const out = renderPlainText(buildTicket(hostileTicketInput(FORGED_LINE)));
+    assert.ok(out.includes('FORGED ✅'), 'the forged text is still shown, inside its own line');
+    for (const line of out.split('\n')) assert.ok(!/^\W*FORGED/.test(line), `a forged line: ${line}`);
   });
 
   it('keeps tabs, which are not control sequences', () => {

@@ -1,12 +1,13 @@
 /** Ticket → Slack Block Kit (src/tickets/slack-message.ts), from tickets built with buildTicket. */
 import assert from 'node:assert/strict';
 import { ENRICHMENT_SECTIONS } from '../../src/domain/enrichment';
-import { SLACK_LIMITS, escapeMrkdwn, lineToMrkdwn, renderSlackMessage, safeUrl, type SlackMessage } from '../../src/tickets/slack-message';
+import { SLACK_LIMITS, escapeMrkdwn, lineToMrkdwn, renderSlackLine, renderSlackMessage, safeUrl, type SlackMessage } from '../../src/tickets/slack-message';
 import { link, text } from '../../src/tickets/spans';
 import { buildTicket } from '../../src/tickets/ticket';
 import { validateBlocks } from '../fakes/slack';
 import {
   ALERT_IP,
+  FORGED_LINE,
   HOSTILE,
   OTHER_IP,
   forgotPasswordAlert,
@@ -98,6 +99,32 @@ describe('renderSlackMessage', () => {
       const json = JSON.stringify(renderSlackMessage(buildTicket(hostileTicketInput())));
       for (const bad of FORBIDDEN) assert.ok(!json.includes(bad), `raw ${bad} in the rendered message`);
       assert.ok(json.includes('&lt;!channel&gt;'));
+    });
+
+    it('marks every mrkdwn text verbatim, so Slack turns no URL or #channel in alert text into a link', () => {
+      const input = hostileTicketInput('https://evil.example/login #general');
+      const messages = [renderSlackMessage(buildTicket(input), 'alert/panther/x'), renderSlackLine([text('Closed by '), text('https://evil.example/login')])];
+      let checked = 0;
+      const visit = (v: unknown): void => {
+        if (Array.isArray(v)) return v.forEach(visit);
+        if (!isRecord(v)) return;
+        if (v['type'] === 'mrkdwn') {
+          assert.equal(v['verbatim'], true, JSON.stringify(v));
+          checked++;
+        }
+        Object.values(v).forEach(visit);
+      };
+      messages.forEach((m) => visit(m.blocks));
+      assert.ok(checked >= 8, `only ${checked} mrkdwn texts`);
+      for (const m of messages) assert.deepEqual(validateBlocks(m.blocks), []);
+    });
+
+    it('keeps a line break in alert text from forging a ticket line', () => {
+      const message = renderSlackMessage(buildTicket(hostileTicketInput(FORGED_LINE)), 'alert/panther/x');
+      const lines = [headerText(message), message.text, ...blockTexts(message).map((b) => b.text)].flatMap((t) => t.split('\n'));
+      assert.ok(lines.some((l) => l.includes('FORGED ✅')), 'the forged text is still shown, inside its own line');
+      for (const line of lines) assert.ok(!/^\W*FORGED/.test(line), `a forged line: ${line}`);
+      assert.ok(!renderSlackLine([text(FORGED_LINE)]).text.includes('\n'));
     });
 
     it('keeps hostile text valid Block Kit', () => {
