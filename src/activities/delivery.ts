@@ -16,6 +16,7 @@ import { text, type Line } from '../tickets/spans';
 import { renderPlainText } from '../tickets/plain-text';
 import { renderSlackLine, renderSlackMessage } from '../tickets/slack-message';
 import { buildTicket, type TicketInput } from '../tickets/ticket';
+import { AttemptDeadline } from './attempt-deadline';
 import { DELIVERY_POLICY, classified } from './failures';
 
 export interface DeliveryDeps {
@@ -62,17 +63,23 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
     async postTicket(input: PostTicketInput): Promise<TicketDelivery> {
       const slack = deps.slack;
       if (!slack) return { kind: 'local', path: await saveLocally(input) };
+      const call = slack.client.timeoutMs;
+      const deadline = new AttemptDeadline('Slack');
       return classified(DELIVERY_POLICY, async () => {
         if (isRetry()) {
-          const earlier = await slack.client.findAlertMessage(slack.channel, input.workflowId, new Date(input.notBefore));
+          // Each page, then still room for the post and its text-only fallback.
+          const beforePage = () => deadline.ensure(3 * call, 'looking for an earlier post');
+          const earlier = await slack.client.findAlertMessage(slack.channel, input.workflowId, new Date(input.notBefore), beforePage);
           if (earlier) return { kind: 'slack', ...earlier };
         }
         const message = renderSlackMessage(buildTicket(input), input.workflowId);
         try {
+          deadline.ensure(call, 'posting the ticket');
           return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...message })) };
         } catch (err) {
           if (!(err instanceof ProviderError && err.details.code && BLOCK_ERRORS.has(err.details.code))) throw err;
           const textOnly = { text: `${message.text}\n(the full ticket could not be rendered: ${err.details.code})`, blocks: [] };
+          deadline.ensure(call, 'posting the ticket as text');
           return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...textOnly })) };
         }
       });
@@ -86,6 +93,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
     async createJiraIssue(input: TicketInput): Promise<Outcome<JiraIssueRef>> {
       const jira = deps.jira;
       if (!jira) return notConfigured('set JIRA_HOST, JIRA_EMAIL, JIRA_API_TOKEN and JIRA_PROJECT_KEY to open Jira issues');
+      const deadline = new AttemptDeadline('Jira');
       return classified(DELIVERY_POLICY, async () => {
         const label = alertLabel(input.alert);
         if (isRetry()) {
@@ -94,6 +102,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
           const existing = (await jira.findIssueByLabelSettled(label, JIRA_INDEX_LAG_MS)) ?? (legacy ? await jira.findIssueByLabel(legacy) : undefined);
           if (existing) return ok(existing);
         }
+        deadline.ensure(jira.timeoutMs, 'creating the issue');
         return ok(await jira.createIssue(renderJiraIssue(buildTicket(input), input.alert)));
       });
     },
@@ -129,8 +138,13 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
         return;
       }
       const ref = input.ref;
+      const deadline = new AttemptDeadline('Slack');
       await classified(DELIVERY_POLICY, async () => {
-        if (isRetry() && (await slack.client.hasReply(ref.channel, ref.ts, input.eventKey))) return;
+        if (isRetry()) {
+          deadline.ensure(2 * slack.client.timeoutMs, 'looking for an earlier reply');
+          if (await slack.client.hasReply(ref.channel, ref.ts, input.eventKey)) return;
+        }
+        deadline.ensure(slack.client.timeoutMs, 'replying in the thread');
         await slack.client.postReply({ channel: ref.channel, threadTs: ref.ts, ...renderSlackLine(input.line), eventKey: input.eventKey, broadcast: input.broadcast });
       });
     },
@@ -143,8 +157,11 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       const slack = deps.slack;
       if (!slack?.auditChannel) return { posted: false };
       const channel = slack.auditChannel;
+      const deadline = new AttemptDeadline('Slack');
       return classified(DELIVERY_POLICY, async () => {
-        if (isRetry() && (await slack.client.findAlertMessage(channel, input.eventKey, new Date(Date.now() - 86_400_000)))) return { posted: true };
+        const beforePage = () => deadline.ensure(2 * slack.client.timeoutMs, 'looking for an earlier audit line');
+        if (isRetry() && (await slack.client.findAlertMessage(channel, input.eventKey, new Date(Date.now() - 86_400_000), beforePage))) return { posted: true };
+        deadline.ensure(slack.client.timeoutMs, 'posting the audit line');
         await slack.client.postMessage({ channel, ...renderSlackLine(input.line), alertKey: input.eventKey });
         return { posted: true };
       });

@@ -57,12 +57,15 @@ export function toProviderError(err: unknown, action: string): ProviderError {
 
 export class JiraClient {
   private readonly client: Version3Client;
+  /** The longest one request can take. */
+  readonly timeoutMs: number;
 
   constructor(private readonly options: JiraOptions) {
+    this.timeoutMs = options.timeoutMs ?? 15_000;
     this.client = new Version3Client({
       host: options.host,
       authentication: { basic: { email: options.email, apiToken: options.apiToken } },
-      baseRequestConfig: { timeout: options.timeoutMs ?? 15_000 },
+      baseRequestConfig: { timeout: this.timeoutMs },
     });
   }
 

@@ -142,13 +142,16 @@ export function toProviderError(err: unknown, action: string): ProviderError {
 
 export class SlackClient {
   private readonly web: WebClient;
+  /** The longest one call can take (the HTTP timeout; no retries inside the client). */
+  readonly timeoutMs: number;
 
   constructor(options: SlackOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
     this.web = new WebClient(options.botToken, {
       slackApiUrl: options.apiUrl,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      timeout: options.timeoutMs ?? 10_000,
+      timeout: this.timeoutMs,
       logLevel: LogLevel.WARN,
     });
   }
@@ -246,9 +249,11 @@ export class SlackClient {
    * Finds the top-level message we posted for this alert since `oldest`, by its metadata. Used before a
    * retried post, so an attempt that timed out after Slack accepted the message never posts twice.
    */
-  async findAlertMessage(channel: string, alertKey: string, oldest: Date): Promise<SlackMessageRef | undefined> {
+  /** `beforePage` runs before each page is asked for (a caller's deadline check). */
+  async findAlertMessage(channel: string, alertKey: string, oldest: Date, beforePage?: () => void): Promise<SlackMessageRef | undefined> {
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
+      beforePage?.();
       let res;
       try {
         res = await this.web.conversations.history({

@@ -32,9 +32,12 @@ export const siem = proxyActivities<Activities>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 4 },
 });
 
-/** Slack: retried until delivered (an outage delays the ticket, never loses it). */
+/**
+ * Slack: retried until delivered (an outage delays the ticket, never loses it). Room for a retry's look for
+ * an earlier post and the post itself (each call ≤ 10 s): an attempt never outlives its timeout.
+ */
 export const slack = proxyActivities<Activities>({
-  startToCloseTimeout: '20s',
+  startToCloseTimeout: '60s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
@@ -44,7 +47,7 @@ export const slack = proxyActivities<Activities>({
  * not hold the triage's later steps — Jira, the SIEM write-back — for ever.
  */
 export const slackFollowUps = proxyActivities<Activities>({
-  startToCloseTimeout: '20s',
+  startToCloseTimeout: '60s',
   scheduleToCloseTimeout: '6h',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });

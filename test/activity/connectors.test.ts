@@ -54,9 +54,12 @@ function asFailure(err: Error): ApplicationFailure {
   return err;
 }
 
+/** The delivery activities' start-to-close timeout (src/workflows/activities.ts); the mock's default is 1 s. */
+const START_TO_CLOSE_MS = 60_000;
+
 /** Runs an activity as attempt `attempt` of a mock activity execution (quiet: failures are expected here). */
 function runAttempt<P extends unknown[], R>(attempt: number, fn: (...args: P) => Promise<R>, ...args: P): Promise<R> {
-  const env = new MockActivityEnvironment({ attempt }, { logger: new DefaultLogger('ERROR') });
+  const env = new MockActivityEnvironment({ attempt, startToCloseTimeoutMs: START_TO_CLOSE_MS }, { logger: new DefaultLogger('ERROR') });
   return env.run<P, R, (...args: P) => Promise<R>>(fn, ...args);
 }
 
@@ -391,6 +394,26 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(fakes.slack.messages.length, 1);
     });
 
+    it('postTicket never starts a call it could not finish before its attempt times out: a slow look for an earlier post leaves the post to the next attempt', async () => {
+      // Calls of at most 1 s, an attempt of 4.5 s: a page is asked for only with 3 s left (the page, the
+      // post, the text-only fallback), so the attempt ends before Temporal starts the next one.
+      const quick = new SlackClient({ botToken: FAKE_CREDENTIALS.slackBotToken, apiUrl: fakes.slack.apiUrl, timeoutMs: 1_000 });
+      const activities = createActivities({ ...deps, slack: { ...deps.slack!, client: quick } });
+      const input = postInput();
+      // A busy channel: the look needs a second page of conversations.history.
+      for (let i = 0; i < 201; i++) await quick.postMessage({ channel: CHANNEL, text: `other ${i}`, blocks: [], alertKey: `alert/panther/other-${i}` });
+      fakes.slack.injectFaults({ path: '/api/conversations.history', hangMs: 800 });
+      const started = Date.now();
+      const env = new MockActivityEnvironment({ attempt: 2, startToCloseTimeoutMs: 4_500 }, { logger: new DefaultLogger('ERROR') });
+      const failure = await applicationFailure(env.run(activities.postTicket, input));
+      const took = Date.now() - started;
+      assert.equal(failure.nonRetryable, false);
+      assert.match(failure.message, /looking for an earlier post: not started with \d+ s of this attempt left/);
+      assert.ok(took < 4_500, `the attempt ended after ${took} ms, within its timeout`);
+      assert.equal(fakes.slack.requests.filter((r) => r.path === '/api/conversations.history').length, 1, 'one page, then it stopped');
+      assert.equal(fakes.slack.messages.length, 201, 'and it posted nothing');
+    });
+
     it('postTicket on attempt 1 posts without looking first', async () => {
       const activities = createActivities(deps);
       await runAttempt(1, activities.postTicket, postInput());
@@ -402,7 +425,7 @@ describe('connectors and activities against the HTTP fakes', function () {
       const activities = createActivities(deps);
       const unknown = { path: '/api/chat.postMessage', status: 200, body: { ok: false, error: 'some_error_slack_added_later' } };
       const attemptScheduled = (agoMs: number, attempt = 12) =>
-        new MockActivityEnvironment({ attempt, scheduledTimestampMs: Date.now() - agoMs }, { logger: new DefaultLogger('ERROR') });
+        new MockActivityEnvironment({ attempt, scheduledTimestampMs: Date.now() - agoMs, startToCloseTimeoutMs: START_TO_CLOSE_MS }, { logger: new DefaultLogger('ERROR') });
       fakes.slack.injectFaults(unknown, unknown, unknown);
       const early = await applicationFailure(attemptScheduled(29 * 60_000).run(activities.postTicket, postInput()));
       assert.equal(early.nonRetryable, false, 'within 30 min: retried, it may be an outage under a new name');

@@ -1,0 +1,33 @@
+/**
+ * An attempt that outlives its start-to-close timeout keeps running beside the retry Temporal has already
+ * started, and two attempts that both post make two tickets. So a delivery starts a call only when the
+ * call (bounded by its client's own timeout) can end before this attempt's deadline; otherwise the
+ * attempt gives up, retryably, and the next one starts afresh.
+ */
+import { Context } from '@temporalio/activity';
+import { ProviderError } from '../connectors/http';
+
+/** Room left for the worker to report the result before the server's timer fires. */
+const MARGIN_MS = 1_000;
+
+export class AttemptDeadline {
+  private readonly at: number;
+
+  constructor(
+    private readonly provider: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.at = now() + Context.current().info.startToCloseTimeoutMs - MARGIN_MS;
+  }
+
+  /** Throws (retryable) unless calls taking up to `callMs` in all can end before the deadline. */
+  ensure(callMs: number, what: string): void {
+    const left = this.at - this.now();
+    if (callMs <= left) return;
+    throw new ProviderError(
+      this.provider,
+      `${what}: not started with ${Math.max(0, Math.round(left / 1000))} s of this attempt left (it needs up to ${Math.round(callMs / 1000)} s); ` +
+        'the next attempt starts afresh, so no two attempts post at once',
+    );
+  }
+}
