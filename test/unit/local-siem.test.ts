@@ -366,6 +366,44 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
     });
   });
 
+  it("skips a table folder the worker's user cannot list, with one warning, and answers from the other tables", () => {
+    // Root reads any folder, so the check runs as `nobody` when the tests run as root.
+    const dir = tempDir('siem-unlistable');
+    writeFixture(dir); // okta_systemlog and aws_cloudtrail, both with the IP
+    for (const p of [dir, path.join(dir, 'okta_systemlog'), ...fs.readdirSync(path.join(dir, 'okta_systemlog')).map((f) => path.join(dir, 'okta_systemlog', f))]) {
+      fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
+    }
+    fs.chmodSync(path.join(dir, 'aws_cloudtrail'), 0o000);
+    const modulePath = path.resolve(__dirname, '../../src/siem/local/local-siem.js');
+    const script = `
+      const { LocalSiem } = require(${JSON.stringify(modulePath)});
+      (async () => {
+        const warnings = [];
+        const siem = await LocalSiem.open({ logsDir: ${JSON.stringify(dir)}, publicUrl: 'http://x', refreshIntervalMs: 0, onWarning: (m) => warnings.push(m) });
+        const window = { from: new Date('${FROM.toISOString()}'), to: new Date('${TO.toISOString()}') };
+        const first = await siem.indicatorSearch({ indicator: ${JSON.stringify(LISBON)}, ...window });
+        const again = await siem.recentLogins({ ...window, user: 'alice@acme.io', logType: 'Okta.SystemLog', limit: 1 });
+        process.stdout.write(JSON.stringify({ tables: first.tables.map((t) => t.table), login: again.logins.length, warnings }));
+        await siem.close();
+      })().catch((e) => { process.stdout.write(JSON.stringify({ error: String(e.message) })); });`;
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    try {
+      const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { ...asNobody, cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8' })) as {
+        tables?: string[];
+        login?: number;
+        warnings?: string[];
+        error?: string;
+      };
+      assert.equal(out.error, undefined, out.error);
+      assert.deepEqual(out.tables, ['okta_systemlog'], 'the indicator search answers from the readable table');
+      assert.equal(out.login, 1, 'and the login queries too');
+      assert.equal(out.warnings?.length, 1, `warned once over two refreshes: ${out.warnings?.join(' | ')}`);
+      assert.match(out.warnings?.[0] ?? '', /aws_cloudtrail, which cannot be listed \(EACCES\)/);
+    } finally {
+      fs.chmodSync(path.join(dir, 'aws_cloudtrail'), 0o755);
+    }
+  });
+
   it('rejects login queries when the LogType has no logs with SiemQueryError', async () => {
     const emptyDir = tempDir('siem-empty');
     const empty = await LocalSiem.open({ logsDir: emptyDir, publicUrl: PUBLIC_URL });

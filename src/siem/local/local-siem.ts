@@ -87,6 +87,8 @@ export class LocalSiem implements Siem {
   private readonly tables = new Map<string, LoadedTable>();
   /** Folders none of whose files could be read, by fingerprint: not probed (nor warned about) again until they change. */
   private readonly unreadable = new Map<string, string>();
+  /** Table folders that cannot be listed, with the reason last warned about. */
+  private readonly unlistable = new Map<string, string>();
   private lastRefresh = 0;
   private refreshing?: Promise<void>;
 
@@ -265,7 +267,7 @@ export class LocalSiem implements Siem {
   }
 
   private async reloadChangedTables(): Promise<void> {
-    const folders = await this.listTableFolders();
+    const { folders, unlistable } = await this.listTableFolders();
     for (const [table, files] of folders) {
       const fingerprint = files.map((f) => `${f.path}:${f.size}:${f.mtimeMs}`).join('|');
       if (this.tables.get(table)?.fingerprint === fingerprint || this.unreadable.get(table) === fingerprint) continue;
@@ -280,15 +282,17 @@ export class LocalSiem implements Siem {
       }
     }
     for (const table of [...this.tables.keys()]) {
-      if (!folders.has(table)) {
+      // A folder that cannot be listed right now keeps what was loaded from it.
+      if (!folders.has(table) && !unlistable.has(table)) {
         await this.withConnection((c) => c.run(`DROP TABLE IF EXISTS "${table}"`));
         this.tables.delete(table);
       }
     }
   }
 
-  private async listTableFolders(): Promise<Map<string, Array<{ path: string; size: number; mtimeMs: number }>>> {
+  private async listTableFolders(): Promise<{ folders: Map<string, Array<{ path: string; size: number; mtimeMs: number }>>; unlistable: Set<string> }> {
     const result = new Map<string, Array<{ path: string; size: number; mtimeMs: number }>>();
+    const unlistable = new Set<string>();
     const entries = await fs.readdir(this.options.logsDir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return [];
       throw err;
@@ -296,7 +300,21 @@ export class LocalSiem implements Siem {
     for (const entry of entries) {
       if (!entry.isDirectory() || !TABLE_NAME.test(entry.name)) continue;
       const dir = path.join(this.options.logsDir, entry.name);
-      const names = (await fs.readdir(dir)).filter((n) => LOG_FILE.test(n)).sort();
+      let listed: string[];
+      try {
+        listed = await fs.readdir(dir);
+      } catch (err) {
+        // No permission for the worker's user, or removed since the listing: that folder only, never every query.
+        const code = (err as NodeJS.ErrnoException).code ?? 'error';
+        if (code !== 'ENOENT') {
+          unlistable.add(entry.name);
+          if (this.unlistable.get(entry.name) !== code) this.options.onWarning?.(`embedded SIEM: skipping the folder ${dir}, which cannot be listed (${code})`);
+          this.unlistable.set(entry.name, code);
+        }
+        continue;
+      }
+      this.unlistable.delete(entry.name);
+      const names = listed.filter((n) => LOG_FILE.test(n)).sort();
       const files = await Promise.all(
         names.map(async (n) => {
           const p = path.join(dir, n);
@@ -308,7 +326,7 @@ export class LocalSiem implements Siem {
       const nonEmpty = files.filter((f): f is { path: string; size: number; mtimeMs: number } => f !== undefined && f.size > 0);
       if (nonEmpty.length) result.set(entry.name, nonEmpty);
     }
-    return result;
+    return { folders: result, unlistable };
   }
 
   /**
