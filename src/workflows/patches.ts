@@ -35,4 +35,6 @@ export const PATCHES = {
   lateEnrichmentOnReopen: 'late-enrichment-on-reopen',
   /** known-location v2: an alert that names several users (a spray) is never one user's forgotten password. */
   oneUserOnly: 'known-location-one-user',
+  /** An autoClose signal does not close an alert an analyst escalated (an SLA escalation it still may). */
+  analystEscalationStands: 'analyst-escalation-stands',
 } as const;

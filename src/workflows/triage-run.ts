@@ -287,6 +287,14 @@ export class TriageRun {
       };
     }
     if (isClosed(this.state)) return;
+    // An analyst escalated it: a person judged it worth a look, and an outside rule does not overrule that
+    // (an SLA escalation is no one's judgement: that one it may close). Asked only in that case.
+    if (this.state.disposition === 'escalated' && patched(PATCHES.analystEscalationStands)) {
+      log.warn('autoClose signal ignored: an analyst escalated the alert', { ruleId: verdict.ruleId });
+      const what = `autoClose from ${verdict.ruleId} ignored: an analyst escalated the alert`;
+      this.setState({ ...this.state, timeline: [...this.state.timeline, { at: iso(Date.now()), what }] });
+      return;
+    }
     if (!this.acceptsAutoClose()) {
       this.earlyAutoClose ??= verdict;
       return;

@@ -107,6 +107,27 @@ describe('triage lifecycle (real Temporal)', function () {
     await waitForTriage(handle(alert), () => JSON.stringify(messageFor(alert)!.blocks).includes('Auto-closed'));
   });
 
+  it("keeps an analyst's escalation when an autoClose signal comes after it; an SLA escalation it still closes", async () => {
+    const byAnalyst = attack('escalated-then-signal');
+    await start(byAnalyst, policy());
+    await handle(byAnalyst).executeUpdate(analystActionUpdate, { args: [analyst('escalate')] });
+    await handle(byAnalyst).signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    const kept = await waitForTriage(handle(byAnalyst), (x) => x.state.timeline.some((e) => e.what.includes('ignored')));
+    assert.equal(kept.state.status, 'escalated');
+    assert.equal(kept.state.disposition, 'escalated');
+    assert.equal(kept.state.autoClosed, undefined);
+    assert.ok(kept.state.timeline.some((e) => e.what === 'autoClose from pentest-allowlist ignored: an analyst escalated the alert'));
+    assert.equal((await handle(byAnalyst).describe()).typedSearchAttributes.get(SA.TriageStatus), 'escalated');
+    await handle(byAnalyst).terminate('test done');
+
+    const bySla = attack('sla-escalated-then-signal');
+    await start(bySla, policy({ sla: { reminderMs: {}, escalateMs: { [bySla.severity]: 1_000 } } }));
+    await waitForTriage(handle(bySla), (x) => x.state.slaEscalated);
+    await handle(bySla).signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    const closed = await waitForTriage(handle(bySla), (x) => x.state.status === 'auto_closed');
+    assert.equal(closed.state.autoClosed?.ruleId, 'pentest-allowlist');
+  });
+
   it('refuses a malformed autoClose signal without failing a workflow task, and still takes a valid one', async () => {
     const alert = attack('bad-signal');
     await start(alert, policy());
