@@ -194,4 +194,15 @@ describe('PantherSiem against the Panther fake', () => {
     await alerts.setStatus('a1', 'TRIAGED');
     assert.equal(fake.getAlert('a1')?.status, 'TRIAGED');
   });
+
+  it('finds its comment on a busy alert, past the first page of comments', async () => {
+    fake.setAlert({ id: 'busy', events: [] });
+    const alerts = new PantherAlerts(client());
+    for (let i = 0; i < 60; i++) await alerts.comment('busy', `analyst note ${i}`);
+    await alerts.comment('busy', 'autotriage found… [autotriage alert/panther/busy]');
+    assert.equal(await alerts.hasComment('busy', '[autotriage alert/panther/busy]'), true);
+    const pages = fake.requests.filter((r) => r.path === '/alert-comments' && r.method === 'GET');
+    assert.equal(pages.length, 2, 'two pages of 50');
+    assert.equal(await alerts.hasComment('busy', '[autotriage alert/panther/other]'), false);
+  });
 });

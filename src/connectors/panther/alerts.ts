@@ -22,6 +22,9 @@ const UPDATE_STATUS = `mutation UpdateAlertStatusById($input: UpdateAlertStatusB
   updateAlertStatusById(input: $input) { alerts { id status } }
 }`;
 
+/** 50 comments a page: 1,000 comments on one alert is past any triage. */
+const MAX_COMMENT_PAGES = 20;
+
 const CREATE_COMMENT = `mutation CreateAlertComment($input: CreateAlertCommentInput!) {
   createAlertComment(input: $input) { comment { id } }
 }`;
@@ -54,12 +57,22 @@ export class PantherAlerts {
     await this.client.graphql(CREATE_COMMENT, { input: { alertId, body, format: 'PLAIN_TEXT' } }, signal);
   }
 
-  /** Whether a comment containing `marker` exists (REST `GET /alert-comments`; look-before-create on retries). */
+  /**
+   * Whether a comment containing `marker` exists (REST `GET /alert-comments`; look-before-create on
+   * retries). Every page: a busy alert has more than one page of comments, ours among the later ones.
+   */
   async hasComment(alertId: string, marker: string, signal?: AbortSignal): Promise<boolean> {
-    const params = new URLSearchParams({ 'alert-id': alertId, limit: '50' });
-    const page = (await this.client.rest('GET', `/alert-comments?${params.toString()}`, undefined, signal)) as {
-      results?: Array<{ body?: string }>;
-    };
-    return (page.results ?? []).some((c) => (c.body ?? '').includes(marker));
+    let cursor: string | undefined;
+    for (let pages = 0; pages < MAX_COMMENT_PAGES; pages++) {
+      const params = new URLSearchParams({ 'alert-id': alertId, limit: '50', ...(cursor ? { cursor } : {}) });
+      const page = (await this.client.rest('GET', `/alert-comments?${params.toString()}`, undefined, signal)) as {
+        results?: Array<{ body?: string }>;
+        next?: string | null;
+      };
+      if ((page.results ?? []).some((c) => (c.body ?? '').includes(marker))) return true;
+      if (!page.next) return false;
+      cursor = page.next;
+    }
+    return false;
   }
 }
