@@ -13,12 +13,20 @@ import { extractIps, extractUsers } from './indicators';
 import { resolveLogType, stripNewAlertPrefix } from './log-type';
 import { ValidationError } from './validation-error';
 
-const optionalText = z.string().nullish();
+/** Optional text: a number or boolean is taken as its text, anything else as absent — never a rejection. */
+const optionalText = z
+  .unknown()
+  .transform((v): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined))
+  .optional();
+
+/** A required string: says whether it is missing or of the wrong type. */
+const requiredString = (what: string) =>
+  z.string({ error: (issue) => (issue.input === undefined || issue.input === null ? `is required (${what})` : `must be a string (${what}), got ${typeof issue.input}`) });
 
 export const PantherWebhookSchema = z.looseObject({
-  id: z.string({ error: 'is required (the detection id, e.g. Standard.BruteForceByIP)' }).min(1).max(256),
-  alertId: z.string({ error: 'is required (Panther\'s alert id)' }).pipe(AlertIdSchema),
-  title: z.string({ error: 'is required' }).min(1, 'must not be empty'),
+  id: requiredString('the detection id, e.g. Standard.BruteForceByIP').min(1).max(256),
+  alertId: requiredString("Panther's alert id").pipe(AlertIdSchema),
+  title: requiredString("the alert's title").min(1, 'must not be empty'),
   severity: z.preprocess(
     (v) => (typeof v === 'string' ? v.toUpperCase() : v),
     SeveritySchema,
@@ -30,7 +38,10 @@ export const PantherWebhookSchema = z.looseObject({
   description: optionalText,
   runbook: optionalText,
   version: optionalText,
-  tags: z.array(z.unknown()).nullish(),
+  tags: z
+    .unknown()
+    .transform((v): unknown[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []))
+    .optional(),
   alertContext: z.unknown().optional(),
   logType: z.unknown().optional(),
   logTypes: z.unknown().optional(),
@@ -41,12 +52,12 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function httpUrl(value: string | null | undefined): string | undefined {
+function httpUrl(value: string | undefined): string | undefined {
   if (!value) return undefined;
   return HttpUrlSchema.safeParse(value).success ? value : undefined;
 }
 
-function nonEmpty(value: string | null | undefined, max: number): string | undefined {
+function nonEmpty(value: string | undefined, max: number): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? truncate(trimmed, max) : undefined;
 }

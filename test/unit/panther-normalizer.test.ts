@@ -278,12 +278,21 @@ describe('normalizePanther: Panther webhook → Alert', () => {
       assert.deepEqual(rejection(body).problems.map((p) => p.field), ['id']);
     });
 
-    it('names each wrong-typed field', () => {
-      const err = rejection(payload({ title: 42, tags: 'Okta', createdAt: { when: 'now' } }));
-      assert.deepEqual(err.problems.map((p) => p.field).sort(), ['createdAt', 'tags', 'title']);
-      assert.match(err.message, /title/);
-      assert.match(err.message, /tags/);
-      assert.match(err.message, /createdAt/);
+    it('names each wrong-typed required field, and says it is the type that is wrong', () => {
+      const err = rejection(payload({ title: 42, alertId: 12345 }));
+      assert.deepEqual(err.problems.map((p) => p.field).sort(), ['alertId', 'title']);
+      assert.match(err.message, /alertId: must be a string \(Panther's alert id\), got number/);
+      assert.match(err.message, /title: must be a string/);
+    });
+
+    it('takes wrong-typed optional fields as absent (or as their text) instead of losing the alert', () => {
+      const received = new Date('2025-06-18T12:00:00.000Z');
+      const alert = normalizePanther(payload({ tags: 'Okta', createdAt: { when: 'now' }, version: 3, runbook: 7, name: { x: 1 }, link: 42 }), received);
+      assert.deepEqual(alert.tags, ['Okta']);
+      assert.equal(alert.createdAt, received.toISOString());
+      assert.equal(alert.runbook, '7');
+      assert.equal(alert.detectionName, undefined);
+      assert.equal(alert.link, undefined);
     });
 
     it('rejects a bad severity naming `severity`', () => {
