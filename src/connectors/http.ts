@@ -98,6 +98,15 @@ export async function requestJson(
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
+    // Success with a page that is not JSON (a console's or a proxy's HTML): the base URL is not the API's,
+    // which no retry fixes. An error status keeps its own meaning.
+    if (response.ok) {
+      const type = response.headers.get('content-type')?.split(';')[0] ?? 'no content type';
+      throw new ProviderError(provider, `${provider} answered HTTP ${response.status} with a body that is not JSON (${type}): check its base URL`, {
+        category: 'config',
+        status: response.status,
+      });
+    }
     body = undefined;
   }
   return { status: response.status, headers: response.headers, body, text };

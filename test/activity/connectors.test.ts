@@ -166,6 +166,16 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.match(err.message, /answered with a redirect: check its base URL/);
     });
 
+    it("classifies a 200 with an HTML page (a console URL, a proxy) as 'config', naming the base URL", async () => {
+      fakes.vt.injectFaults({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html><body>Sign in</body></html>' });
+      const err = await providerError(client().ipReputation(IP));
+      assert.equal(err.category, 'config');
+      assert.match(err.message, /VirusTotal answered HTTP 200 with a body that is not JSON \(text\/html\): check its base URL/);
+      // An error status with an HTML page is still the outage it says it is.
+      fakes.vt.injectFaults({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' });
+      assert.equal((await providerError(client().ipReputation(IP))).category, 'transient');
+    });
+
     it("classifies a dropped connection and a hang past the timeout as 'transient'", async () => {
       fakes.vt.injectFaults({ reset: true });
       assert.equal((await providerError(client().ipReputation(IP))).category, 'transient');
