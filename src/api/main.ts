@@ -3,7 +3,7 @@
  * WEBHOOK_SECRET it only listens on loopback, and says so.
  */
 import { Client, Connection } from '@temporalio/client';
-import { apiListenHost, loadConfigOrExit } from '../config/config';
+import { apiListenHost, configWarnings, loadConfigOrExit } from '../config/config';
 import { createLogger } from '../logging/logger';
 import { LocalSiem } from '../siem/local/local-siem';
 import { SlackClient } from '../connectors/slack';
@@ -20,6 +20,7 @@ import type { SearchSource } from './routes/siem-search';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger({ name: 'api', level: config.log.level, format: config.log.format });
+  for (const warning of configWarnings(config)) log.warn(warning);
   const { host, narrowed } = apiListenHost(config.api);
   if (!config.api.webhookSecret) {
     if (narrowed) log.warn({ requestedHost: config.api.host }, 'WEBHOOK_SECRET is not set: refusing to listen beyond loopback, using 127.0.0.1');

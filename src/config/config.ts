@@ -397,6 +397,18 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/** Settings that parse but will not work as an operator expects: logged by the worker and the API at start. */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.slack && !config.slack.signingSecret) {
+    warnings.push("SLACK_SIGNING_SECRET is not set: tickets carry buttons, but every click will be refused (the signing secret verifies that a click comes from Slack)");
+  }
+  if (config.slack && !/^[CG][A-Z0-9]{6,}$/.test(config.slack.channel)) {
+    warnings.push(`SLACK_CHANNEL should be a channel ID (C0123ABCDEF), not ${JSON.stringify(config.slack.channel)}: a retried post looks up earlier messages by ID`);
+  }
+  return warnings;
+}
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**

@@ -6,7 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { loadConfigOrExit } from '../config/config';
+import { configWarnings, loadConfigOrExit } from '../config/config';
 import { createLogger, type Logger } from '../logging/logger';
 import { createRegistry, workerMetrics } from '../observability/metrics';
 import { startMetricsServer } from '../observability/metrics-server';
@@ -62,9 +62,7 @@ async function main(): Promise<void> {
     log.warn({ err: errorMessage(err) }, 'could not check or register the search attributes; make sure they exist');
   }
 
-  if (config.slack && !/^[CG][A-Z0-9]{6,}$/.test(config.slack.channel)) {
-    log.warn({ channel: config.slack.channel }, 'SLACK_CHANNEL should be a channel ID (C0123ABCDEF): a retried post looks up earlier messages by ID');
-  }
+  for (const warning of configWarnings(config)) log.warn(warning);
   const converter = dataConverter(config);
   const client = new Client({ connection: clientConnection, namespace, dataConverter: converter });
   const deps = await buildActivityDeps(config, client, printer(config.log.format, log), (message) => log.warn(message));

@@ -1,7 +1,7 @@
 /** Configuration from the environment (src/config/config.ts). */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ConfigError, apiListenHost, pantherConsoleUrl, parseConfig, parseDuration, type Config } from '../../src/config/config';
+import { ConfigError, apiListenHost, configWarnings, pantherConsoleUrl, parseConfig, parseDuration, type Config } from '../../src/config/config';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -228,5 +228,24 @@ describe('config: where the API listens', () => {
 
   it('stays on loopback without WEBHOOK_SECRET, whatever HOST says', () => {
     assert.deepEqual(apiListenHost({ host: '0.0.0.0', webhookSecret: undefined }), { host: '127.0.0.1', narrowed: true });
+  });
+});
+
+describe('config: warnings at start', () => {
+  const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_CHANNEL: 'C0SOCALERTS' };
+
+  it('says the buttons cannot work when Slack is set up without its signing secret', () => {
+    const [warning, ...rest] = configWarnings(parseConfig(slack));
+    assert.match(warning ?? '', /SLACK_SIGNING_SECRET is not set: .*every click will be refused/);
+    assert.deepEqual(rest, []);
+    assert.deepEqual(configWarnings(parseConfig({ ...slack, SLACK_SIGNING_SECRET: 'shh' })), []);
+  });
+
+  it('asks for a channel ID rather than a name', () => {
+    assert.match(configWarnings(parseConfig({ ...slack, SLACK_SIGNING_SECRET: 'shh', SLACK_CHANNEL: '#soc' })).join('\n'), /SLACK_CHANNEL should be a channel ID .*not "#soc"/);
+  });
+
+  it('has nothing to say about the embedded defaults', () => {
+    assert.deepEqual(configWarnings(parseConfig({})), []);
   });
 });
