@@ -112,6 +112,8 @@ describe('end to end: the analyst loop in Slack', function () {
     assert.equal(forged.status, 401);
     const stale = await click(clickBody(ids.forgot, 'assign'), { ts: Math.floor(Date.now() / 1000) - 400 });
     assert.equal(stale.status, 401);
+    // Which check failed stays in the log: both answers are the same to whoever sent them.
+    assert.deepEqual([await forged.json(), await stale.json()], [{ error: 'unauthorized' }, { error: 'unauthorized' }]);
     const tampered = clickBody(ids.forgot, 'assign');
     const ts = Math.floor(Date.now() / 1000);
     const res = await fetch(`${base}/slack/interactions`, {

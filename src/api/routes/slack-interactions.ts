@@ -53,8 +53,9 @@ export function slackInteractionRoutes(o: SlackInteractionOptions): Router {
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verified = verifySlackSignature(o.signingSecret, req.headers, raw);
     if (!verified.ok) {
+      // The reason goes to the log only: a forger learns nothing about which check failed.
       o.log.warn({ reason: verified.reason }, 'Slack interaction rejected');
-      return sendError(res, 401, 'unauthorized', verified.reason);
+      return sendError(res, 401, 'unauthorized');
     }
     let payload: unknown;
     try {
