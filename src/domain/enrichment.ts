@@ -106,6 +106,11 @@ export interface IndicatorSearch {
   lastSeen?: string;
   /** Hits per table/LogType, largest first. */
   tables: Array<{ table: string; hits: number }>;
+  /**
+   * Set when only part of the hits could be read (Panther's results are paged and capped): first/last seen
+   * and the per-table counts are then of these events only.
+   */
+  eventsRead?: number;
   /** Opens the full results in the SIEM (or the embedded SIEM's results page). */
   link: string;
 }

@@ -71,7 +71,9 @@ export function describeIndicatorSearch(s: IndicatorSearch): Line[] {
       text(s.indicator, { code: true }),
       text(` in ${plural(s.hits, 'event')} over ${period}`),
       text(s.firstSeen && s.lastSeen ? `, first ${shortDate(s.firstSeen)}, last ${shortDate(s.lastSeen)}` : ''),
-      text(` (${tables}) · `),
+      text(` (${tables})`),
+      text(s.eventsRead !== undefined && s.eventsRead < s.hits ? `, seen in the ${s.eventsRead} events read` : ''),
+      text(' · '),
       link('open the search ↗', s.link),
     ],
   ];

@@ -7,6 +7,7 @@ import { PantherAlerts } from '../../src/connectors/panther/alerts';
 import { PantherClient } from '../../src/connectors/panther/client';
 import { ProviderError } from '../../src/connectors/http';
 import { LOGIN_PROFILES } from '../../src/siem/log-profiles';
+import { describeIndicatorSearch } from '../../src/tickets/describe';
 import { PantherSiem } from '../../src/siem/panther/panther-siem';
 import { loginLocationsSql, recentLoginsSql, sqlString } from '../../src/siem/panther/sql';
 import { SiemQueryError } from '../../src/siem/siem';
@@ -127,6 +128,20 @@ describe('PantherSiem against the Panther fake', () => {
     assert.deepEqual(input.indicators, ['198.51.100.7']);
     assert.equal(input.indicatorName, 'p_any_ip_addresses');
     assert.equal(input.startTime, from.toISOString());
+  });
+
+  it('says when first/last seen and the table counts come from only part of a busy IP\'s events', async () => {
+    fake.respond = () =>
+      Array.from({ length: 6_000 }, (_, i) => ({ p_log_type: i % 2 ? 'Okta.SystemLog' : 'AWS.CloudTrail', p_event_time: new Date(Date.parse('2026-11-26T11:00:00Z') - i * 30_000).toISOString() }));
+    const result = await siem.indicatorSearch({ indicator: '198.51.100.7', from, to });
+    assert.equal(result.hits, 6_000, 'the total is Panther\'s row count');
+    assert.ok(result.eventsRead !== undefined && result.eventsRead >= 5_000 && result.eventsRead < 6_000, `read ${result.eventsRead}`);
+    assert.equal(result.tables.reduce((n, t) => n + t.hits, 0), result.eventsRead, 'the per-table counts are of the events read');
+    const line = describeIndicatorSearch(result)[0]!.map((span) => ('text' in span ? span.text : '')).join('');
+    assert.match(line, /in 6000 events over \d+ days, first .*, seen in the 5994 events read · open the search/);
+    // All of them read: nothing to say.
+    fake.respond = () => [{ p_log_type: 'Okta.SystemLog', p_event_time: '2026-11-24 09:13:00' }];
+    assert.equal((await siem.indicatorSearch({ indicator: '198.51.100.7', from, to })).eventsRead, undefined);
   });
 
   it('refuses an indicator that is not an IP without sending anything', async () => {

@@ -71,6 +71,8 @@ export class PantherSiem implements Siem {
       firstSeen: times[0],
       lastSeen: times[times.length - 1],
       tables: [...perTable].map(([table, hits]) => ({ table, hits })).sort((a, b) => b.hits - a.hits),
+      // Panther pages its results and they are read up to a cap (and a deadline): say when the above is partial.
+      ...(result.rows.length < result.totalRows ? { eventsRead: result.rows.length } : {}),
       link: this.searchLink(q),
     };
   }
