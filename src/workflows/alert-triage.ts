@@ -184,9 +184,16 @@ async function recordAutoClose(run: TriageRun, verdict: AutoCloseVerdict): Promi
   } else {
     run.jira = { status: 'skipped', reason: 'auto-closed: no Jira issue (AUTOCLOSE_JIRA=skip)' };
   }
-  run.siemWriteBack = await writeBackToSiem(run.ticket(), {
-    name: 'auto-closed',
-    where: `auto-closed as ${verdict.disposition.replace('_', ' ')} by ${verdict.ruleId} v${verdict.ruleVersion}: ${verdict.reason}.`,
-    status: verdict.disposition === 'benign' ? 'RESOLVED' : 'CLOSED',
+  // Off the main loop, as the ticket path's writes: hours of Panther retries must not hold the ticket of
+  // an alert that fires again meanwhile (its own write, OPEN, queues behind this one). Replay-safe reuse of
+  // that patch: no run reached this point with an outside write before it, so older runs find no marker
+  // here and write in place, as they did.
+  const closedTicket = run.ticket();
+  await run.outside(async () => {
+    run.siemWriteBack = await writeBackToSiem(closedTicket, {
+      name: 'auto-closed',
+      where: `auto-closed as ${verdict.disposition.replace('_', ' ')} by ${verdict.ruleId} v${verdict.ruleVersion}: ${verdict.reason}.`,
+      status: verdict.disposition === 'benign' ? 'RESOLVED' : 'CLOSED',
+    });
   });
 }

@@ -37,4 +37,6 @@ export const PATCHES = {
   oneUserOnly: 'known-location-one-user',
   /** An autoClose signal does not close an alert an analyst escalated (an SLA escalation it still may). */
   analystEscalationStands: 'analyst-escalation-stands',
+  /** A reopened alert whose Jira issue is still being created does not start a second create. */
+  oneJiraCreate: 'one-jira-create',
 } as const;

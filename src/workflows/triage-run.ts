@@ -521,7 +521,9 @@ export class TriageRun {
         if ((this.delivery?.kind === 'none' || this.delivery?.kind === 'failed') && patched(PATCHES.ticketOnReopen)) {
           // Closed without a ticket (a rule, or Slack refused it); it fired again, so the analysts get one now.
           const open = openTicket(ticket);
-          const jiraIssue = this.jira.status === 'ok' ? undefined : openJiraIssue(open);
+          // An issue still being created (a Jira outage) is linked when it lands: no second create. Asked only then.
+          const creating = isJiraPending(this.jira) && patched(PATCHES.oneJiraCreate);
+          const jiraIssue = this.jira.status === 'ok' || creating ? undefined : openJiraIssue(open);
           this.ticketPosted(await postTicket(open, workflowInfo().startTime), { applyEarlyAutoClose: false });
           if (jiraIssue) this.trackJira(jiraIssue);
           // Closed by a signal before its ticket, a lookup may still have been queued: the new ticket follows it.

@@ -391,6 +391,27 @@ describe('triage lifecycle (real Temporal)', function () {
     await handle(alert).terminate('test done');
   });
 
+  it('starts no second Jira create when an alert reopens while its first issue is still being created', async () => {
+    const alert = attack('reopen-while-jira-pending');
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), status: 200, body: { ok: false, error: 'invalid_arguments' } });
+    const jira = jiraRefuses(alert);
+    const failed = await start(alert, policy({ reopenWindowMs: 60_000 }));
+    assert.equal(failed.state.status, 'delivery_failed');
+    await handle(alert).signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    await waitForTriage(handle(alert), (x) => x.state.status === 'auto_closed', { timeoutMs: 30_000 });
+    // Fired again while Jira still refuses: the ticket goes out, and the create under way is the only one.
+    await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
+    await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
+    jira.recover();
+    const linked = await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok', { timeoutMs: 90_000 });
+    const history = await handle(alert).fetchHistory();
+    const creates = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createJiraIssue');
+    assert.equal(creates.length, 1, 'one createJiraIssue scheduled in the run');
+    assert.equal(s.fakes.jira.issues.filter((i) => JSON.stringify(i).includes(alert.alertId)).length, 1, 'one issue in Jira');
+    assert.equal(linked.state.status, 'awaiting_analyst');
+    await handle(alert).terminate('test done');
+  });
+
   it('ignores a re-fire past the reopen window while the run is still open for a Jira retry', async () => {
     const alert = forgotPassword('late-refire');
     const jira = jiraRefuses(alert);

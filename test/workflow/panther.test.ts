@@ -5,7 +5,12 @@
  * LogType and indicators is completed from Panther's API; the finding is written back to Panther.
  */
 import assert from 'node:assert/strict';
-import type { Alert } from '../../src/domain/alert';
+import { alertWorkflowId, type Alert } from '../../src/domain/alert';
+import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
+import { waitForTriage } from '../../src/temporal/triage-client';
+import { alertRefiredSignal } from '../../src/workflows/messages';
+import type { FakeRequest } from '../fakes/http-fake';
+import { until } from '../helpers/until';
 import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { LocalSiem } from '../../src/siem/local/local-siem';
@@ -93,6 +98,29 @@ describe('Panther as the SIEM (real Temporal, Panther fake)', function () {
     assert.match(comments[0]!.body, new RegExp(`\\[autotriage alert/panther/${alert.alertId} ticketed\\]`));
     assert.equal(fake.getAlert(alert.alertId)?.status, 'TRIAGED');
     assert.deepEqual(result!.siemWriteBack, { status: 'ok', data: { commented: true, status: 'TRIAGED' } });
+  });
+
+  it("posts the ticket of an auto-closed alert that fires again at once, while Panther still refuses the auto-close's write-back", async () => {
+    const fake = panther.fakes.panther!;
+    const alert: Alert = { ...normalizePanther(demoPantherAlerts()[0]!.payload, new Date()), alertId: `refire-${Date.now()}` };
+    let down = true;
+    const writeBack = (r: FakeRequest) => r.body.includes(alert.alertId) && /UpdateAlertStatusById|CreateAlertComment/.test(r.body);
+    fake.injectFaults(...Array.from({ length: 100 }, () => ({ path: '/public/graphql', match: (r: FakeRequest) => down && writeBack(r), status: 500 })));
+    const policy: TriagePolicy = { ...DEFAULT_POLICY, autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 120_000 };
+    const handle = await panther.t.client.workflow.start('alertTriage', { taskQueue: panther.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy }] });
+    const closed = await waitForTriage(handle, (x) => x.state.status === 'auto_closed');
+    assert.equal(closed.siemWriteBack, undefined, 'Panther has not heard of it yet');
+    assert.ok(await until(() => fake.requests.some(writeBack), 30_000), 'the write-back is being refused');
+    await handle.signal(alertRefiredSignal, { at: new Date().toISOString() });
+    const reopened = await waitForTriage(handle, (x) => x.state.reopened === 1 && x.delivery?.kind === 'slack', { timeoutMs: 20_000 });
+    assert.equal(reopened.state.status, 'awaiting_analyst');
+    assert.ok(panther.ticketMessage(alert), 'the ticket is in the main channel while Panther is still down');
+    // Panther recovers: it hears of the close, then of the reopen, in that order.
+    down = false;
+    assert.ok(await until(() => fake.getAlert(alert.alertId)?.status === 'OPEN', 90_000), `Panther's alert is ${fake.getAlert(alert.alertId)?.status}`);
+    const said = fake.commentsFor(alert.alertId).map((c) => c.body);
+    assert.ok(said.findIndex((b) => /auto-closed/.test(b)) < said.findIndex((b) => /reopened/.test(b)), said.join(' | '));
+    await handle.terminate('test done');
   });
 });
 
