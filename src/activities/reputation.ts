@@ -22,6 +22,7 @@ import { ProviderError } from '../connectors/http';
 import { RETRIED_IN_ATTEMPT, gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
 import { budgetWorkflowId, cacheWorkflowId } from '../temporal/task-queues';
 import { PermitPool, type TakePermits } from './permit-pool';
+import { SharedLookups } from './shared-lookups';
 import { lookupUpdate, type CacheAnswer, type enrichmentCache } from '../workflows/enrichment-cache';
 import { takePermitUpdate, type rateBudget } from '../workflows/rate-budget';
 import { ENRICHMENT_POLICY, classified } from './failures';
@@ -125,7 +126,8 @@ async function retryTransientInAttempt<T>(provider: string, call: () => Promise<
 export function createReputationActivities(deps: ReputationDeps) {
   const { client, taskQueue } = deps.temporal;
 
-  async function askCache(input: ReputationInput, waitMs: number): Promise<CacheAnswer> {
+  /** One update of the indicator's cache workflow (started if it is not running). */
+  function updateCache(input: ReputationInput, waitMs: number): Promise<CacheAnswer> {
     const source = deps.sources[input.provider]!;
     const start = new WithStartWorkflowOperation<typeof enrichmentCache>('enrichmentCache', {
       workflowId: cacheWorkflowId(taskQueue, input.provider, deps.indicatorKey ? deps.indicatorKey(input.indicator) : input.indicator),
@@ -133,9 +135,22 @@ export function createReputationActivities(deps: ReputationDeps) {
       args: [{ ...input, ttlMs: source.cacheTtlMs, fetchTaskQueue: source.fetchTaskQueue }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
-    return heartbeating(() =>
-      untilCancelled(client.workflow.executeUpdateWithStart(lookupUpdate, { args: [{ waitMs }], startWorkflowOperation: start })),
-    );
+    return client.workflow.executeUpdateWithStart(lookupUpdate, { args: [{ waitMs }], startWorkflowOperation: start });
+  }
+
+  // Concurrent lookups of one indicator on this worker wait on one update (see shared-lookups.ts); the
+  // key is the lookup itself.
+  const lookups = new SharedLookups<CacheAnswer>({
+    ask: (key, waitMs) => updateCache(JSON.parse(key) as ReputationInput, waitMs),
+    isFinal: (answer) => answer.status !== 'pending',
+    pending: { status: 'pending' },
+    // It did not cause the provider call: for its ticket, the answer came from the cache.
+    joined: (answer) => (answer.status === 'ok' ? { ...answer, hit: true } : answer),
+  });
+
+  function askCache(input: ReputationInput, waitMs: number): Promise<CacheAnswer> {
+    const key = JSON.stringify({ provider: input.provider, indicator: input.indicator });
+    return heartbeating(() => untilCancelled(lookups.lookup(key, waitMs)));
   }
 
   const pools = new Map<ReputationProvider, PermitPool>();

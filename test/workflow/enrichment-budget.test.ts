@@ -175,6 +175,32 @@ describe('a lookup still queued behind the budget when the ticket goes out (real
   });
 });
 
+describe('many alerts for one IP while its lookup waits (real Temporal)', function () {
+  this.timeout(300_000);
+  let s: Stack;
+  before(async () => (s = await startStack({ ENRICHMENT_WAIT: '5s' })));
+  after(() => s?.stop());
+
+  it('gives every ticket VirusTotal pending, never unavailable, when more lookups wait on the cache than Temporal lets updates run at once', async () => {
+    // Temporal runs at most 10 updates of one workflow at a time (history.maxInFlightUpdates): 14 tickets
+    // wait on the same cache run while VirusTotal holds its answer back.
+    const ip = '198.18.205.1';
+    const virusTotal = s.holdVirusTotal((held) => held === ip);
+    const alerts = Array.from({ length: 14 }, (_, i) => alertFor(ip, 500 + i));
+    const handles = await Promise.all(
+      alerts.map((alert) => s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: DEFAULT_POLICY }] })),
+    );
+    const posted = await Promise.all(handles.map((h) => waitForTriage(h, (x) => x.delivery !== undefined, { timeoutMs: 120_000 })));
+    const statuses = posted.map((r) => r.report.enrichments.ipReputation?.status);
+    assert.deepEqual(statuses.filter((st) => st !== 'pending'), [], `VirusTotal on the tickets: ${statuses.join(', ')}`);
+    virusTotal.release();
+    const done = await Promise.all(handles.map((h) => waitForTriage(h, (x) => x.report?.enrichments.ipReputation?.status === 'ok', { timeoutMs: 120_000 })));
+    assert.equal(done.length, 14, 'every ticket got the result once VirusTotal answered');
+    assert.equal(s.fakes.vt.requests.filter((r) => r.path.endsWith(ip) && r.status === 200).length, 1, 'one VirusTotal call answered them all');
+    await Promise.all(handles.map((h) => h.terminate('test done')));
+  });
+});
+
 describe('rateBudget workflow (real Temporal)', () => {
   let t: TestTemporal;
   let workers: RunningWorkers;
