@@ -34,7 +34,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # (src/temporal/workflow-source.ts) instead of bundling the workflows at start.
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
-# `npm run backfill|report|replay` check dist/ with it first (no sources here, so they never rebuild).
+# `npm run backfill|report|replay` run it first; without src/ here it leaves dist/ as it is.
 COPY scripts/ensure-built.js ./scripts/ensure-built.js
 # The code stays root-owned (read-only for the service); only the data folders belong to `node`.
 RUN mkdir -p /app/.data /app/data/logs && chown node:node /app/.data /app/data/logs

@@ -34,10 +34,17 @@ function builtAt() {
 }
 
 const target = process.argv[2];
+// The runtime image ships dist/ without its sources: what is there is what runs.
+if (!fs.existsSync(path.join(root, 'src'))) process.exit(0);
 const at = builtAt();
 const sources = Math.max(...inputs.map((i) => newest(path.join(root, i))));
 const missing = at === undefined || (target !== undefined && !fs.existsSync(path.join(root, target)));
-if (missing || sources > at) {
-  process.stderr.write(missing ? 'building (dist/ is missing)…\n' : 'building (the sources changed since the last build)…\n');
+if (missing) {
+  process.stderr.write('building (dist/ is missing)…\n');
   execSync('npm run build --silent', { cwd: root, stdio: 'inherit' });
+} else if (sources > at) {
+  // Compiled over the old files, not after deleting dist/: a service started from it (npm start in
+  // another terminal) keeps running on what it loaded.
+  process.stderr.write('building (the sources changed since the last build)…\n');
+  execSync('npx tsc -p . && node dist/src/scripts/bundle-workflows.js', { cwd: root, stdio: 'inherit' });
 }

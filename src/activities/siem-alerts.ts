@@ -8,6 +8,7 @@ import { notConfigured, ok, skipped, type Outcome } from '../domain/enrichment';
 import { extractIps, extractUsers } from '../intake/indicators';
 import { renderPlainText } from '../tickets/plain-text';
 import { buildTicket, type TicketInput } from '../tickets/ticket';
+import { AttemptDeadline } from './attempt-deadline';
 import { DELIVERY_POLICY, ENRICHMENT_POLICY, classified } from './failures';
 
 export interface SiemAlertDeps {
@@ -60,12 +61,20 @@ export function createSiemAlertActivities({ panther }: SiemAlertDeps) {
       const body = input.withTicket === false ? '' : `\n\n${renderPlainText(buildTicket(input.ticket))}`;
       const comment = `autotriage: ${input.where}${body}`;
       const status = input.event === 'ticketed' ? panther.statusOnTicket : input.status;
+      const call = panther.alerts.timeoutMs;
+      const deadline = new AttemptDeadline('Panther');
+      const writes = (panther.comment ? 1 : 0) + (status ? 1 : 0);
       return classified(DELIVERY_POLICY, async () => {
         const signal = Context.current().cancellationSignal;
         let commented = false;
         if (panther.comment) {
-          const already = Context.current().info.attempt > 1 && (await panther.alerts.hasComment(alert.alertId, marker, signal));
-          if (!already) await panther.alerts.comment(alert.alertId, `${comment.slice(0, 9_000)}\n\n${marker}`, signal);
+          // Each page of the look, then still room for the writes: this attempt never overlaps the next.
+          const beforePage = () => deadline.ensure((1 + writes) * call, 'looking for an earlier comment');
+          const already = Context.current().info.attempt > 1 && (await panther.alerts.hasComment(alert.alertId, marker, signal, beforePage));
+          if (!already) {
+            deadline.ensure(call, 'commenting on the alert');
+            await panther.alerts.comment(alert.alertId, `${comment.slice(0, 9_000)}\n\n${marker}`, signal);
+          }
           commented = true;
         }
         if (status) await panther.alerts.setStatus(alert.alertId, status, signal);

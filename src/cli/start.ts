@@ -96,8 +96,10 @@ async function main(): Promise<void> {
     say('stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown('Ctrl-C', 0));
-  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  // A second Ctrl-C while stopping: stop now (the exit handler below still kills the server and workers).
+  const onSignal = (reason: string) => () => (stopping ? process.exit(130) : void shutdown(reason, 0));
+  process.on('SIGINT', onSignal('Ctrl-C'));
+  process.on('SIGTERM', onSignal('SIGTERM'));
   process.once('exit', () => {
     for (const c of children) c.child.kill('SIGKILL');
     server?.process.kill('SIGKILL');

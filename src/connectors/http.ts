@@ -102,7 +102,7 @@ export async function requestJson(
     // which no retry fixes. An error status keeps its own meaning.
     if (response.ok) {
       const type = response.headers.get('content-type')?.split(';')[0] ?? 'no content type';
-      throw new ProviderError(provider, `${provider} answered HTTP ${response.status} with a body that is not JSON (${type}): check its base URL`, {
+      throw new ProviderError(provider, `${provider} answered HTTP ${response.status} with a body that is not JSON (${type}): check its base URL (${new URL(url).origin})`, {
         category: 'config',
         status: response.status,
       });

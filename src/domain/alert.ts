@@ -52,3 +52,13 @@ export function primaryIp(alert: Alert): string | undefined {
 export function primaryUser(alert: Alert): string | undefined {
   return alert.users[0];
 }
+
+/**
+ * How many people the alert's user names stand for. SIEMs name one person several ways — an IAM user's ARN
+ * and its user name, an email and its local part — so names are compared by their last segment
+ * (`arn:aws:iam::1:user/alice` → `alice`, `alice@acme.io` → `alice`), case-insensitively.
+ */
+export function distinctPeople(alert: Pick<Alert, 'users'>): number {
+  const person = (name: string) => (name.split('/').at(-1) ?? name).split('@')[0]!.toLowerCase();
+  return new Set(alert.users.map(person)).size;
+}

@@ -21,7 +21,11 @@ const optionalText = z
 
 /** A required string: says whether it is missing or of the wrong type. */
 const requiredString = (what: string) =>
-  z.string({ error: (issue) => (issue.input === undefined || issue.input === null ? `is required (${what})` : `must be a string (${what}), got ${typeof issue.input}`) });
+  z.string({
+    // Only for a missing or non-string value: the length checks keep their own messages.
+    error: (issue) =>
+      issue.code !== 'invalid_type' ? undefined : issue.input === undefined || issue.input === null ? `is required (${what})` : `must be a string (${what}), got ${typeof issue.input}`,
+  });
 
 export const PantherWebhookSchema = z.looseObject({
   id: requiredString('the detection id, e.g. Standard.BruteForceByIP').min(1).max(256),
@@ -31,7 +35,8 @@ export const PantherWebhookSchema = z.looseObject({
     (v) => (typeof v === 'string' ? v.toUpperCase() : v),
     SeveritySchema,
   ),
-  createdAt: optionalText,
+  // A string or epoch milliseconds (parseTimestamp reads both); anything else is absent.
+  createdAt: z.unknown().optional(),
   type: optionalText,
   link: optionalText,
   name: optionalText,

@@ -153,9 +153,12 @@ function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
 
 /** Sets the namespace's retention of closed runs (idempotent: npm start applies it at every start). */
 export async function setRetention(address: string, namespace: string, days: number): Promise<void> {
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address, connectTimeout: 10_000 });
   try {
-    await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(days * 86_400_000) } });
+    // Bounded, so a Ctrl-C during the start never waits on it.
+    await connection.withDeadline(Date.now() + 10_000, () =>
+      connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(days * 86_400_000) } }),
+    );
   } finally {
     await connection.close();
   }

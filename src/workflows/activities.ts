@@ -71,7 +71,8 @@ export const siemAlerts = proxyActivities<Activities>({
 });
 
 export const siemWriteBack = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
+  // A retry's look for its earlier comment, page by page, then the comment and the status (each ≤ 15 s).
+  startToCloseTimeout: '90s',
   scheduleToCloseTimeout: '6h',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
 });

@@ -12,6 +12,7 @@
  */
 import { ChildWorkflowFailure, executeChild, log, patched, workflowInfo } from '@temporalio/workflow';
 import { evaluateAutoClose } from '../autoclose/evaluate';
+import { distinctPeople } from '../domain/alert';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { applyAutoClose, type AutoCloseVerdict } from '../domain/triage-state';
 import { unavailable, type Enrichments } from '../domain/enrichment';
@@ -153,7 +154,7 @@ function decideAgain(run: TriageRun): void {
  * an alert that names several users, so the usual run records no patch marker.
  */
 function severalUsersCompat(run: TriageRun): boolean {
-  return new Set(run.alert.users.map((u) => u.toLowerCase())).size > 1 && !patched(PATCHES.oneUserOnly);
+  return distinctPeople(run.alert) > 1 && !patched(PATCHES.oneUserOnly);
 }
 
 /** What the ticket shows when the LogType's workflow failed: each enrichment of the playbook unavailable, and why. */

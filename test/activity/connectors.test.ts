@@ -170,7 +170,7 @@ describe('connectors and activities against the HTTP fakes', function () {
       fakes.vt.injectFaults({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html><body>Sign in</body></html>' });
       const err = await providerError(client().ipReputation(IP));
       assert.equal(err.category, 'config');
-      assert.match(err.message, /VirusTotal answered HTTP 200 with a body that is not JSON \(text\/html\): check its base URL/);
+      assert.match(err.message, /VirusTotal answered HTTP 200 with a body that is not JSON \(text\/html\): check its base URL \(http:\/\/127\.0\.0\.1:\d+\)/);
       // An error status with an HTML page is still the outage it says it is.
       fakes.vt.injectFaults({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' });
       assert.equal((await providerError(client().ipReputation(IP))).category, 'transient');

@@ -3,6 +3,10 @@
  * cancellation, errors, and SQL that alert text cannot alter.
  */
 import assert from 'node:assert/strict';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { createSiemAlertActivities } from '../../src/activities/siem-alerts';
 import { PantherAlerts } from '../../src/connectors/panther/alerts';
 import { PantherClient } from '../../src/connectors/panther/client';
 import { ProviderError } from '../../src/connectors/http';
@@ -12,6 +16,7 @@ import { PantherSiem } from '../../src/siem/panther/panther-siem';
 import { loginLocationsSql, recentLoginsSql, sqlString } from '../../src/siem/panther/sql';
 import { SiemQueryError } from '../../src/siem/siem';
 import { FAKE_CREDENTIALS, PantherFake } from '../fakes';
+import { forgotPasswordAlert, ticketInput } from '../helpers/ticket-fixtures';
 import { until } from '../helpers/until';
 
 const okta = LOGIN_PROFILES['Okta.SystemLog']!;
@@ -208,6 +213,25 @@ describe('PantherSiem against the Panther fake', () => {
     assert.equal(await alerts.hasComment('a1', '[autotriage alert/panther/other]'), false);
     await alerts.setStatus('a1', 'TRIAGED');
     assert.equal(fake.getAlert('a1')?.status, 'TRIAGED');
+  });
+
+  it('write-back: a retry that could not finish its look and its writes before the attempt times out leaves them to the next attempt', async () => {
+    const quick = new PantherAlerts(new PantherClient({ apiUrl: fake.graphqlUrl, apiToken: FAKE_CREDENTIALS.pantherApiToken, timeoutMs: 1_000 }));
+    const { writeBackToSiem } = createSiemAlertActivities({ panther: { alerts: quick, comment: true } });
+    const alert = { ...forgotPasswordAlert(), alertId: 'slow-comments' };
+    fake.setAlert({ id: alert.alertId, events: [] });
+    for (let i = 0; i < 60; i++) await quick.comment(alert.alertId, `analyst note ${i}`);
+    fake.injectFaults({ method: 'GET', path: '/alert-comments', hangMs: 700 });
+    // Calls of at most 1 s, an attempt of 4 s: a page only with 3 s left (the page, the comment, the status).
+    const env = new MockActivityEnvironment({ attempt: 2, startToCloseTimeoutMs: 4_000 }, { logger: new DefaultLogger('ERROR') });
+    const failed = await env.run(writeBackToSiem, { ticket: ticketInput({ alert }), where: 'auto-closed', event: 'auto-closed', status: 'RESOLVED' as const }).then(
+      () => assert.fail('the write-back went ahead'),
+      (err: unknown) => err,
+    );
+    assert.ok(failed instanceof ApplicationFailure && !failed.nonRetryable, String(failed));
+    assert.match(failed.message, /looking for an earlier comment: not started with \d+ s of this attempt left/);
+    assert.equal(fake.commentsFor(alert.alertId).length, 60, 'no comment added');
+    assert.equal(fake.getAlert(alert.alertId)?.status, 'OPEN', 'no status set');
   });
 
   it('finds its comment on a busy alert, past the first page of comments', async () => {

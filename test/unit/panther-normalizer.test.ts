@@ -3,7 +3,7 @@
  * Payload shapes follow reference/panther.md §1 (the OSS struct, the 2022 docs, the SaaS test alert).
  */
 import assert from 'node:assert/strict';
-import type { Alert } from '../../src/domain/alert';
+import { distinctPeople, type Alert } from '../../src/domain/alert';
 import { normalizePanther } from '../../src/intake/panther';
 import { ValidationError } from '../../src/intake/validation-error';
 
@@ -263,6 +263,18 @@ describe('normalizePanther: Panther webhook → Alert', () => {
     });
   });
 
+  describe('the people an alert names', () => {
+    it('counts an IAM user named by its ARN and its user name as one person, and two users as two', () => {
+      const userIdentity = { arn: 'arn:aws:iam::123456789012:user/alice', userName: 'alice' };
+      const one = normalize({ alertContext: { userIdentity } });
+      assert.deepEqual(one.users, ['arn:aws:iam::123456789012:user/alice', 'alice']);
+      assert.equal(distinctPeople(one), 1);
+      assert.equal(distinctPeople({ users: ['alice@acme.io', 'ALICE', 'alice'] }), 1);
+      assert.equal(distinctPeople({ users: ['alice@acme.io', 'bob@acme.io'] }), 2);
+      assert.equal(distinctPeople({ users: [] }), 0);
+    });
+  });
+
   describe('rejections name the field', () => {
     it('rejects a missing alertId with a message naming `alertId`', () => {
       const body = payload();
@@ -283,6 +295,8 @@ describe('normalizePanther: Panther webhook → Alert', () => {
       assert.deepEqual(err.problems.map((p) => p.field).sort(), ['alertId', 'title']);
       assert.match(err.message, /alertId: must be a string \(Panther's alert id\), got number/);
       assert.match(err.message, /title: must be a string/);
+      // A string that breaks a bound says so, not "must be a string".
+      assert.doesNotMatch(rejection(payload({ id: 'x'.repeat(257) })).message, /must be a string/);
     });
 
     it('takes wrong-typed optional fields as absent (or as their text) instead of losing the alert', () => {
@@ -290,6 +304,8 @@ describe('normalizePanther: Panther webhook → Alert', () => {
       const alert = normalizePanther(payload({ tags: 'Okta', createdAt: { when: 'now' }, version: 3, runbook: 7, name: { x: 1 }, link: 42 }), received);
       assert.deepEqual(alert.tags, ['Okta']);
       assert.equal(alert.createdAt, received.toISOString());
+      // Epoch milliseconds are a time.
+      assert.equal(normalizePanther(payload({ createdAt: Date.parse('2025-06-18T11:00:00.000Z') }), received).createdAt, '2025-06-18T11:00:00.000Z');
       assert.equal(alert.runbook, '7');
       assert.equal(alert.detectionName, undefined);
       assert.equal(alert.link, undefined);

@@ -10,7 +10,7 @@
  * v2: one user only. A spray from a shared office or VPN egress IP names many users, and that IP being one
  * user's usual location says nothing about the others (v1 closed it as that user's forgotten password).
  */
-import { primaryIp, primaryUser } from '../../domain/alert';
+import { distinctPeople, primaryIp, primaryUser } from '../../domain/alert';
 import { noMatch, type AutoCloseRule, type RuleResult } from '../rule';
 
 export const KNOWN_LOCATION_THRESHOLDS = { maxRank: 3, minLogins: 3, minShare: 0.1, maxAbuseScore: 25 } as const;
@@ -26,8 +26,8 @@ export const knownLocation: AutoCloseRule = {
     if (!ip) return noMatch('the alert has no IP');
     // One source IP only: with several, an attacker's could hide behind the user's usual one.
     if (alert.ips.length > 1) return noMatch(`the alert names ${alert.ips.length} IPs`);
-    const users = new Set(alert.users.map((u) => u.toLowerCase())).size;
-    if (users > 1 && !compat?.severalUsersAllowed) return noMatch(`the alert names ${users} users: a spray, not one user's forgotten password`);
+    const people = distinctPeople(alert);
+    if (people > 1 && !compat?.severalUsersAllowed) return noMatch(`the alert names ${people} users: a spray, not one user's forgotten password`);
     if (e.loginLocations?.status !== 'ok') return noMatch('the user\'s login locations are not known');
     if (e.ipReputation?.status !== 'ok') return noMatch('no VirusTotal answer: cannot tell that the IP is clean');
     const locations = e.loginLocations.data;
@@ -54,7 +54,8 @@ export const knownLocation: AutoCloseRule = {
       match: true,
       verdict: {
         ruleId: this.id,
-        ruleVersion: this.version,
+        // A run that decided on v1 (it replays with compat) keeps that decision's version.
+        ruleVersion: compat?.severalUsersAllowed ? 1 : this.version,
         disposition: 'benign',
         reason:
           `the IP is the user's #${rank} login location (${location.count} of ${locations.totalLogins} logins in ${locations.days} days) ` +

@@ -42,6 +42,11 @@ export interface PantherAlertEvents {
 export class PantherAlerts {
   constructor(private readonly client: PantherClient) {}
 
+  /** The longest one call can take. */
+  get timeoutMs(): number {
+    return this.client.timeoutMs;
+  }
+
   async get(alertId: string, signal?: AbortSignal, eventCount = 10): Promise<PantherAlertEvents> {
     const { alert } = await this.client.graphql<{
       alert: { id: string; title: string; status: string; events?: { edges: Array<{ node: Record<string, unknown> }> } | null };
@@ -61,9 +66,10 @@ export class PantherAlerts {
    * Whether a comment containing `marker` exists (REST `GET /alert-comments`; look-before-create on
    * retries). Every page: a busy alert has more than one page of comments, ours among the later ones.
    */
-  async hasComment(alertId: string, marker: string, signal?: AbortSignal): Promise<boolean> {
+  async hasComment(alertId: string, marker: string, signal?: AbortSignal, beforePage?: () => void): Promise<boolean> {
     let cursor: string | undefined;
     for (let pages = 0; pages < MAX_COMMENT_PAGES; pages++) {
+      beforePage?.();
       const params = new URLSearchParams({ 'alert-id': alertId, limit: '50', ...(cursor ? { cursor } : {}) });
       const page = (await this.client.rest('GET', `/alert-comments?${params.toString()}`, undefined, signal)) as {
         results?: Array<{ body?: string }>;

@@ -19,8 +19,11 @@ interface GraphqlResponse<T> {
 
 export class PantherClient {
   readonly restBase: string;
+  /** The longest one request can take. */
+  readonly timeoutMs: number;
 
   constructor(private readonly options: PantherClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 15_000;
     // MCP derives the REST base the same way: the GraphQL URL without /public/graphql.
     this.restBase = options.apiUrl.replace(/\/public\/graphql\/?$/, '').replace(/\/+$/, '');
   }
@@ -30,7 +33,7 @@ export class PantherClient {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': this.options.apiToken },
       body: JSON.stringify({ query, variables }),
-      timeoutMs: this.options.timeoutMs ?? 15_000,
+      timeoutMs: this.timeoutMs,
       signal,
     });
     const body = (res.body ?? {}) as GraphqlResponse<T>;
@@ -51,7 +54,7 @@ export class PantherClient {
       method,
       headers: { accept: 'application/json', 'x-api-key': this.options.apiToken, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
-      timeoutMs: this.options.timeoutMs ?? 15_000,
+      timeoutMs: this.timeoutMs,
       signal,
     });
     if (res.status >= 200 && res.status < 300) return res.body;
