@@ -367,12 +367,9 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
   });
 
   it("skips a table folder the worker's user cannot list, with one warning, and answers from the other tables", () => {
-    // Root reads any folder, so the check runs as `nobody` when the tests run as root.
+    // Root reads any folder: as root, the check runs without root's capabilities (setpriv, util-linux).
     const dir = tempDir('siem-unlistable');
     writeFixture(dir); // okta_systemlog and aws_cloudtrail, both with the IP
-    for (const p of [dir, path.join(dir, 'okta_systemlog'), ...fs.readdirSync(path.join(dir, 'okta_systemlog')).map((f) => path.join(dir, 'okta_systemlog', f))]) {
-      fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
-    }
     fs.chmodSync(path.join(dir, 'aws_cloudtrail'), 0o000);
     const modulePath = path.resolve(__dirname, '../../src/siem/local/local-siem.js');
     const script = `
@@ -386,9 +383,12 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
         process.stdout.write(JSON.stringify({ tables: first.tables.map((t) => t.table), login: again.logins.length, warnings }));
         await siem.close();
       })().catch((e) => { process.stdout.write(JSON.stringify({ error: String(e.message) })); });`;
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const asRoot = process.getuid?.() === 0;
+    const [command, args] = asRoot
+      ? ['setpriv', ['--inh-caps=-all', '--bounding-set=-all', process.execPath, '-e', script]]
+      : [process.execPath, ['-e', script]];
     try {
-      const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { ...asNobody, cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8' })) as {
+      const out = JSON.parse(execFileSync(command, args, { encoding: 'utf8' })) as {
         tables?: string[];
         login?: number;
         warnings?: string[];
