@@ -52,6 +52,15 @@ async function main(): Promise<void> {
   for (const f of fs.readdirSync(OUT).filter((f) => f.endsWith('.json'))) fs.rmSync(path.join(OUT, f));
   const server = await startDevServer({ cliPath: findTemporalCli(), port: await freePort() });
   process.env.TEMPORAL_TEST_ADDRESS = server.address;
+  // The server is stopped however the recording ends (a stack that cannot start included).
+  try {
+    await record();
+  } finally {
+    await server.stop();
+  }
+}
+
+async function record(): Promise<void> {
   const s = await startStack();
   const update = (id: string, action: AnalystAction) => s.t.client.workflow.getHandle(id).executeUpdate(analystActionUpdate, { args: [action] });
   try {
@@ -144,7 +153,6 @@ async function main(): Promise<void> {
     await save(late, 'alertTriage.late-rule-closed', id);
   } finally {
     await late.stop();
-    await server.stop();
   }
 }
 
