@@ -193,7 +193,7 @@ export class TriageRun {
     const what = delivery.kind === 'failed' ? 'ticket refused by Slack' : 'ticket posted';
     // A reopened alert's ticket is posted while it is open to signals: a close that came meanwhile stands.
     if (isClosed(this.state) && patched(PATCHES.closeOutlivesRepost)) {
-      this.setState({ ...this.state, timeline: [...this.state.timeline, { at: iso(Date.now()), what }] });
+      this.note(what);
       return;
     }
     this.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', what);
@@ -292,7 +292,7 @@ export class TriageRun {
     if (this.state.disposition === 'escalated' && patched(PATCHES.analystEscalationStands)) {
       log.warn('autoClose signal ignored: an analyst escalated the alert', { ruleId: verdict.ruleId });
       const what = `autoClose from ${verdict.ruleId} ignored: an analyst escalated the alert`;
-      this.setState({ ...this.state, timeline: [...this.state.timeline, { at: iso(Date.now()), what }] });
+      this.note(what);
       return;
     }
     if (!this.acceptsAutoClose()) {
@@ -469,7 +469,12 @@ export class TriageRun {
   }
 
   private warn(what: string, err: unknown): void {
-    this.setState({ ...this.state, timeline: [...this.state.timeline, { at: iso(Date.now()), what: `${what} failed: ${failureReason(err)}` }] });
+    this.note(`${what} failed: ${failureReason(err)}`);
+  }
+
+  /** A line in the alert's timeline (the triageState query, the memo), with no change of status. */
+  private note(what: string): void {
+    this.setState({ ...this.state, timeline: [...this.state.timeline, { at: iso(Date.now()), what }] });
   }
 
   private async perform(effect: Effect): Promise<void> {
