@@ -24,7 +24,8 @@ const DEV_SERVER_RETENTION_DAYS = 30;
 async function hasLogs(dir: string): Promise<boolean> {
   const folders = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const folder of folders) {
-    if (!folder.isDirectory()) continue;
+    // Dot folders are not tables (the SIEM skips them too): the sample generator's staging folder is one.
+    if (!folder.isDirectory() || folder.name.startsWith('.')) continue;
     const files = await fs.readdir(path.join(dir, folder.name)).catch(() => []);
     if (files.some((f) => /\.(jsonl|ndjson|json)(\.gz)?$/.test(f))) return true;
   }

@@ -1,11 +1,13 @@
 /**
  * Writes the generated Okta System Log sample as JSON lines, one file per UTC
  * day: `<dir>/okta_systemlog/<YYYY-MM-DD>.jsonl`, plus `<dir>/.sample-manifest.json`.
- * Events are streamed (never all in memory as text).
+ * Events are streamed (never all in memory as text) into a staging folder and moved into place only once
+ * all are written, so an interrupted run (Ctrl-C during the first `npm start`) leaves no half sample that
+ * the SIEM would load and the next run would take for someone else's logs.
  */
 
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import * as path from 'node:path';
@@ -14,6 +16,8 @@ import { DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_USERS, SAMPLE_SCENARIOS, iterateOkt
 
 export const OKTA_LOG_FOLDER = 'okta_systemlog';
 export const MANIFEST_FILE = '.sample-manifest.json';
+/** Where a run writes before it moves its files into place; the dot keeps the SIEM from loading it. */
+export const STAGING_FOLDER = '.sample-staging';
 
 /** How this module names its files inside the log folder; it deletes only those its manifest lists. */
 const SAMPLE_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
@@ -101,8 +105,10 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
         'which it would overwrite: move them, or write the sample elsewhere (--out or LOCAL_SIEM_LOGS)',
     );
   }
-  for (const name of stale) await unlink(path.join(logDir, name));
-  if (stale.length > 0) progress(`removed ${stale.length} previous sample file(s) from ${logDir}`);
+  // A staging folder left by an interrupted run holds nothing anyone needs.
+  const staging = path.join(dir, STAGING_FOLDER);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
   progress(`generating ${users} users × ${days} days ending ${now.toISOString()} (seed ${seed}) into ${logDir}`);
 
   let current: OpenFile | null = null;
@@ -122,7 +128,7 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
           progress(`  ${OKTA_LOG_FOLDER}/${current.name}  ${current.events} events  ${mb(current.bytes)} MiB`);
         }
         const name: string = `${day}.jsonl`;
-        const stream = createWriteStream(path.join(logDir, name), { encoding: 'utf8' });
+        const stream = createWriteStream(path.join(staging, name), { encoding: 'utf8' });
         current = { day, name, stream, events: 0, bytes: 0 };
         names.push(name);
       }
@@ -141,23 +147,24 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
       progress(`  ${OKTA_LOG_FOLDER}/${current.name}  ${current.events} events  ${mb(current.bytes)} MiB`);
       current = null;
     }
-  } finally {
+  } catch (err) {
     if (current) current.stream.destroy();
+    await rm(staging, { recursive: true, force: true });
+    throw err;
   }
 
-  const manifest: SampleManifest = {
-    generatedAt: new Date().toISOString(),
-    now: now.toISOString(),
-    days,
-    users,
-    seed,
-    events: count,
-    files: names,
-    scenarios: SAMPLE_SCENARIOS,
-  };
+  const manifest = (files: string[]): string =>
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), now: now.toISOString(), days, users, seed, events: count, files, scenarios: SAMPLE_SCENARIOS } satisfies SampleManifest, null, 2)}\n`;
   const manifestPath = path.join(dir, MANIFEST_FILE);
-  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
-  progress(`wrote manifest ${manifestPath}`);
+  // The swap: first a manifest that claims the old files and the new, so that whatever an interruption
+  // leaves in the folder, the next run knows it as its own; then the manifest of the new files only.
+  await writeFile(manifestPath, manifest([...new Set([...stale, ...names])]), 'utf8');
+  for (const name of stale) if (!names.includes(name)) await unlink(path.join(logDir, name));
+  if (stale.length > 0) progress(`removed ${stale.length} previous sample file(s) from ${logDir}`);
+  for (const name of names) await rename(path.join(staging, name), path.join(logDir, name));
+  await writeFile(manifestPath, manifest(names), 'utf8');
+  await rm(staging, { recursive: true, force: true });
+  progress(`moved the files into ${logDir}; wrote manifest ${manifestPath}`);
 
   return { files: names.length, events: count, bytes, from, to };
 }

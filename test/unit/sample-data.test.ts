@@ -10,7 +10,7 @@ import {
   isSampleRangeIp,
   type OktaLogEvent,
 } from '../../src/sample-data/okta-events';
-import { MANIFEST_FILE, OKTA_LOG_FOLDER, writeSampleLogs, type SampleManifest } from '../../src/sample-data/write-logs';
+import { MANIFEST_FILE, OKTA_LOG_FOLDER, STAGING_FOLDER, writeSampleLogs, type SampleManifest } from '../../src/sample-data/write-logs';
 import { main, parseArgs } from '../../src/sample-data/cli';
 
 const NOW = new Date('2025-06-18T14:30:00.000Z');
@@ -352,6 +352,51 @@ describe('sample-data: writeSampleLogs and CLI', function () {
     assert.ok(!Number.isNaN(Date.parse(manifest.generatedAt)));
     assert.deepEqual(manifest.scenarios, JSON.parse(JSON.stringify(SAMPLE_SCENARIOS)));
     assert.deepEqual(manifest.files, logFiles, 'the manifest lists the files it may delete next time');
+  });
+
+  it('leaves the previous sample as it was when a run is interrupted, and the next run completes', async () => {
+    const logDir = path.join(dir, OKTA_LOG_FOLDER);
+    const before = await writeSampleLogs(dir, { now: NOW, days: 3, users: 12, seed: 3 });
+    const names = (await readdir(logDir)).sort();
+    const manifest = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
+
+    // Interrupted once its first day file is written (as Ctrl-C would, mid-generation).
+    const interrupted = writeSampleLogs(dir, {
+      now: new Date(NOW.getTime() + 5 * 86_400_000),
+      days: 5,
+      users: 12,
+      seed: 4,
+      onProgress: (m) => {
+        if (m.includes('MiB')) throw new Error('interrupted');
+      },
+    });
+    await assert.rejects(interrupted, /interrupted/);
+    assert.deepEqual((await readdir(logDir)).sort(), names, 'the folder the SIEM reads is untouched');
+    assert.equal(await readFile(path.join(dir, MANIFEST_FILE), 'utf8'), manifest);
+    assert.ok(!(await readdir(dir)).includes(STAGING_FOLDER), 'no staging folder left behind');
+
+    // Killed outright, a run leaves its staging folder: the next run clears it and finishes.
+    await mkdir(path.join(dir, STAGING_FOLDER), { recursive: true });
+    await writeFile(path.join(dir, STAGING_FOLDER, '2000-01-01.jsonl'), '{"half":true}\n');
+    const after = await writeSampleLogs(dir, { now: new Date(NOW.getTime() + 5 * 86_400_000), days: 5, users: 12, seed: 4 });
+    assert.ok(!(await readdir(dir)).includes(STAGING_FOLDER));
+    const files = (await readdir(logDir)).sort();
+    assert.deepEqual(files, (JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as SampleManifest).files.slice().sort());
+    assert.equal(files.length, after.files);
+    assert.ok(after.events > before.events);
+  });
+
+  it('a manifest left mid-swap (old and new files listed) lets the next run replace them all', async () => {
+    const logDir = path.join(dir, OKTA_LOG_FOLDER);
+    await mkdir(logDir, { recursive: true });
+    // The swap was cut after the first manifest: one new file moved, an old one not yet deleted.
+    await writeFile(path.join(logDir, '2000-01-01.jsonl'), '{"old":true}\n');
+    await writeFile(path.join(logDir, '2000-02-01.jsonl'), '{"new":true}\n');
+    await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ files: ['2000-01-01.jsonl', '2000-02-01.jsonl', '2000-02-02.jsonl'] }));
+    const result = await writeSampleLogs(dir, { now: NOW, days: 3, users: 12, seed: 3 });
+    const files = await readdir(logDir);
+    assert.ok(!files.includes('2000-01-01.jsonl') && !files.includes('2000-02-01.jsonl'));
+    assert.equal(files.length, result.files);
   });
 
   it('refuses to overwrite a day file it did not write, and touches nothing', async () => {
