@@ -172,18 +172,35 @@ async function recordAutoClose(run: TriageRun, verdict: AutoCloseVerdict): Promi
     text(`${run.alert.users[0] ? `, ${run.alert.users[0]}` : ''}${run.alert.ips[0] ? `, ${run.alert.ips[0]}` : ''}) as ${verdict.disposition.replace('_', ' ')} — ${verdict.reason} `),
     text(`[${verdict.ruleId} v${verdict.ruleVersion}]`, { code: true }),
   ];
-  const audit = await slackFollowUps.postAuditLine({ line: summary, eventKey: `${run.workflowId} auto-closed` }).catch(() => ({ posted: false }));
-  run.delivery = { kind: 'none', reason: audit.posted ? 'auto-closed (audit line posted)' : 'auto-closed (recorded in the Web UI and the report)' };
-  if (run.policy.autoClose.jira === 'create-closed') {
-    run.jira = await jira.createJiraIssue(run.ticket()).catch((err: unknown) => {
-      triageMetrics.jiraUnavailable();
-      return { status: 'unavailable' as const, reason: failureReason(err) };
-    });
-    if (run.jira.status === 'ok') {
-      await jira.transitionJiraIssue({ issueKey: run.jira.data.key, targets: JIRA_DONE }).catch(() => undefined);
-    }
+  const audit = () => slackFollowUps.postAuditLine({ line: summary, eventKey: `${run.workflowId} auto-closed` }).catch(() => ({ posted: false }));
+  const createClosed = run.policy.autoClose.jira === 'create-closed';
+  if (patched(PATCHES.autoCloseRecordOffLoop)) {
+    // In the background: an audit channel the bot was never invited to (6 h of retries) or a Jira outage
+    // (24 h) must hold neither the SIEM's record of the close nor the ticket of an alert that fires again
+    // meanwhile (whose Jira issue then stays open).
+    run.delivery = { kind: 'none', reason: 'auto-closed' };
+    run.track(
+      audit().then(({ posted }) => {
+        if (run.delivery?.kind === 'none') run.delivery = { kind: 'none', reason: posted ? 'auto-closed (audit line posted)' : 'auto-closed (recorded in the Web UI and the report)' };
+      }),
+    );
+    if (createClosed) run.openClosedJiraIssue(openJiraIssue(run.ticket()));
+    else run.jira = { status: 'skipped', reason: 'auto-closed: no Jira issue (AUTOCLOSE_JIRA=skip)' };
   } else {
-    run.jira = { status: 'skipped', reason: 'auto-closed: no Jira issue (AUTOCLOSE_JIRA=skip)' };
+    // Runs from before that patch, as they replay: each write awaited in place.
+    const { posted } = await audit();
+    run.delivery = { kind: 'none', reason: posted ? 'auto-closed (audit line posted)' : 'auto-closed (recorded in the Web UI and the report)' };
+    if (createClosed) {
+      run.jira = await jira.createJiraIssue(run.ticket()).catch((err: unknown) => {
+        triageMetrics.jiraUnavailable();
+        return { status: 'unavailable' as const, reason: failureReason(err) };
+      });
+      if (run.jira.status === 'ok') {
+        await jira.transitionJiraIssue({ issueKey: run.jira.data.key, targets: JIRA_DONE }).catch(() => undefined);
+      }
+    } else {
+      run.jira = { status: 'skipped', reason: 'auto-closed: no Jira issue (AUTOCLOSE_JIRA=skip)' };
+    }
   }
   // Off the main loop, as the ticket path's writes: hours of Panther retries must not hold the ticket of
   // an alert that fires again meanwhile (its own write, OPEN, queues behind this one). Replay-safe reuse of

@@ -39,4 +39,6 @@ export const PATCHES = {
   analystEscalationStands: 'analyst-escalation-stands',
   /** A reopened alert whose Jira issue is still being created does not start a second create. */
   oneJiraCreate: 'one-jira-create',
+  /** An enforced auto-close posts its audit line (and creates the closed Jira issue) in the background: their retries hold no re-fire. */
+  autoCloseRecordOffLoop: 'auto-close-record-off-loop',
 } as const;

@@ -235,6 +235,12 @@ export class TriageRun {
     await condition(() => !isJiraPending(this.jira), graceMs);
   }
 
+  /** The issue of an alert closed before it had one (AUTOCLOSE_JIRA=create-closed): closed when it lands, unless reopened by then. */
+  openClosedJiraIssue(issue: Promise<JiraOutcome>): void {
+    this.jiraMissed.close = true;
+    this.trackJira(issue);
+  }
+
   /** Jira is pending until the issue lands; once it has, it is linked (the run waits for that). */
   private trackJira(issue: Promise<JiraOutcome>): void {
     this.jira = JIRA_PENDING;

@@ -75,6 +75,10 @@ async function record(): Promise<void> {
     const auto = await run(s, sample(0, 'auto-closed'), quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } }), async () => undefined);
     await save(s, 'alertTriage.auto-closed', auto);
 
+    // Auto-closed with AUTOCLOSE_JIRA=create-closed: the Jira issue created, then closed.
+    const autoJira = await run(s, sample(0, 'auto-closed-jira'), quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'create-closed' } }), async () => undefined);
+    await save(s, 'alertTriage.auto-closed-jira', autoJira);
+
     // A brute force that names several users, under enforce: a spray is never one user's forgotten password.
     const spray = sample(0, 'several-users');
     const several = await run(s, { ...spray, users: [...spray.users, 'bob.recorder@acme.example'] }, quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } }), (id) =>

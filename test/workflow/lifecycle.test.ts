@@ -12,7 +12,7 @@ import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { SA } from '../../src/temporal/search-attributes';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery, type AutoCloseRequest } from '../../src/workflows/messages';
-import type { TriageResult } from '../../src/workflows/types';
+import { isJiraPending, type TriageResult } from '../../src/workflows/types';
 import { until } from '../helpers/until';
 import { startStack, type Stack } from '../helpers/worker-stack';
 
@@ -279,6 +279,8 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(closed.delivery.kind, 'none');
     assert.equal(closed.jira.status, 'skipped');
     assert.equal(messageFor(closed.alert), undefined, 'no ticket in the main channel');
+    // The audit line is posted in the background: a run's end waits for it.
+    await handle(closed.alert).result();
     const audit = s.fakes.slack.messages.filter((m) => m.channel === 'C0AUDIT' && m.text.includes(closed.workflowId));
     assert.equal(audit.length, 1, 'one audit line in the quiet channel');
     assert.match(audit[0]!.text, /Auto-closed .* as benign .*known-location v2/);
@@ -287,7 +289,7 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(ticketed.state.status, 'awaiting_analyst');
     assert.equal(ticketed.state.autoClosed, undefined);
     assert.ok(messageFor(ticketed.alert), 'the attack got its ticket');
-    await Promise.all([handle(closed.alert).terminate('test done'), handle(ticketed.alert).terminate('test done')]);
+    await handle(ticketed.alert).terminate('test done');
   });
 
   it('shadow: both samples get tickets, and the forgot-password one says what the rule would have done', async () => {
@@ -389,6 +391,76 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(reopened.state.status, 'awaiting_analyst');
     assert.ok(messageFor(alert), 'the ticket is in the main channel');
     await handle(alert).terminate('test done');
+  });
+
+  it('enforce: an audit channel the bot cannot post to holds neither the SIEM record nor the ticket of a re-fire', async () => {
+    const alert = forgotPassword('audit-refused');
+    let refused = true;
+    s.fakes.slack.injectFaults(
+      ...Array.from({ length: 50 }, () => ({
+        method: 'POST',
+        path: '/api/chat.postMessage',
+        match: (r: { body: string }) => refused && r.body.includes('C0AUDIT') && r.body.includes(alert.alertId),
+        status: 200,
+        body: { ok: false, error: 'not_in_channel' },
+      })),
+    );
+    const h = await s.t.client.workflow.start('alertTriage', {
+      taskQueue: s.taskQueue,
+      workflowId: alertWorkflowId(alert),
+      args: [{ alert, policy: policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 60_000 }) }],
+    });
+    const recorded = await waitForTriage(h, undefined, { timeoutMs: 30_000 });
+    assert.equal(recorded.state.status, 'auto_closed');
+    await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
+    const reopened = await waitForTriage(h, (x) => x.state.reopened === 1 && x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
+    assert.equal(reopened.state.status, 'awaiting_analyst');
+    assert.ok(messageFor(alert), 'the re-fire is ticketed while the audit line is still being retried');
+    refused = false;
+    assert.ok(
+      await until(() => s.fakes.slack.messages.filter((m) => m.channel === 'C0AUDIT' && m.text.includes(alert.alertId)).length === 1, 60_000),
+      'the audit line is posted once the bot may post there',
+    );
+    await h.terminate('test done');
+  });
+
+  it('enforce with AUTOCLOSE_JIRA=create-closed: one issue, created and then closed', async () => {
+    const alert = forgotPassword('create-closed');
+    const closed = await start(alert, policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'create-closed' } }));
+    assert.equal(closed.state.status, 'auto_closed');
+    assert.equal(messageFor(alert), undefined, 'no ticket in the main channel');
+    const linked = await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok');
+    const key = linked.jira?.status === 'ok' ? linked.jira.data.key : '';
+    const issues = s.fakes.jira.issues.filter((i) => i.fields.labels.some((l) => l.includes(alert.alertId)));
+    assert.deepEqual(issues.map((i) => i.key), [key], 'one issue');
+    assert.ok(await until(() => issues[0]!.status === 'Done'), `the issue is closed (${issues[0]!.status})`);
+    await handle(alert).result();
+  });
+
+  it('create-closed: a Jira outage holds neither the SIEM record of the auto-close nor the ticket of a re-fire', async () => {
+    const alert = forgotPassword('create-closed-jira-down');
+    const jira = jiraRefuses(alert);
+    const h = await s.t.client.workflow.start('alertTriage', {
+      taskQueue: s.taskQueue,
+      workflowId: alertWorkflowId(alert),
+      args: [{ alert, policy: policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'create-closed' }, reopenWindowMs: 60_000 }) }],
+    });
+    // Ticketed means the SIEM write-back has its outcome: here it must not wait for Jira.
+    const recorded = await waitForTriage(h, undefined, { timeoutMs: 30_000 });
+    assert.equal(recorded.state.status, 'auto_closed');
+    assert.equal(isJiraPending(recorded.jira), true, 'Jira has not answered');
+    await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
+    const reopened = await waitForTriage(h, (x) => x.state.reopened === 1 && x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
+    assert.equal(reopened.state.status, 'awaiting_analyst');
+    assert.ok(messageFor(alert), 'the re-fire is ticketed while Jira is still down');
+    jira.recover();
+    const linked = await waitForTriage(h, (x) => x.jira?.status === 'ok', { timeoutMs: 90_000 });
+    const key = linked.jira?.status === 'ok' ? linked.jira.data.key : '';
+    assert.equal(s.fakes.jira.issues.filter((i) => i.fields.labels.some((l) => l.includes(alert.alertId))).length, 1, 'one issue');
+    const issue = s.fakes.jira.issues.find((i) => i.key === key)!;
+    assert.ok(await until(() => issue.comments.some((c) => /Before this issue was created: .*Reopened/.test(JSON.stringify(c)))), 'the issue hears of the reopen');
+    assert.notEqual(issue.status, 'Done', 'reopened before the issue landed: it stays open');
+    await h.terminate('test done');
   });
 
   it('starts no second Jira create when an alert reopens while its first issue is still being created', async () => {
