@@ -111,6 +111,25 @@ export function describeActor(actor: Actor | undefined): string {
   return actor.name ?? actor.id;
 }
 
+const ACTION_KINDS: readonly string[] = ['close_benign', 'close_false_positive', 'escalate', 'assign'] satisfies AnalystActionKind[];
+const ACTOR_KINDS: readonly string[] = ['analyst', 'automation', 'system'] satisfies Actor['kind'][];
+
+/**
+ * What is wrong with an action sent by hand (the CLI, a script — the Slack route only builds valid ones),
+ * or undefined. Checked before the update is accepted: once accepted, a malformed one would fail the task.
+ */
+export function malformedAction(action: unknown): string | undefined {
+  if (typeof action !== 'object' || action === null) return 'the action must be an object {kind, by}';
+  const { kind, by } = action as { kind?: unknown; by?: unknown };
+  if (typeof kind !== 'string' || !ACTION_KINDS.includes(kind)) return `kind must be one of ${ACTION_KINDS.join(', ')}`;
+  if (typeof by !== 'object' || by === null) return 'by must be an object {kind, id, name?}';
+  const actor = by as { kind?: unknown; id?: unknown; name?: unknown };
+  if (typeof actor.kind !== 'string' || !ACTOR_KINDS.includes(actor.kind)) return `by.kind must be one of ${ACTOR_KINDS.join(', ')}`;
+  if (typeof actor.id !== 'string' || actor.id.length === 0 || actor.id.length > 200) return 'by.id must be a string of 1 to 200 characters';
+  if (actor.name !== undefined && (typeof actor.name !== 'string' || actor.name.length > 200)) return 'by.name must be a string of at most 200 characters';
+  return undefined;
+}
+
 /** Why an analyst action is refused, or undefined when it is allowed. The message is shown to the analyst. */
 export function refuseAction(state: TriageState, action: AnalystAction): string | undefined {
   if (isClosed(state)) {

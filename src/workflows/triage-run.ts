@@ -26,6 +26,7 @@ import {
   describeActor,
   initialState,
   isClosed,
+  malformedAction,
   refuseAction,
   reopensOnRefire,
   ruleOfRecord,
@@ -88,12 +89,13 @@ export class TriageRun {
     setHandler(triageStateQuery, () => this.snapshot());
     setHandler(analystActionUpdate, (action) => this.onAnalystAction(action), {
       validator: (action) => {
-        const refusal = refuseAction(this.state, action);
+        const refusal = malformedAction(action) ?? refuseAction(this.state, action);
         if (refusal) throw new Error(refusal);
       },
     });
     setHandler(autoCloseSignal, (request) => this.onAutoCloseSignal(request));
-    setHandler(alertRefiredSignal, ({ at }) => this.onRefired(at));
+    // Sent by hand without its payload, it still means "fired again, now" (a throw here would fail every task).
+    setHandler(alertRefiredSignal, (fired?: { at?: unknown } | null) => this.onRefired(typeof fired?.at === 'string' ? fired.at : ''));
   }
 
   // ── state ──────────────────────────────────────────────────────────────────────────────────────

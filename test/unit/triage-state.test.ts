@@ -10,6 +10,7 @@ import {
   applySlaReminder,
   initialState,
   isClosed,
+  malformedAction,
   refuseAction,
   withStatus,
   type Actor,
@@ -53,6 +54,24 @@ describe('triage state', () => {
         timeline: [{ at: T0, what: 'alert received' }],
       });
       assert.equal(isClosed(initialState(T0)), false);
+    });
+  });
+
+  describe('malformedAction', () => {
+    it('accepts every action the Slack route builds', () => {
+      for (const kind of ['close_benign', 'close_false_positive', 'escalate', 'assign'] as const) assert.equal(malformedAction(act(kind)), undefined);
+      assert.equal(malformedAction({ kind: 'assign', by: { kind: 'system', id: 'cli' } }), undefined);
+    });
+
+    it('names what is wrong with an action sent by hand', () => {
+      assert.match(malformedAction(null) ?? '', /must be an object/);
+      assert.match(malformedAction('close_benign') ?? '', /must be an object/);
+      assert.match(malformedAction({ kind: 'reopen', by: ALICE }) ?? '', /^kind must be one of close_benign/);
+      assert.match(malformedAction({ kind: 'close_benign' }) ?? '', /^by must be an object/);
+      assert.match(malformedAction({ kind: 'close_benign', by: { kind: 'robot', id: 'x' } }) ?? '', /^by\.kind must be one of/);
+      assert.match(malformedAction({ kind: 'close_benign', by: { kind: 'analyst', id: '' } }) ?? '', /^by\.id must be/);
+      assert.match(malformedAction({ kind: 'close_benign', by: { kind: 'analyst', id: 7 } }) ?? '', /^by\.id must be/);
+      assert.match(malformedAction({ kind: 'close_benign', by: { kind: 'analyst', id: 'U1', name: 42 } }) ?? '', /^by\.name must be/);
     });
   });
 

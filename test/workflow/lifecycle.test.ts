@@ -143,6 +143,25 @@ describe('triage lifecycle (real Temporal)', function () {
     await handle(alert).terminate('test done');
   });
 
+  it('takes an alertRefired signal sent without its payload, and refuses a malformed action before accepting it', async () => {
+    const alert = attack('by-hand');
+    await start(alert, policy({ reopenWindowMs: 60_000 }));
+    const h = handle(alert);
+    await h.executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
+    // As `temporal workflow signal --name alertRefired` without --input sends it.
+    await h.signal('alertRefired');
+    await waitForTriage(h, (x) => x.state.reopened === 1 && x.state.status === 'awaiting_analyst', { timeoutMs: 20_000 });
+    await assert.rejects(
+      h.executeUpdate(analystActionUpdate, { args: [{ kind: 'reopen', by: { kind: 'analyst', id: 'U0ANALYST1' } } as unknown as AnalystAction] }),
+      (err: unknown) => err instanceof WorkflowUpdateFailedError && /kind must be one of/.test(String(err.cause?.message)),
+    );
+    const state = await h.executeUpdate(analystActionUpdate, { args: [analyst('close_false_positive')] });
+    assert.equal(state.status, 'closed', 'the run still takes actions');
+    const failedTasks = ((await h.fetchHistory()).events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
+    assert.equal(failedTasks.length, 0, 'no workflow task failed');
+    await h.terminate('test done');
+  });
+
   it('reopens the same ticket when a closed alert fires again', async () => {
     const alert = forgotPassword('reopen');
     await start(alert, policy({ reopenWindowMs: 60_000 }));
