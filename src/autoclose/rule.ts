@@ -12,7 +12,7 @@ export interface RuleInput {
   playbook: PlaybookId;
   enrichments: Enrichments;
   /** Set for runs that decided on older rule code, so their replay decides as they did (a workflow patch). */
-  compat?: { unanalysedIpIsClean?: boolean; severalUsersAllowed?: boolean };
+  compat?: { unanalysedIpIsClean?: boolean; severalUsersAllowed?: boolean; pendingSecondOpinionIgnored?: boolean };
 }
 
 export type RuleResult = { match: true; verdict: AutoCloseVerdict } | { match: false; why: string };

@@ -68,7 +68,11 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
   const vt = run.report.enrichments.ipReputation;
   const unanalysedIpIsClean = vt?.status === 'ok' && vt.data.engines === 0 && !patched(PATCHES.unanalysedIpNotClean);
   const severalUsersAllowed = severalUsersCompat(run);
-  const compat = unanalysedIpIsClean || severalUsersAllowed ? { unanalysedIpIsClean, severalUsersAllowed } : undefined;
+  // Runs that decided before a pending second opinion held the rule back decide as they did (asked only then).
+  const secondOpinionPending = run.report.enrichments.abuseIpdb?.status === 'pending' || run.report.enrichments.greyNoise?.status === 'pending';
+  const pendingSecondOpinionIgnored = secondOpinionPending && !patched(PATCHES.secondOpinionsAwaited);
+  const compat =
+    unanalysedIpIsClean || severalUsersAllowed || pendingSecondOpinionIgnored ? { unanalysedIpIsClean, severalUsersAllowed, pendingSecondOpinionIgnored } : undefined;
   const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.report.enrichments, compat }, run.policy);
   log.info('auto-close decision', {
     enforced: decision.enforced?.ruleId ?? run.earlyAutoClose?.ruleId ?? null,

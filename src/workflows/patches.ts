@@ -41,4 +41,6 @@ export const PATCHES = {
   oneJiraCreate: 'one-jira-create',
   /** An enforced auto-close posts its audit line (and creates the closed Jira issue) in the background: their retries hold no re-fire. */
   autoCloseRecordOffLoop: 'auto-close-record-off-loop',
+  /** known-location waits for a configured AbuseIPDB/GreyNoise answer still queued behind its budget (it used to close without it). */
+  secondOpinionsAwaited: 'second-opinions-awaited',
 } as const;

@@ -243,6 +243,18 @@ describe('known-location rule', () => {
       const result = knownLocation.evaluate(forgotPassword({ greyNoise: { status: 'ok', data: greyNoise('malicious') } }));
       assert.match(why(result), /GreyNoise classifies the IP as malicious/);
     });
+
+    it('AbuseIPDB or GreyNoise is configured but still queued behind its rate budget (the rules look again when it lands)', () => {
+      const ip = forgotPasswordAlert().ips[0]!;
+      const abusePending = { status: 'pending', reason: 'waiting for the AbuseIPDB rate budget', lookup: { provider: 'abuseipdb', indicator: ip } } as const;
+      const greyPending = { status: 'pending', reason: 'waiting for the GreyNoise rate budget', lookup: { provider: 'greynoise', indicator: ip } } as const;
+      assert.match(why(knownLocation.evaluate(forgotPassword({ abuseIpdb: abusePending }))), /AbuseIPDB has not answered yet/);
+      assert.match(why(knownLocation.evaluate(forgotPassword({ greyNoise: greyPending }))), /GreyNoise has not answered yet/);
+      // A run that decided on the previous rule code replays its decision (the workflow's patch sets compat).
+      assert.equal(matched(knownLocation.evaluate({ ...forgotPassword({ abuseIpdb: abusePending }), compat: { pendingSecondOpinionIgnored: true } })).ruleId, 'known-location');
+      // One that failed for good is no veto: second opinions are optional.
+      assert.equal(matched(knownLocation.evaluate(forgotPassword({ abuseIpdb: { status: 'unavailable', reason: 'AbuseIPDB answered 503' } }))).ruleId, 'known-location');
+    });
   });
 });
 

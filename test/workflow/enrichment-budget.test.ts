@@ -22,7 +22,7 @@ import type { TriageSnapshot } from '../../src/workflows/types';
 import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { takePermitUpdate, type rateBudget } from '../../src/workflows/rate-budget';
-import type { FakeRequest } from '../fakes';
+import { AbuseIpdbFake, type FakeRequest } from '../fakes';
 import { sampleLogsDir } from '../helpers/sample-logs';
 import { until } from '../helpers/until';
 import { depsFor } from '../helpers/stack-deps';
@@ -361,6 +361,44 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     assert.equal(done.state.status, 'awaiting_analyst');
     const message = () => s.ticketMessage(alert)!;
     assert.ok(await until(() => !JSON.stringify(message().blocks).includes('pending:')), 'the reopened ticket shows the result');
+    await handle.terminate('test done');
+  });
+});
+
+describe('a second opinion still queued behind its budget (real Temporal)', function () {
+  this.timeout(300_000);
+  const abuse = new AbuseIpdbFake({ apiKey: 'abuseipdb-test-key-0123456789' });
+  let s: Stack;
+  before(async () => {
+    await abuse.start();
+    s = await startStack({ ENRICHMENT_WAIT: '3s', ABUSEIPDB_API_KEY: abuse.apiKey, ABUSEIPDB_BASE_URL: abuse.apiBaseUrl });
+  });
+  after(async () => {
+    await s?.stop();
+    await abuse.stop();
+  });
+
+  it('enforce: known-location does not close while AbuseIPDB is pending, and leaves the alert open when it lands with a bad score', async () => {
+    const base = normalizePanther(demoPantherAlerts()[0]!.payload, new Date()); // the user's home IP, clean on VirusTotal
+    const alert: Alert = { ...base, alertId: `${base.alertId.slice(0, 16)}-abuse-pending` };
+    const ip = alert.ips[0]!;
+    let held = true;
+    abuse.injectFaults(...Array.from({ length: 300 }, () => ({ status: 429, headers: { 'Retry-After': '1' }, match: (r: FakeRequest) => held && r.query['ipAddress'] === ip })));
+    const enforce: TriagePolicy = { ...DEFAULT_POLICY, autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } };
+    const handle = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: enforce }] });
+    const ticketed = await waitForTriage(handle, (x) => x.delivery !== undefined && x.state.status !== 'enriching' && x.state.status !== 'delivering');
+    assert.equal(ticketed.report.enrichments.ipReputation?.status, 'ok', 'VirusTotal answered');
+    assert.equal(ticketed.report.enrichments.abuseIpdb?.status, 'pending', 'AbuseIPDB is queued');
+    assert.equal(ticketed.state.status, 'awaiting_analyst', 'ticketed, not auto-closed, while the second opinion is pending');
+    assert.ok(s.ticketMessage(alert), 'the ticket is in the main channel');
+
+    abuse.setIp(ip, { abuseConfidenceScore: 90, totalReports: 40 });
+    held = false;
+    // The rules look again in the same workflow task that takes the answer: the query sees both.
+    const landed = await waitForTriage(handle, (x) => x.report?.enrichments.abuseIpdb?.status === 'ok', { timeoutMs: 60_000 });
+    assert.equal(landed.report.enrichments.abuseIpdb?.status === 'ok' && landed.report.enrichments.abuseIpdb.data.abuseConfidenceScore, 90);
+    assert.equal(landed.state.status, 'awaiting_analyst', 'AbuseIPDB scores it 90: left to the analysts');
+    assert.equal(landed.state.autoClosed, undefined);
     await handle.terminate('test done');
   });
 });

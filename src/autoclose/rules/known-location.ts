@@ -5,7 +5,10 @@
  *
  * "Usual" is deliberately strict: among the top 3 locations, with at least 3 logins and at least 10 % of
  * the user's logins — so an attacker's single successful login from a new IP (the compromise) never
- * makes that IP "usual". "Clean" needs a VirusTotal answer: no answer, no auto-close.
+ * makes that IP "usual". "Clean" needs a VirusTotal answer: no answer, no auto-close. A second opinion
+ * (AbuseIPDB, GreyNoise) that is configured but still queued behind its rate budget is waited for: the
+ * ticket goes out and the rules look again when it lands (rate budgets run out in storms, exactly when a
+ * second opinion matters). One that failed for good is no veto: those are optional extras.
  *
  * v2: one user only. A spray from a shared office or VPN egress IP names many users, and that IP being one
  * user's usual location says nothing about the others (v1 closed it as that user's forgotten password).
@@ -46,6 +49,10 @@ export const knownLocation: AutoCloseRule = {
     // VirusTotal answers most unknown IPs with a record whose stats are all zero: no engine vouched for it.
     if (vt.engines === 0 && !compat?.unanalysedIpIsClean) return noMatch('no VirusTotal engine has analysed the IP: cannot tell that it is clean');
     if (vt.malicious > 0 || vt.suspicious > 0) return noMatch(`VirusTotal flags the IP (${vt.malicious} malicious, ${vt.suspicious} suspicious)`);
+    if (!compat?.pendingSecondOpinionIgnored) {
+      if (e.abuseIpdb?.status === 'pending') return noMatch('AbuseIPDB has not answered yet (queued behind its rate budget)');
+      if (e.greyNoise?.status === 'pending') return noMatch('GreyNoise has not answered yet (queued behind its rate budget)');
+    }
     if (e.abuseIpdb?.status === 'ok' && e.abuseIpdb.data.abuseConfidenceScore > t.maxAbuseScore) {
       return noMatch(`AbuseIPDB confidence ${e.abuseIpdb.data.abuseConfidenceScore}%`);
     }
