@@ -165,11 +165,18 @@ function automationLine(t: TicketTriage | undefined): Line | undefined {
   return [text(`${label} as ${v.disposition.replace('_', ' ')} — ${v.reason} `), text(`[${v.ruleId} v${v.ruleVersion}]`, { code: true })];
 }
 
+function linkHost(url: string): Line {
+  const host = URL.canParse(url) ? new URL(url).host : undefined;
+  return host ? [text(` (${host})`)] : [];
+}
+
 export function buildTicket(input: TicketInput): TicketDoc {
   const { alert } = input;
   const playbook = PLAYBOOKS[input.playbook.id];
   const meta: Line = [text(alert.detectionId, { code: true }), text(' · '), text(alert.logType, { code: true })];
-  if (alert.link) meta.push(text(' · '), link('SIEM alert ↗', alert.link));
+  // The one link that comes from the alert itself: its host is shown, so a look-alike (sent through a
+  // route no console URL guards) is in plain sight. Punycode, so a homograph reads as xn--….
+  if (alert.link) meta.push(text(' · '), link('SIEM alert ↗', alert.link), ...linkHost(alert.link));
   if (input.jira) meta.push(text(' · '), link(`Jira ${input.jira.key} ↗`, input.jira.url));
   const sections: TicketSection[] = [];
   for (const { key, title, optional } of ENRICHMENT_SECTIONS) {

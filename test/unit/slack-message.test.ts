@@ -62,7 +62,7 @@ describe('renderSlackMessage', () => {
     assert.equal(headerText(message), `🔐 ${input.alert.title}`);
     const meta = blockTexts(message)[1]?.text ?? '';
     assert.match(meta, /^🟡 \*MEDIUM\* · `Okta\.BruteForceLogins` · `Okta\.SystemLog`/);
-    assert.ok(meta.includes(`<${input.alert.link}|SIEM alert ↗>`), meta);
+    assert.ok(meta.includes(`<${input.alert.link}|SIEM alert ↗> (${new URL(input.alert.link!).host})`), meta);
     assert.ok(section(message, 'VirusTotal').includes(`\`${ALERT_IP}\` — clean: 0 malicious / 0 suspicious of 94 · AS64501 ACME ISP · PT · reputation +3`));
     assert.ok(section(message, 'SIEM indicator search').includes('in 9 events over 3 days, first Jun 15 14:02, last Jun 18 14:20 (okta_systemlog 9)'));
     assert.ok(section(message, 'Top login locations').includes('164 successful logins by alice@acme.io in 90 days'));
@@ -150,6 +150,18 @@ describe('renderSlackMessage', () => {
       assert.ok(!JSON.stringify(message).includes('javascript:'));
       assert.equal(lineToMrkdwn([link('x', 'JavaScript:alert(1)')]), 'x');
       assert.equal(safeUrl('javascript:alert(1)'), undefined);
+    });
+
+    it("shows the SIEM alert link's host, punycoded, so a look-alike is in plain sight", () => {
+      for (const [url, host] of [
+        ['https://acme-runpanther.net.evil.example/login', 'acme-runpanther.net.evil.example'],
+        ['https://аcme.runpanther.net/alerts/1', 'xn--cme-5cd.runpanther.net'], // a Cyrillic "а"
+        ['https://acme.runpanther.net:8443/alerts/1', 'acme.runpanther.net:8443'],
+      ]) {
+        const message = renderSlackMessage(buildTicket(ticketInput({ alert: forgotPasswordAlert({ link: url }) })));
+        const meta = blockTexts(message)[1]?.text ?? '';
+        assert.ok(meta.includes(`|SIEM alert ↗> (${host})`), meta);
+      }
     });
 
     it('percent-encodes | > < in a link URL so it cannot break out of <url|label>', () => {
