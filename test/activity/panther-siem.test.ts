@@ -67,6 +67,13 @@ describe('Panther SQL: values from alerts cannot alter the query', () => {
     assert.throws(() => loginLocationsSql(okta, { user: 'a\nb', from, to, limit: 5 }), SiemQueryError);
   });
 
+  it("refuses a value that calls one of Panther's time macros, which Panther expands before Snowflake parses the literal", () => {
+    for (const user of ['p_occurs_since(900)', 'x P_OCCURS_BETWEEN (1,2)', "p_occurs_since('1 d')"]) {
+      assert.throws(() => loginLocationsSql(okta, { user, from, to, limit: 5 }), (err: unknown) => err instanceof SiemQueryError && /time macro/.test(err.message), user);
+    }
+    assert.doesNotThrow(() => loginLocationsSql(okta, { user: 'p_occurs@acme.io', from, to, limit: 5 }));
+  });
+
   it('bounds LIMIT whatever the caller asks', () => {
     assert.match(loginLocationsSql(okta, { user: 'a', from, to, limit: 10_000 }), /LIMIT 100$/);
   });

@@ -11,9 +11,14 @@ const TABLE = /^[a-z0-9_]{1,128}$/;
 // Control characters have no business in a user name or indicator; rejecting them keeps literals one line.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+// Panther expands its time macros before Snowflake sees the query, and its docs do not say the expander
+// skips string literals: `p_occurs_since(900)` inside one could come out with quotes of its own.
+const MACRO_CALL = /p_occurs_\w*\s*\(/i;
+
 /** A Snowflake single-quoted literal: backslash is an escape character there, and `'` doubles. */
 export function sqlString(value: string): string {
   if (CONTROL.test(value)) throw new SiemQueryError('value contains control characters; refusing to put it in SQL');
+  if (MACRO_CALL.test(value)) throw new SiemQueryError('value contains a Panther time macro call (p_occurs_…); refusing to put it in SQL');
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
