@@ -14,7 +14,7 @@ import { alertLabel, legacyAlertLabel, renderJiraComment, renderJiraIssue } from
 import { lineToText } from '../tickets/plain-text';
 import { text, type Line } from '../tickets/spans';
 import { renderPlainText } from '../tickets/plain-text';
-import { renderSlackLine, renderSlackMessage } from '../tickets/slack-message';
+import { escapeMrkdwn, renderSlackLine, renderSlackMessage, verbatimMessage } from '../tickets/slack-message';
 import { buildTicket, type TicketInput } from '../tickets/ticket';
 import { AttemptDeadline } from './attempt-deadline';
 import { DELIVERY_POLICY, classified } from './failures';
@@ -78,7 +78,8 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
           return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...message })) };
         } catch (err) {
           if (!(err instanceof ProviderError && err.details.code && BLOCK_ERRORS.has(err.details.code))) throw err;
-          const textOnly = { text: `${message.text}\n(the full ticket could not be rendered: ${err.details.code})`, blocks: [] };
+          // One plain section: whatever broke the blocks is not in it, and the alert's text stays verbatim.
+          const textOnly = verbatimMessage(`${message.text}\n(the full ticket could not be rendered: ${escapeMrkdwn(err.details.code)})`);
           deadline.ensure(call, 'posting the ticket as text');
           return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...textOnly })) };
         }

@@ -97,7 +97,14 @@ export function mrkdwn(text: string): { type: 'mrkdwn'; text: string; verbatim: 
 
 /** One line (a thread reply, an audit line) as a message: a verbatim section, the same text as its fallback. */
 export function renderSlackLine(line: Line): SlackMessage {
-  const text = lineToMrkdwn(line);
+  return verbatimMessage(lineToMrkdwn(line));
+}
+
+/**
+ * Escaped mrkdwn as a message of one verbatim section (Slack auto-links bare URLs and #channels in a
+ * message's top-level text when it has no blocks; never in a verbatim section).
+ */
+export function verbatimMessage(text: string): SlackMessage {
   return { text: truncate(text, SLACK_LIMITS.fallbackText), blocks: [{ type: 'section', text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) }] };
 }
 

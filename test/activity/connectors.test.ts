@@ -456,8 +456,12 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(fakes.slack.messages.length, 1);
       const message = fakes.slack.messages[0];
       assert.ok(message);
-      assert.ok(!message.blocks?.length, 'no blocks');
       assert.match(message.text, /Suspected brute force Okta logins[\s\S]*\(the full ticket could not be rendered: invalid_blocks\)$/);
+      // One verbatim section: Slack would auto-link a URL in an alert title in a message without blocks.
+      assert.deepEqual(
+        message.blocks?.map((b) => ({ type: b.type, text: b.text })),
+        [{ type: 'section', text: { type: 'mrkdwn', text: message.text, verbatim: true } }],
+      );
     });
 
     it('updateSlackTicket re-renders the posted message with the Jira link', async () => {
