@@ -8,12 +8,14 @@
  *
  * Self-contained: starts its own in-memory Temporal dev server, HTTP fakes with fixed latencies, and the
  * real worker and API processes; measures intake, end-to-end latency, cost per alert and a storm; prints
- * a table and writes the numbers as JSON.
+ * a table and writes the numbers as JSON (to --out, else .data/bench/<start time>.json).
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { projectRoot } from '../src/config/paths';
 import { measureCost, measureIntake, measureLatency, runStorm, type IntakeResult } from './phases';
 import { startBenchStack, type Latencies } from './stack';
 import { round } from './stats';
@@ -252,10 +254,11 @@ async function main(): Promise<void> {
     const settings = Object.entries(args.env).map(([k, v]) => `${k}=${v}`);
     process.stdout.write(`settings: ${settings.length ? settings.join(' ') : 'the defaults'}\n\n`);
     process.stdout.write(`${table(rows)}\n`);
-    if (args.out) {
-      fs.writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
-      say(`wrote ${args.out}`);
-    }
+    // Without --out, the numbers still land in a file: .data/bench/<start time>.json.
+    const out = args.out ?? path.join(projectRoot(), '.data', 'bench', `${machine.date.replace(/[:.]/g, '-')}.json`);
+    fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+    fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    say(`wrote ${out}`);
   } finally {
     await stack.stop();
   }

@@ -1,6 +1,7 @@
 /**
- * Workflow changes guarded by `patched()` (see the README, "Changing a workflow"): runs that started on
- * older code replay their old path; the id is recorded in the history of every run that took the new one.
+ * Workflow changes guarded by `patched()` (see the README, "Replay: check workflow changes against real
+ * runs"): runs that started on older code replay their old path; the id is recorded in the history of
+ * every run that took the new one.
  */
 export const PATCHES = {
   /** The Slack ticket alone opens the alert to analysts; the Jira issue follows when Jira answers. */

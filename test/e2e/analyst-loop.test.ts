@@ -40,7 +40,7 @@ describe('end to end: the analyst loop in Slack', function () {
       ...fakes.env,
       TEMPORAL_ADDRESS: testAddress(),
       TEMPORAL_TASK_QUEUE: taskQueue,
-      WEBHOOK_SECRET: 'loop-secret',
+      WEBHOOK_SECRET: 'loop-webhook-secret-0123',
       LOCAL_SIEM_LOGS: await sampleLogsDir(),
       DATA_DIR: tempDir('loop-data'),
       AUTOCLOSE_MODE: 'shadow',
@@ -53,7 +53,7 @@ describe('end to end: the analyst loop in Slack', function () {
     for (const [key, { payload }] of [['forgot', demoPantherAlerts()[0]!], ['attack', demoPantherAlerts()[1]!]] as const) {
       const res = await fetch(`${base}/webhooks/panther`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-webhook-secret': 'loop-secret' },
+        headers: { 'content-type': 'application/json', 'x-webhook-secret': 'loop-webhook-secret-0123' },
         body: JSON.stringify(payload),
       });
       ids[key] = ((await res.json()) as { workflowId: string }).workflowId;

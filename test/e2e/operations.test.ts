@@ -48,7 +48,7 @@ describe('operations (real processes, real Temporal)', function () {
   after(() => fakes?.stop());
 
   it('moves the metrics on /metrics of the API and the worker while alerts flow', async () => {
-    const s = await startOpsServices({ ...fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('metrics'), WEBHOOK_SECRET: 'ops', VIRUSTOTAL_RATE_PER_MINUTE: '6000' });
+    const s = await startOpsServices({ ...fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('metrics'), WEBHOOK_SECRET: 'ops-webhook-secret-0123', VIRUSTOTAL_RATE_PER_MINUTE: '6000' });
     const connection = await Connection.connect({ address: testAddress() });
     try {
       const before = { api: await (await fetch(`${s.base}/metrics`)).text(), worker: await (await fetch(s.metrics)).text() };
@@ -59,8 +59,8 @@ describe('operations (real processes, real Temporal)', function () {
       fakes.vt.injectFaults(...Array.from({ length: 5 }, () => ({ status: 401, match: (r: FakeRequest) => r.path.includes(attack.ips[0]!) })));
       fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', status: 400, match: (r: FakeRequest) => r.body.includes(attack.alertId) });
       const ids = [];
-      for (const { payload } of demo) ids.push((await post(s.base, payload, 'ops')).workflowId!);
-      assert.equal((await post(s.base, 'not json', 'ops')).status, 400);
+      for (const { payload } of demo) ids.push((await post(s.base, payload, 'ops-webhook-secret-0123')).workflowId!);
+      assert.equal((await post(s.base, 'not json', 'ops-webhook-secret-0123')).status, 400);
       const client = new Client({ connection });
       for (const id of ids) await waitForTriage(client.workflow.getHandle(id));
       const api = await (await fetch(`${s.base}/metrics`)).text();
@@ -163,14 +163,14 @@ describe('operations (real processes, real Temporal)', function () {
         ...fakes.env,
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_TASK_QUEUE: uniqueTaskQueue('codec'),
-        WEBHOOK_SECRET: 'ops',
+        WEBHOOK_SECRET: 'ops-webhook-secret-0123',
         VIRUSTOTAL_RATE_PER_MINUTE: '6000',
         CODEC_KEYS: keys,
         CODEC_AUTH_TOKEN: token,
       });
       const connection = await Connection.connect({ address: server.address });
       try {
-        const { workflowId } = await post(s.base, demoPantherAlerts()[0]!.payload, 'ops');
+        const { workflowId } = await post(s.base, demoPantherAlerts()[0]!.payload, 'ops-webhook-secret-0123');
         const decoding = new Client({ connection, dataConverter: { payloadCodecs: [createCodec(keys, undefined)!] } });
         const triage = await waitForTriage(decoding.workflow.getHandle(workflowId!));
         assert.equal(triage.alert.users[0], 'alice.martin@acme.io', 'the worker and a client with the key see the data');

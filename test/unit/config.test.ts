@@ -84,8 +84,8 @@ describe('parseConfig', () => {
 
   it('validates CODEC_KEYS and CODEC_KEY_ID at start, without echoing key material', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
-    const ok = parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_AUTH_TOKEN: 't' });
-    assert.deepEqual(ok.codec, { keys: `k1:${key}`, currentKeyId: undefined, authToken: 't', allowedOrigins: ['http://127.0.0.1:8233', 'http://localhost:8233'] });
+    const ok = parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_AUTH_TOKEN: 'codec-token-0123456789' });
+    assert.deepEqual(ok.codec, { keys: `k1:${key}`, currentKeyId: undefined, authToken: 'codec-token-0123456789', allowedOrigins: ['http://127.0.0.1:8233', 'http://localhost:8233'] });
     const short = configError({ CODEC_KEYS: `k1:${Buffer.alloc(16, 7).toString('base64')}` });
     assert.match(short.message, /CODEC_KEYS/);
     assert.equal(short.message.includes(Buffer.alloc(16, 7).toString('base64')), false);
@@ -100,6 +100,13 @@ describe('parseConfig', () => {
     assert.doesNotMatch(err.message, /SECRET|other-part/);
     assert.match(configError({ WEBHOOK_SECRET: 'tab\there' }).message, /WEBHOOK_SECRET/);
     assert.equal(parseConfig({ WEBHOOK_SECRET: 'a passphrase with spaces' }).api.webhookSecret, 'a passphrase with spaces', 'spaces inside are fine');
+    // The secrets an operator chooses must not be guessable; the message never shows the value.
+    for (const name of ['WEBHOOK_SECRET', 'CODEC_AUTH_TOKEN']) {
+      const err = configError({ [name]: 'hunter2' });
+      assert.match(err.message, new RegExp(`${name}.*at least 16 characters.*openssl rand`));
+      assert.doesNotMatch(err.message, /hunter2/);
+    }
+    assert.equal(parseConfig({ WEBHOOK_SECRET: '0123456789abcdef' }).api.webhookSecret, '0123456789abcdef');
   });
 
   it('refuses a METRICS_PORT that collides with PORT', () => {
@@ -243,6 +250,13 @@ describe('config: warnings at start', () => {
 
   it('asks for a channel ID rather than a name', () => {
     assert.match(configWarnings(parseConfig({ ...slack, SLACK_SIGNING_SECRET: 'shh', SLACK_CHANNEL: '#soc' })).join('\n'), /SLACK_CHANNEL should be a channel ID .*not "#soc"/);
+  });
+
+  it('warns when PUBLIC_URL is elsewhere but intake is unauthenticated (a proxy or tunnel would open it to anyone)', () => {
+    assert.match(configWarnings(parseConfig({ PUBLIC_URL: 'https://autotriage.acme.io' })).join('\n'), /PUBLIC_URL \(https:\/\/autotriage\.acme\.io\) is not on this machine, but WEBHOOK_SECRET is not set/);
+    assert.deepEqual(configWarnings(parseConfig({ PUBLIC_URL: 'https://autotriage.acme.io', WEBHOOK_SECRET: 'whsec-0123456789abcdef' })), []);
+    assert.deepEqual(configWarnings(parseConfig({ PUBLIC_URL: 'http://[::1]:3000' })), []);
+    assert.deepEqual(configWarnings(parseConfig({ PUBLIC_URL: 'http://localhost:3000' })), []);
   });
 
   it('has nothing to say about the embedded defaults', () => {
