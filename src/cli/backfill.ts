@@ -124,6 +124,8 @@ export function parseAlertLine(line: string, receivedAt: Date, pantherConsoleUrl
 interface Checkpoint {
   file: string;
   size: number;
+  /** With the size: an edit that keeps the size (a typo fixed) still resets the checkpoint. */
+  mtimeMs?: number;
   linesDone: number;
 }
 
@@ -134,14 +136,16 @@ function checkpointPath(file: string): string {
 function readCheckpoint(file: string): number {
   try {
     const c = JSON.parse(fs.readFileSync(checkpointPath(file), 'utf8')) as Checkpoint;
-    return c.size === fs.statSync(file).size ? c.linesDone : 0;
+    const stat = fs.statSync(file);
+    return c.size === stat.size && c.mtimeMs === stat.mtimeMs ? c.linesDone : 0;
   } catch {
     return 0;
   }
 }
 
 function writeCheckpoint(file: string, linesDone: number): void {
-  const c: Checkpoint = { file: path.resolve(file), size: fs.statSync(file).size, linesDone };
+  const stat = fs.statSync(file);
+  const c: Checkpoint = { file: path.resolve(file), size: stat.size, mtimeMs: stat.mtimeMs, linesDone };
   fs.writeFileSync(checkpointPath(file), `${JSON.stringify(c)}\n`);
 }
 
@@ -177,6 +181,9 @@ export interface BackfillSummary {
   ticketsFile?: string;
 }
 
+/** Dry-run triages awaited at once: each is a long poll on the server; past this many, starting waits. */
+const DRY_RUNS_AWAITED = 64;
+
 export async function runBackfill(
   args: BackfillArgs,
   deps: {
@@ -187,7 +194,8 @@ export async function runBackfill(
   },
 ): Promise<BackfillSummary> {
   const { config, client } = deps;
-  const dryTag = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
+  // To the millisecond: two dry runs started in the same second (a script trying rules) stay apart.
+  const dryTag = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17);
   const dryRunPolicy = { ...config.policy, dryRun: true };
   const starter: AlertStarter = createAlertStarter(client, config.temporal.taskQueue, {
       policy: args.dryRun ? dryRunPolicy : config.policy,
@@ -201,6 +209,8 @@ export async function runBackfill(
   const ticketsFile = args.dryRun ? (args.out ?? path.join(config.dataDir, `backfill-dry-run-${dryTag}.jsonl`)) : undefined;
   const tickets = ticketsFile ? await openTicketsFile(ticketsFile) : undefined;
   const dryRuns: Promise<void>[] = [];
+  /** Dry runs whose ticket is still being awaited (one long poll each): at most DRY_RUNS_AWAITED at a time. */
+  const awaiting = new Set<Promise<void>>();
 
   // A dry run tries every line, whatever a real run of the same file has already done.
   const alerts = args.file ? fileAlerts(args.file, args.restart || args.dryRun, config.pantherConsoleUrl) : pantherAlerts(config, args.panther!);
@@ -230,13 +240,15 @@ export async function runBackfill(
     }
     if (item.kind === 'invalid') {
       summary.rejected++;
-      if (errors.length < 20) errors.push(`rejected: ${item.error}`);
-      // Reported, and done: running it again would fail the same way (an edited file resets the checkpoint).
-      settle(line, 'done');
+      if (errors.length < 20) errors.push(`rejected: ${item.error}${args.file ? ' (fix the line and run the backfill again: it resumes here)' : ''}`);
+      // Not done: the checkpoint stays before it, so every run reports it (and exits 1) until it is fixed,
+      // and the run after the fix starts it. Never a line silently left behind.
+      settle(line, 'failed');
       progress.update(summary);
       continue;
     }
     if (item.undated) summary.undated++;
+    while (awaiting.size >= DRY_RUNS_AWAITED) await Promise.race(awaiting);
     await limiter.take();
     const alert = item.alert;
     const where = args.file ? `line ${line} (alert ${alert.alertId})` : `Panther alert ${alert.alertId}`;
@@ -245,13 +257,16 @@ export async function runBackfill(
         if (outcome.status === 'started') summary.started++;
         else summary.duplicate++;
         settle(line, 'done');
-        if (tickets) {
-          dryRuns.push(
-            writeDryRunTicket(client, outcome.workflowId, tickets).catch((err: unknown) => {
+        // A duplicate (the same alert twice in the file) is the same run: its ticket is written once.
+        if (tickets && outcome.status === 'started') {
+          const written = writeDryRunTicket(client, outcome.workflowId, tickets)
+            .catch((err: unknown) => {
               summary.dryRunFailed++;
               if (errors.length < 20) errors.push(`dry run failed: ${where}: ${errorMessage(err)}`);
-            }),
-          );
+            })
+            .finally(() => awaiting.delete(written));
+          awaiting.add(written);
+          dryRuns.push(written);
         }
       },
       (err: unknown) => {

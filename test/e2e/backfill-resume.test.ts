@@ -142,29 +142,49 @@ describe('backfill resume (real Temporal, real outages)', function () {
     for (const n of [1, 2, 3]) assert.ok(await exists(inNamespace, idOf(n)), `alert ${n} has its triage`);
   });
 
-  it('counts an invalid line as done: reported as rejected once, then skipped', async () => {
-    const { file } = alertsFile([1, 'not json', 3]);
+  it('reports an invalid line on every run until it is fixed (even to the same size), then starts it', async () => {
+    const { file, idOf } = alertsFile([1, 2, 3]);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const valid = lines[1]!;
+    // A quoting typo: the same bytes but one, not JSON.
+    fs.writeFileSync(file, [lines[0], valid.replace('"alertId"', "'alertId'"), ...lines.slice(2)].join('\n'));
     const first = await backfill(file, client);
-    assert.deepEqual([first.started, first.rejected, checkpointOf(file)], [2, 1, 3]);
+    assert.deepEqual([first.started, first.rejected, checkpointOf(file)], [2, 1, 1], 'the checkpoint stops before the bad line');
     const second = await backfill(file, client);
-    assert.deepEqual([second.skipped, second.started, second.duplicate, second.rejected], [3, 0, 0, 0]);
+    assert.deepEqual([second.skipped, second.started, second.duplicate, second.rejected], [1, 0, 1, 1], 'still reported, not skipped');
+    fs.writeFileSync(file, [lines[0], valid, ...lines.slice(2)].join('\n'));
+    const fixed = await backfill(file, client);
+    // The edit resets the checkpoint: the fixed line is started, the others found started before.
+    assert.deepEqual([fixed.skipped, fixed.started, fixed.duplicate, fixed.rejected, checkpointOf(file)], [0, 1, 2, 0, 3]);
+    assert.ok(await exists(client, idOf(2)));
+  });
+
+  it('resets the checkpoint when a line it covers is edited to the same size', async () => {
+    const { file, idOf } = alertsFile([1, 2, 3]);
+    const first = await backfill(file, client);
+    assert.deepEqual([first.started, checkpointOf(file)], [3, 3]);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(idOf(2), idOf(4)));
+    const second = await backfill(file, client);
+    assert.deepEqual([second.skipped, second.started, second.duplicate], [0, 1, 2], 'the edited line is tried, the others found started');
+    assert.ok(await exists(client, idOf(4)));
   });
 
   it('a dry run tries every line of a file a real run already finished, writes no ticket to Slack, and leaves the checkpoint alone', async () => {
     const s = await startStack();
     try {
-      const { file } = alertsFile([1, 2, 3]);
+      // Alert 2 twice, as a webhook capture holds a resent alert.
+      const { file } = alertsFile([1, 2, 3, 2]);
       const env = { ...s.fakes.env, TEMPORAL_TASK_QUEUE: s.taskQueue };
       const real = await backfill(file, s.t.client, env);
-      assert.deepEqual([real.started, checkpointOf(file)], [3, 3]);
+      assert.deepEqual([real.started, real.duplicate, checkpointOf(file)], [3, 1, 4]);
       const checkpointBefore = fs.readFileSync(`${file}.backfill-checkpoint.json`, 'utf8');
       assert.ok(await until(async () => s.fakes.slack.messages.length === 3, 60_000), 'the real run ticketed the three alerts');
 
       const out = path.join(path.dirname(file), 'out', 'tickets.jsonl');
       const config = parseConfig({ DATA_DIR: path.dirname(file), ...env });
       const dry = await runBackfill({ file, rate: 1000, dryRun: true, restart: false, out }, { config, client: s.t.client, out: quiet });
-      assert.deepEqual([dry.skipped, dry.started, dry.dryRunFailed], [0, 3, 0], 'every line was tried, none skipped as already done');
-      assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, 3, "three tickets in the file (its folder created)");
+      assert.deepEqual([dry.skipped, dry.started, dry.duplicate, dry.dryRunFailed], [0, 3, 1, 0], 'every line was tried, none skipped as already done');
+      assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, 3, 'three tickets in the file (its folder created), the resent alert once');
       assert.equal(s.fakes.slack.messages.length, 3, 'nothing more posted to Slack');
       assert.equal(fs.readFileSync(`${file}.backfill-checkpoint.json`, 'utf8'), checkpointBefore, "the real run's checkpoint is untouched");
     } finally {
