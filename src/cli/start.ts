@@ -101,6 +101,9 @@ async function main(): Promise<void> {
   const onSignal = (reason: string) => () => (stopping ? process.exit(130) : void shutdown(reason, 0));
   process.on('SIGINT', onSignal('Ctrl-C'));
   process.on('SIGTERM', onSignal('SIGTERM'));
+  // The terminal closed (or the SSH session dropped): the children run in their own process group and get
+  // no SIGHUP of their own, so without this they would outlive us and hold the ports.
+  process.on('SIGHUP', onSignal('the terminal closed (SIGHUP)'));
   process.once('exit', () => {
     for (const c of children) c.child.kill('SIGKILL');
     server?.process.kill('SIGKILL');

@@ -14,7 +14,8 @@ import { projectRoot } from '../../src/config/paths';
 import { findTemporalCli } from '../../src/temporal/dev-server';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
 import { spawnScript, type ServiceProcess } from '../helpers/processes';
-import { tempDir } from '../helpers/sample-logs';
+import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
+import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
 import { freePort, freeServicePorts } from '../setup/global';
 
 describe('quick start: npm start, then npm run demo (real processes, its own dev server)', function () {
@@ -79,5 +80,37 @@ describe('quick start: npm start, then npm run demo (real processes, its own dev
     assert.ok(gone, 'the API no longer answers');
     const uiGone = await fetch(`http://127.0.0.1:${uiPort}/`).then(() => false, () => true);
     assert.ok(uiGone, 'the Web UI no longer answers');
+  });
+});
+
+describe('npm start on a Temporal server already running: a closed terminal stops it (real processes)', function () {
+  this.timeout(120_000);
+
+  it('stops the API and the worker on SIGHUP, leaving no process behind (they run in their own process group: without the handler they outlive it)', async () => {
+    const { port, metricsPort } = await freeServicePorts();
+    const data = tempDir('sighup');
+    const start = spawnScript('npm start', 'dist/src/cli/start.js', {
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      TEMPORAL_ADDRESS: testAddress(),
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('sighup'),
+      DATA_DIR: path.join(data, '.data'),
+      LOCAL_SIEM_LOGS: await sampleLogsDir(),
+    });
+    try {
+      await start.waitFor(/API listening/, 60_000);
+      await start.waitFor(/worker started/, 60_000);
+      const answers = (url: string) => fetch(url).then(() => true, () => false);
+      assert.ok(await answers(`http://127.0.0.1:${metricsPort}/metrics`), 'the worker serves its metrics');
+      const exited = new Promise<number | null>((resolve) => start.child.once('exit', (code) => resolve(code)));
+      start.child.kill('SIGHUP');
+      assert.equal(await exited, 0);
+      assert.ok(start.output.some((l) => /terminal closed/.test(l)), start.output.slice(-5).join('\n'));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(await answers(`http://127.0.0.1:${port}/healthz`), false, 'the API is gone');
+      assert.equal(await answers(`http://127.0.0.1:${metricsPort}/metrics`), false, 'the worker is gone');
+    } finally {
+      await start.stop();
+    }
   });
 });
