@@ -142,8 +142,9 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       const deadline = new AttemptDeadline('Slack');
       await classified(DELIVERY_POLICY, async () => {
         if (isRetry()) {
-          deadline.ensure(2 * slack.client.timeoutMs, 'looking for an earlier reply');
-          if (await slack.client.hasReply(ref.channel, ref.ts, input.eventKey)) return;
+          // Each page, then still room for the reply.
+          const beforePage = () => deadline.ensure(2 * slack.client.timeoutMs, 'looking for an earlier reply');
+          if (await slack.client.hasReply(ref.channel, ref.ts, input.eventKey, beforePage)) return;
         }
         deadline.ensure(slack.client.timeoutMs, 'replying in the thread');
         await slack.client.postReply({ channel: ref.channel, threadTs: ref.ts, ...renderSlackLine(input.line), eventKey: input.eventKey, broadcast: input.broadcast });

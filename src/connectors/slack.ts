@@ -213,17 +213,29 @@ export class SlackClient {
     }
   }
 
-  /** Whether the thread already has our reply for `eventKey` (look-before-post on retries). */
-  async hasReply(channel: string, threadTs: string, eventKey: string): Promise<boolean> {
-    try {
-      const res = await this.web.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 });
-      return (res.messages ?? []).some((m) => {
+  /**
+   * Whether the thread already has our reply for `eventKey` (look-before-post on retries), page by page:
+   * a long analyst discussion can push it past the first.
+   */
+  async hasReply(channel: string, threadTs: string, eventKey: string, beforePage?: () => void): Promise<boolean> {
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      beforePage?.();
+      let res;
+      try {
+        res = await this.web.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200, cursor });
+      } catch (err) {
+        throw toProviderError(err, 'reading the ticket thread');
+      }
+      const found = (res.messages ?? []).some((m) => {
         const payload = m.metadata?.event_payload as MessageMetadataEventPayloadObject | undefined;
         return m.metadata?.event_type === EVENT_TYPE && payload?.event_key === eventKey;
       });
-    } catch (err) {
-      throw toProviderError(err, 'reading the ticket thread');
+      if (found) return true;
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!res.has_more || !cursor) return false;
     }
+    return false;
   }
 
   /** A message only `user` sees (the answer to a refused button click). */

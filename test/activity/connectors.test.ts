@@ -250,6 +250,18 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(await slack.findAlertMessage(CHANNEL, 'alert/panther/ccc', since), undefined);
     });
 
+    it('hasReply finds our reply past the first page of a long thread', async () => {
+      const slack = client();
+      const parent = await slack.postMessage({ channel: CHANNEL, alertKey: 'alert/panther/long', text: 'ticket', blocks: [] });
+      // A long analyst discussion (more than one page of 200), then our reply at the end.
+      for (let i = 0; i < 205; i++) await slack.postReply({ channel: CHANNEL, threadTs: parent.ts, text: `comment ${i}`, eventKey: `analyst-${i}` });
+      await slack.postReply({ channel: CHANNEL, threadTs: parent.ts, text: 'Closed as benign', eventKey: 'alert/panther/long close_benign-1' });
+      let pages = 0;
+      assert.equal(await slack.hasReply(CHANNEL, parent.ts, 'alert/panther/long close_benign-1', () => pages++), true);
+      assert.equal(pages, 2, 'read the second page');
+      assert.equal(await slack.hasReply(CHANNEL, parent.ts, 'alert/panther/long sla-reminder-2'), false);
+    });
+
     it("classifies an invalid token as 'config'", async () => {
       const err = await providerError(client('xoxb-wrong').postMessage({ channel: CHANNEL, alertKey: 'k', text: 'x', blocks: [] }));
       assert.equal(err.category, 'config');
