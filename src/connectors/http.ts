@@ -63,6 +63,27 @@ export interface HttpResponse {
   text: string;
 }
 
+/** The largest answer read from a provider (a Panther results page of full events is ~2 MB). */
+export const MAX_BODY_BYTES = 16 * 1_048_576;
+
+/** The body as text, or undefined once it passes `max` bytes (the rest is not read). */
+async function boundedText(response: Response, max: number): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length') ?? 0) > max) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > max) return undefined; // leaving the loop cancels the stream
+    chunks.push(chunk);
+  }
+  // As response.text() decodes: UTF-8, a BOM dropped, malformed bytes replaced.
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 export async function requestJson(
   provider: string,
   url: string,
@@ -88,11 +109,19 @@ export async function requestJson(
     }
     throw new ProviderError(provider, `${provider} unreachable: ${cause}`);
   }
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await response.text();
+    text = await boundedText(response, MAX_BODY_BYTES);
   } catch {
     throw new ProviderError(provider, `${provider} did not answer within ${timeoutMs} ms`, { status: response.status });
+  }
+  if (text === undefined) {
+    // No answer of the APIs we call comes near this: a wrong base URL streaming something else, which
+    // would otherwise fill the worker's memory for as long as the timeout allows.
+    throw new ProviderError(provider, `${provider} answered HTTP ${response.status} with more than ${MAX_BODY_BYTES / 1_048_576} MiB: check its base URL (${new URL(url).origin})`, {
+      category: 'config',
+      status: response.status,
+    });
   }
   let body: unknown;
   try {

@@ -43,6 +43,12 @@ export function toProviderError(err: unknown, action: string): ProviderError {
     if (status === undefined) {
       return new ProviderError('Jira', `${action}: Jira unreachable (${cause?.code ?? err.message})`);
     }
+    if (status >= 300 && status < 400) {
+      // Redirects are not followed (a POST would come back a GET, Basic credentials would follow it):
+      // JIRA_HOST is not the site's own https:// address, and no retry fixes that.
+      const to = headerValue(cause?.response?.headers, 'location');
+      return new ProviderError('Jira', `${action}: Jira answered with a redirect (HTTP ${status}${to ? ` to ${to.slice(0, 200)}` : ''}): check JIRA_HOST`, { category: 'config', status });
+    }
     const detail = jiraMessages(cause?.response?.data);
     const category = categoryForStatus(status);
     const hint = category === 'config' ? ' (check JIRA_EMAIL, JIRA_API_TOKEN and the project permissions)' : '';
@@ -65,7 +71,7 @@ export class JiraClient {
     this.client = new Version3Client({
       host: options.host,
       authentication: { basic: { email: options.email, apiToken: options.apiToken } },
-      baseRequestConfig: { timeout: this.timeoutMs },
+      baseRequestConfig: { timeout: this.timeoutMs, maxRedirects: 0 },
     });
   }
 

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -166,6 +167,33 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.match(err.message, /answered with a redirect: check its base URL/);
     });
 
+    it("stops reading an answer past 16 MiB (a wrong base URL streaming something else) and calls it 'config'", async () => {
+      // Chunked, with no Content-Length to refuse it by: the size is counted as it streams.
+      const server = http.createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(1_048_576, 0x20);
+        let sent = 0;
+        const more = (): void => {
+          while (sent < 64) {
+            sent++;
+            if (!res.write(chunk)) return void res.once('drain', more);
+          }
+          res.end();
+        };
+        more();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as { port: number };
+        const err = await providerError(new VirusTotalClient({ apiKey: FAKE_CREDENTIALS.virustotalApiKey, baseUrl: `http://127.0.0.1:${port}/api/v3` }).ipReputation(IP));
+        assert.equal(err.category, 'config');
+        assert.match(err.message, /VirusTotal answered HTTP 200 with more than 16 MiB: check its base URL/);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
     it("classifies a 200 with an HTML page (a console URL, a proxy) as 'config', naming the base URL", async () => {
       fakes.vt.injectFaults({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html><body>Sign in</body></html>' });
       const err = await providerError(client().ipReputation(IP));
@@ -324,6 +352,15 @@ describe('connectors and activities against the HTTP fakes', function () {
   describe('JiraClient', () => {
     const client = (apiToken: string = FAKE_CREDENTIALS.jiraApiToken): JiraClient =>
       new JiraClient({ host: fakes.jira.url, email: FAKE_CREDENTIALS.jiraEmail, apiToken, projectKey: FAKE_CREDENTIALS.jiraProjectKey, issueType: 'Task' });
+
+    it("does not follow a redirect (JIRA_HOST on http://, or not the site's own address): 'config', nothing created", async () => {
+      fakes.jira.injectFaults({ status: 301, headers: { location: 'https://acme.atlassian.net/rest/api/3/issue' }, body: '' });
+      const input = ticketInput();
+      const err = await providerError(client().createIssue(renderJiraIssue(buildTicket(input), input.alert)));
+      assert.equal(err.category, 'config');
+      assert.match(err.message, /Jira answered with a redirect \(HTTP 301 to https:\/\/acme\.atlassian\.net\/rest\/api\/3\/issue\): check JIRA_HOST/);
+      assert.equal(fakes.jira.issues.length, 0);
+    });
 
     it('creates an issue that findIssueByLabel then finds; another label finds nothing', async () => {
       const input = ticketInput();
