@@ -17,6 +17,7 @@ import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { findTemporalCli, startDevServer } from '../../src/temporal/dev-server';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { alertRefiredSignal, analystActionUpdate, autoCloseSignal } from '../../src/workflows/messages';
+import { AbuseIpdbFake, type FakeRequest } from '../fakes';
 import { ROOT_ARN } from '../helpers/more-logs';
 import { startStack, type Stack } from '../helpers/worker-stack';
 import { freePort } from '../setup/global';
@@ -157,6 +158,31 @@ async function record(): Promise<void> {
     await save(late, 'alertTriage.late-rule-closed', id);
   } finally {
     await late.stop();
+  }
+  // AbuseIPDB still queued behind its budget at the first look: ticketed, not closed; it landed with a bad
+  // score, so the alert stayed with the analysts, who closed it.
+  const abuse = new AbuseIpdbFake({ apiKey: 'abuseipdb-recorder-key-0123456789' });
+  await abuse.start();
+  const second = await startStack({ ENRICHMENT_WAIT: '2s', ABUSEIPDB_API_KEY: abuse.apiKey, ABUSEIPDB_BASE_URL: abuse.apiBaseUrl });
+  try {
+    const alert = sample(0, 'second-opinion-pending');
+    const ip = alert.ips[0]!;
+    let held = true;
+    abuse.injectFaults(...Array.from({ length: 300 }, () => ({ status: 429, headers: { 'Retry-After': '1' }, match: (r: FakeRequest) => held && r.query['ipAddress'] === ip })));
+    const id = alertWorkflowId(alert);
+    const policy = quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } });
+    const handle = await second.t.client.workflow.start('alertTriage', { taskQueue: second.taskQueue, workflowId: id, args: [{ alert, policy }] });
+    await waitForTriage(handle, (x) => x.delivery !== undefined && x.report?.enrichments.abuseIpdb?.status === 'pending');
+    abuse.setIp(ip, { abuseConfidenceScore: 90, totalReports: 40 });
+    held = false;
+    // Runs on code before `second-opinions-awaited` closed it at the first look and never took the answer.
+    const landed = await waitForTriage(handle, (x) => x.report?.enrichments.abuseIpdb?.status === 'ok' || x.state.status === 'auto_closed');
+    if (landed.state.status !== 'auto_closed') await handle.executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
+    await handle.result();
+    await save(second, 'alertTriage.second-opinion-pending', id);
+  } finally {
+    await second.stop();
+    await abuse.stop();
   }
 }
 
