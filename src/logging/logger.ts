@@ -78,10 +78,24 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/** pino's error serializer, keeping a Temporal failure's own `type` (`VirusTotal.transient`) that it would drop. */
+function serializeError(value: unknown): unknown {
+  const out = pino.stdSerializers.err(value as Error) as unknown;
+  const own = (value as { type?: unknown } | null)?.type;
+  return typeof own === 'string' && out && typeof out === 'object' ? { ...out, failureType: own } : out;
+}
+
 export function createLogger({ name, level = 'info', format = 'json', destination }: LoggerOptions): Logger {
   // formatters.log sees each line's object before pino serializes it; a child logger's bindings are not
   // walked (pino only passes the root's through formatters.bindings), so bind no secrets to a child.
-  const options = { name, level, formatters: { log: (obj: Record<string, unknown>) => redactSecrets(obj) } };
+  // The Temporal SDK logs its failures ("Activity failed", a workflow activation that could not be
+  // decoded) under `error`, not pino's `err`: serialized the same way, or they would print as `{}`.
+  const options = {
+    name,
+    level,
+    formatters: { log: (obj: Record<string, unknown>) => redactSecrets(obj) },
+    serializers: { err: serializeError, error: serializeError },
+  };
   if (format === 'pretty') {
     return pino(
       options,

@@ -1,6 +1,8 @@
 /** Log redaction (src/logging/logger.ts): token-like keys are hidden in any case, at any depth, inside errors. */
 import assert from 'node:assert/strict';
+import { ApplicationFailure } from '@temporalio/common';
 import { REDACTED, REDACT_MAX_DEPTH, createLogger, redactSecrets } from '../../src/logging/logger';
+import { temporalLogger } from '../../src/worker/temporal-logger';
 
 const SECRETS = {
   bearer: 'Bearer xoxb-111-222-bearerbearerbearer',
@@ -92,8 +94,26 @@ describe('logger redaction', () => {
     assert.equal(logged['message'], 'request failed');
     assert.match(String(logged['stack']), /^TypeError: request failed\n\s+at /);
     assert.deepEqual(logged['config'], { headers: { Authorization: REDACTED } });
-    assert.deepEqual(second?.['error'], { config: { headers: { Authorization: REDACTED } } });
+    // `error` (the Temporal SDK's key for failures) is an error too: message and stack, not `{}`.
+    const asError = second?.['error'] as Record<string, unknown>;
+    assert.equal(asError['message'], 'request failed');
+    assert.match(String(asError['stack']), /^TypeError: request failed\n\s+at /);
+    assert.deepEqual(asError['config'], { headers: { Authorization: REDACTED } });
     assert.equal(err.config.headers.Authorization, SECRETS.basic, 'the caller’s error is not modified');
+  });
+
+  it("prints the SDK's failures (its `error` key) with their message and stack, next to the workflow id", () => {
+    const { log, lines } = capture();
+    const sdk = temporalLogger(log);
+    sdk.warn('Activity failed', { workflowId: 'alert/panther/1', error: ApplicationFailure.create({ message: 'VirusTotal unreachable: ECONNRESET', type: 'VirusTotal.transient' }) });
+    sdk.error('Failed to process Workflow Activation', { workflowId: 'alert/panther/2', error: new Error('cannot decrypt payload: encryption key id "k2025b" is not among the configured keys') });
+    const [activity, activation] = lines();
+    assert.equal(activity?.['workflowId'], 'alert/panther/1');
+    assert.match(String((activity?.['error'] as Record<string, unknown>)['message']), /ECONNRESET/);
+    assert.equal((activity?.['error'] as Record<string, unknown>)['type'], 'ApplicationFailure');
+    assert.equal((activity?.['error'] as Record<string, unknown>)['failureType'], 'VirusTotal.transient', 'its category kept');
+    assert.match(String((activation?.['error'] as Record<string, unknown>)['message']), /key id "k2025b" is not among the configured keys/);
+    assert.match(String((activation?.['error'] as Record<string, unknown>)['stack']), /^Error: cannot decrypt payload/);
   });
 
   it('copies nothing when nothing needs redacting, and only the path to a secret when something does', () => {
