@@ -24,10 +24,6 @@ const secret = z
   .trim()
   .regex(/^[\x20-\x7e]+$/, 'must be printable characters only: no line breaks, tabs or other control characters (the value is not shown)')
   .optional();
-/** A secret we ask the operator to choose (Slack and the vendors issue theirs): long enough not to be guessed. */
-const chosenSecret = secret.refine((v) => v === undefined || v.length >= 16, {
-  message: 'must be at least 16 characters, or anyone who can reach the API may guess it: generate one with `openssl rand -hex 32` (the value is not shown)',
-});
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 const port = z.coerce.number().int().min(0).max(65535);
 const httpUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
@@ -64,7 +60,7 @@ export const EnvSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('autotriage'),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: optionalString,
-  WEBHOOK_SECRET: chosenSecret,
+  WEBHOOK_SECRET: secret,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   TRIAGE_START_RATE: z.coerce.number().min(0).max(10_000).default(5),
   TRIAGE_START_BURST: z.coerce.number().int().min(0).max(100_000).default(100),
@@ -114,7 +110,7 @@ export const EnvSchema = z.object({
   MAX_OPEN: duration('30d'),
   CODEC_KEYS: optionalString,
   CODEC_KEY_ID: optionalString,
-  CODEC_AUTH_TOKEN: chosenSecret,
+  CODEC_AUTH_TOKEN: secret,
   CODEC_ALLOWED_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   METRICS_PORT: port.default(9464),
   METRICS_HOST: z.string().default('127.0.0.1'),
@@ -401,11 +397,20 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** Settings that parse but will not work as an operator expects: logged by the worker and the API at start. */
+const MIN_CHOSEN_SECRET = 16;
+
+/** Settings that parse but will not work as an operator expects (or are unsafe): logged by the worker and the API at start. */
 export function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (config.slack && !config.slack.signingSecret) {
     warnings.push("SLACK_SIGNING_SECRET is not set: tickets carry buttons, but every click will be refused (the signing secret verifies that a click comes from Slack)");
+  }
+  // Secrets the operator chooses (Slack and the vendors issue theirs): a short one can be guessed by anyone
+  // who reaches the API. Warned, not refused, so a test setup with a short one still starts.
+  for (const [name, value] of [['WEBHOOK_SECRET', config.api.webhookSecret], ['CODEC_AUTH_TOKEN', config.codec?.authToken]] as const) {
+    if (value !== undefined && value.length < MIN_CHOSEN_SECRET) {
+      warnings.push(`${name} is ${value.length} characters: anyone who can reach the API may guess one shorter than ${MIN_CHOSEN_SECRET} — generate one with \`openssl rand -hex 32\``);
+    }
   }
   const publicHost = URL.canParse(config.api.publicUrl) ? new URL(config.api.publicUrl).hostname.replace(/^\[|\]$/g, '') : undefined;
   if (!config.api.webhookSecret && publicHost && !LOOPBACK_HOSTS.has(publicHost)) {
