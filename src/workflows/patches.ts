@@ -44,4 +44,6 @@ export const PATCHES = {
   autoCloseRecordOffLoop: 'auto-close-record-off-loop',
   /** known-location waits for a configured AbuseIPDB/GreyNoise answer still queued behind its budget (it used to close without it). */
   secondOpinionsAwaited: 'second-opinions-awaited',
+  /** A Jira issue that lands after its alert was closed and opened again is not closed for the close it missed. */
+  landedIssueFollowsState: 'landed-issue-follows-state',
 } as const;

@@ -576,11 +576,14 @@ export class TriageRun {
         this.jiraMissed = { lines: [], close: false, enriched: [] };
         const tellSiem = !this.siemHasJira && this.delivery ? whereTicketIs(this.delivery, this.jira) : undefined;
         if (tellSiem) this.siemHasJira = true;
+        // A close it missed, unless the alert is open again by now (a re-fire whose reopen saw the issue land
+        // first). Asked only then, so other runs record no marker.
+        const close = missed.close && (isClosed(this.state) || !patched(PATCHES.landedIssueFollowsState));
         await this.outside(async () => {
           if (missed.lines.length > 0) {
             await this.commentJira(issueKey, effect.eventKey, `Before this issue was created: ${missed.lines.join('; ')}.`);
           }
-          if (missed.close) {
+          if (close) {
             await this.transitionJira(issueKey, JIRA_DONE);
           }
           if (missed.enriched.length > 0) await this.commentEnrichment(ticket, missed.enriched);

@@ -13,6 +13,7 @@ import { SA } from '../../src/temporal/search-attributes';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery, type AutoCloseRequest } from '../../src/workflows/messages';
 import { isJiraPending, type TriageResult } from '../../src/workflows/types';
+import { FAKE_CREDENTIALS } from '../fakes';
 import { until } from '../helpers/until';
 import { startStack, type Stack } from '../helpers/worker-stack';
 
@@ -478,7 +479,39 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(s.fakes.jira.issues.filter((i) => i.fields.labels.some((l) => l.includes(alert.alertId))).length, 1, 'one issue');
     const issue = s.fakes.jira.issues.find((i) => i.key === key)!;
     assert.ok(await until(() => issue.comments.some((c) => /Before this issue was created: .*Reopened/.test(JSON.stringify(c)))), 'the issue hears of the reopen');
-    assert.notEqual(issue.status, 'Done', 'reopened before the issue landed: it stays open');
+    // An Assign's comment queues behind whatever the landing queued: once it is in Jira, a Done would be too.
+    await h.executeUpdate(analystActionUpdate, { args: [analyst('assign')] });
+    assert.ok(await until(() => issue.comments.some((c) => /Assigned to/.test(JSON.stringify(c)))), 'the assign reaches Jira');
+    assert.deepEqual(issue.transitions.filter((t) => t.to === 'Done'), [], 'reopened before the issue landed: it was never closed');
+    await h.terminate('test done');
+  });
+
+  it('create-closed: an issue that lands while the re-fire is being ticketed is not closed for the close it missed', async () => {
+    const alert = forgotPassword('create-closed-race');
+    // Jira refuses the first create: the retry looks for it for 8 s (index lag), then creates it, ~11 s in.
+    // Slack answers the re-fire's ticket 503 four times: its post lands ~16 s in, after the issue.
+    const mine = (r: { body: string; query: Record<string, string | string[]> }) => r.body.includes(alert.alertId) || JSON.stringify(r.query).includes(alert.alertId);
+    s.fakes.jira.injectFaults({ pathRegex: '^/rest/api/3/', match: mine, status: 401 });
+    const ticketPost = (r: { body: string }) => r.body.includes(alert.alertId) && r.body.includes(FAKE_CREDENTIALS.slackChannel) && !r.body.includes('thread_ts');
+    s.fakes.slack.injectFaults(...Array.from({ length: 4 }, () => ({ method: 'POST', path: '/api/chat.postMessage', match: ticketPost, status: 503 })));
+    const h = await s.t.client.workflow.start('alertTriage', {
+      taskQueue: s.taskQueue,
+      workflowId: alertWorkflowId(alert),
+      args: [{ alert, policy: policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'create-closed' }, reopenWindowMs: 60_000 }) }],
+    });
+    await waitForTriage(h, (x) => x.state.status === 'auto_closed', { timeoutMs: 30_000, intervalMs: 50 });
+    await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
+    const landed = await waitForTriage(h, (x) => x.jira?.status === 'ok', { timeoutMs: 60_000 });
+    assert.equal(landed.delivery?.kind, 'none', 'the issue landed while the re-fire was still being ticketed');
+    const linked = await waitForTriage(h, (x) => x.delivery?.kind === 'slack', { timeoutMs: 60_000 });
+    assert.equal(linked.state.status, 'awaiting_analyst');
+    const key = linked.jira?.status === 'ok' ? linked.jira.data.key : '';
+    const issue = s.fakes.jira.issues.find((i) => i.key === key)!;
+    // The barrier again: an Assign's comment lands after anything the landing or the reopen queued.
+    await h.executeUpdate(analystActionUpdate, { args: [analyst('assign')] });
+    assert.ok(await until(() => issue.comments.some((c) => /Assigned to/.test(JSON.stringify(c))), 30_000), 'the assign reaches Jira');
+    assert.deepEqual(issue.transitions.filter((t) => t.to === 'Done'), [], `the alert is open again: never closed (${issue.transitions.map((t) => t.to).join(' → ')})`);
+    assert.notEqual(issue.status, 'Done');
     await h.terminate('test done');
   });
 
