@@ -20,7 +20,7 @@ found() { say "using $1 ($("$1" --version 2>/dev/null | head -n 1))"; echo "$1";
 # `.env` is read by the Node entry points; `npm run temporal` comes here directly, so look there too.
 if [ -z "${TEMPORAL_CLI_PATH:-}" ] && [ -f "$root/.env" ]; then
   TEMPORAL_CLI_PATH="$(sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}TEMPORAL_CLI_PATH=//p' "$root/.env" | tail -n 1 |
-    sed -e 's/[[:space:]]*$//' -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'$/\1/")"
+    sed -e 's/[[:space:]]\{1,\}#.*$//' -e 's/[[:space:]]*$//' -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'$/\1/")"
 fi
 if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
   works "$TEMPORAL_CLI_PATH" && found "$TEMPORAL_CLI_PATH"

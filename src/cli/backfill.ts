@@ -137,7 +137,8 @@ function readCheckpoint(file: string): number {
   try {
     const c = JSON.parse(fs.readFileSync(checkpointPath(file), 'utf8')) as Checkpoint;
     const stat = fs.statSync(file);
-    return c.size === stat.size && c.mtimeMs === stat.mtimeMs ? c.linesDone : 0;
+    // A checkpoint from a release that did not record the time is trusted on its size, as it was then.
+    return c.size === stat.size && (c.mtimeMs === undefined || c.mtimeMs === stat.mtimeMs) ? c.linesDone : 0;
   } catch {
     return 0;
   }
@@ -240,7 +241,7 @@ export async function runBackfill(
     }
     if (item.kind === 'invalid') {
       summary.rejected++;
-      if (errors.length < 20) errors.push(`rejected: ${item.error}${args.file ? ' (fix the line and run the backfill again: it resumes here)' : ''}`);
+      if (errors.length < 20) errors.push(`rejected: ${item.error}${args.file ? ' (fix the line and run the backfill again: the lines already started are counted duplicate)' : ''}`);
       // Not done: the checkpoint stays before it, so every run reports it (and exits 1) until it is fixed,
       // and the run after the fix starts it. Never a line silently left behind.
       settle(line, 'failed');

@@ -98,12 +98,20 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   // A second Ctrl-C while stopping: stop now (the exit handler below still kills the server and workers).
-  const onSignal = (reason: string) => () => (stopping ? process.exit(130) : void shutdown(reason, 0));
-  process.on('SIGINT', onSignal('Ctrl-C'));
-  process.on('SIGTERM', onSignal('SIGTERM'));
+  // A repeated SIGTERM or SIGHUP (a closing terminal often sends two) lets the clean stop finish.
+  const onSignal = (reason: string, again: 'exit' | 'wait') => () => {
+    if (!stopping) void shutdown(reason, 0);
+    else if (again === 'exit') process.exit(130);
+  };
+  process.on('SIGINT', onSignal('Ctrl-C', 'exit'));
+  process.on('SIGTERM', onSignal('SIGTERM', 'wait'));
   // The terminal closed (or the SSH session dropped): the children run in their own process group and get
-  // no SIGHUP of their own, so without this they would outlive us and hold the ports.
-  process.on('SIGHUP', onSignal('the terminal closed (SIGHUP)'));
+  // no SIGHUP of their own, so without this they would outlive us and hold the ports. Writing to the
+  // closed terminal then fails (EIO): that must not crash the stop.
+  process.on('SIGHUP', () => {
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+    onSignal('the terminal closed (SIGHUP)', 'wait')();
+  });
   process.once('exit', () => {
     for (const c of children) c.child.kill('SIGKILL');
     server?.process.kill('SIGKILL');

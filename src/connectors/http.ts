@@ -117,11 +117,11 @@ export async function requestJson(
   }
   if (text === undefined) {
     // No answer of the APIs we call comes near this: a wrong base URL streaming something else, which
-    // would otherwise fill the worker's memory for as long as the timeout allows.
-    throw new ProviderError(provider, `${provider} answered HTTP ${response.status} with more than ${MAX_BODY_BYTES / 1_048_576} MiB: check its base URL (${new URL(url).origin})`, {
-      category: 'config',
-      status: response.status,
-    });
+    // would otherwise fill the worker's memory for as long as the timeout allows. An error status (a
+    // proxy's huge 503 page) keeps its own meaning.
+    const huge = `${provider} answered HTTP ${response.status} with more than ${MAX_BODY_BYTES / 1_048_576} MiB`;
+    if (!response.ok) throw new ProviderError(provider, huge, { category: categoryForStatus(response.status), status: response.status });
+    throw new ProviderError(provider, `${huge}: check its base URL (${new URL(url).origin})`, { category: 'config', status: response.status });
   }
   let body: unknown;
   try {

@@ -161,7 +161,13 @@ export async function writeSampleLogs(dir: string, opts: WriteSampleLogsOptions 
   await writeFile(manifestPath, manifest([...new Set([...stale, ...names])]), 'utf8');
   for (const name of stale) if (!names.includes(name)) await unlink(path.join(logDir, name));
   if (stale.length > 0) progress(`removed ${stale.length} previous sample file(s) from ${logDir}`);
-  for (const name of names) await rename(path.join(staging, name), path.join(logDir, name));
+  if ((await readdir(logDir)).length === 0) {
+    // Nothing else in the folder (the first run): one rename, so no interruption leaves part of the sample.
+    await rm(logDir, { recursive: true, force: true });
+    await rename(staging, logDir);
+  } else {
+    for (const name of names) await rename(path.join(staging, name), path.join(logDir, name));
+  }
   await writeFile(manifestPath, manifest(names), 'utf8');
   await rm(staging, { recursive: true, force: true });
   progress(`moved the files into ${logDir}; wrote manifest ${manifestPath}`);

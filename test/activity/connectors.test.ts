@@ -169,8 +169,9 @@ describe('connectors and activities against the HTTP fakes', function () {
 
     it("stops reading an answer past 16 MiB (a wrong base URL streaming something else) and calls it 'config'", async () => {
       // Chunked, with no Content-Length to refuse it by: the size is counted as it streams.
+      let status = 200;
       const server = http.createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(status, { 'content-type': 'application/json' });
         const chunk = Buffer.alloc(1_048_576, 0x20);
         let sent = 0;
         const more = (): void => {
@@ -188,6 +189,11 @@ describe('connectors and activities against the HTTP fakes', function () {
         const err = await providerError(new VirusTotalClient({ apiKey: FAKE_CREDENTIALS.virustotalApiKey, baseUrl: `http://127.0.0.1:${port}/api/v3` }).ipReputation(IP));
         assert.equal(err.category, 'config');
         assert.match(err.message, /VirusTotal answered HTTP 200 with more than 16 MiB: check its base URL/);
+        // A proxy's huge error page keeps its status's meaning: a 503 is an outage to retry.
+        status = 503;
+        const outage = await providerError(new VirusTotalClient({ apiKey: FAKE_CREDENTIALS.virustotalApiKey, baseUrl: `http://127.0.0.1:${port}/api/v3` }).ipReputation(IP));
+        assert.equal(outage.category, 'transient');
+        assert.match(outage.message, /HTTP 503 with more than 16 MiB/);
       } finally {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));

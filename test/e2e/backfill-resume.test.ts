@@ -159,6 +159,17 @@ describe('backfill resume (real Temporal, real outages)', function () {
     assert.ok(await exists(client, idOf(2)));
   });
 
+  it('honours a checkpoint written by the release before (no modification time in it) while the size matches', async () => {
+    const { file } = alertsFile([1, 2, 3]);
+    const first = await backfill(file, client);
+    assert.deepEqual([first.started, checkpointOf(file)], [3, 3]);
+    const cp = `${file}.backfill-checkpoint.json`;
+    const { mtimeMs: _dropped, ...older } = JSON.parse(fs.readFileSync(cp, 'utf8')) as { mtimeMs?: number };
+    fs.writeFileSync(cp, JSON.stringify(older));
+    const second = await backfill(file, client);
+    assert.deepEqual([second.skipped, second.started, second.duplicate], [3, 0, 0]);
+  });
+
   it('resets the checkpoint when a line it covers is edited to the same size', async () => {
     const { file, idOf } = alertsFile([1, 2, 3]);
     const first = await backfill(file, client);
