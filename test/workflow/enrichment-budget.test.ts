@@ -58,9 +58,10 @@ describe('shared enrichment cache (real Temporal)', function () {
 describe('VirusTotal public budget (real Temporal, rate-limited task queue)', function () {
   this.timeout(300_000);
   let s: Stack;
-  // The fake enforces a quota like VirusTotal's: 429 QuotaExceededError past 6 calls in any 10 s. The
+  // The fake enforces a quota like VirusTotal's: 429 QuotaExceededError past 9 calls in any 10 s. The
   // budget configured below is 30/min (one call every 2 s): without the rate limit, 20 concurrent
-  // lookups would get 14 refusals.
+  // lookups would get 11 refusals. The quota leaves room for the task queue limiter's burst: a token
+  // bucket lets rate × window + burst calls into any window (6 on a quiet machine, 7 under load), not just 5.
   const accepted: number[] = [];
   // The fake asks every queued fault whether it matches: decide once per request.
   const decided = new WeakMap<FakeRequest, boolean>();
@@ -68,7 +69,7 @@ describe('VirusTotal public budget (real Temporal, rate-limited task queue)', fu
     if (!req.path.startsWith('/api/v3/ip_addresses/')) return false;
     const known = decided.get(req);
     if (known !== undefined) return known;
-    const over = accepted.filter((at) => req.at - at < 10_000).length >= 6;
+    const over = accepted.filter((at) => req.at - at < 10_000).length >= 9;
     if (!over) accepted.push(req.at);
     decided.set(req, over);
     return over;
@@ -87,7 +88,9 @@ describe('VirusTotal public budget (real Temporal, rate-limited task queue)', fu
     assert.deepEqual(statuses, ips.map(() => 'ok'), 'every alert got its VirusTotal result');
     assert.equal(s.fakes.vt.requests.filter((r) => r.status === 429).length, 0, 'VirusTotal never had to say 429');
     assert.equal(s.fakes.vt.requests.length, 20, 'one call per IP');
-    console.log(`      20 lookups at 30/min took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const times = s.fakes.vt.requests.map((r) => r.at);
+    const peak = Math.max(...times.map((t) => times.filter((u) => u >= t && u - t < 10_000).length));
+    console.log(`      20 lookups at 30/min took ${((Date.now() - started) / 1000).toFixed(1)} s, at most ${peak} in any 10 s`);
   });
 });
 
