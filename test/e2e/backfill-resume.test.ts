@@ -180,6 +180,31 @@ describe('backfill resume (real Temporal, real outages)', function () {
     assert.ok(await exists(client, idOf(4)));
   });
 
+  it('a dry run waits on at most 64 triages at once (one long poll each), starting more as they finish', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => i + 1);
+    const { file } = alertsFile(lines);
+    // No worker on this queue: the dry-run triages never finish on their own. The test ends them (terminated:
+    // each a failed dry run) while it counts how many are running at once.
+    const taskQueue = uniqueTaskQueue('dry-no-worker');
+    const config = parseConfig({ DATA_DIR: path.dirname(file), TEMPORAL_TASK_QUEUE: taskQueue });
+    const out = path.join(path.dirname(file), 'dry.jsonl');
+    let finished = false;
+    const run = runBackfill({ file, rate: 1000, dryRun: true, restart: false, out }, { config, client, out: quiet }).finally(() => (finished = true));
+    let peak = 0;
+    while (!finished) {
+      const running: string[] = [];
+      for await (const w of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) running.push(w.workflowId);
+      peak = Math.max(peak, running.length);
+      // Let the backfill fill its slots before the next round.
+      await new Promise((r) => setTimeout(r, running.length > 0 ? 300 : 100));
+      await Promise.all(running.map((id) => client.workflow.getHandle(id).terminate('test: a dry run that never finishes').catch(() => undefined)));
+    }
+    const summary = await run;
+    console.log(`      peak ${peak} dry-run triages running at once`);
+    assert.deepEqual([summary.started, summary.dryRunFailed], [300, 300], 'every line started, each dry run reported');
+    assert.ok(peak >= 32 && peak <= 64 + 32, `at most 64 awaited (+ up to 32 starts in flight): peak ${peak}`);
+  });
+
   it('a dry run tries every line of a file a real run already finished, writes no ticket to Slack, and leaves the checkpoint alone', async () => {
     const s = await startStack();
     try {
