@@ -209,7 +209,6 @@ export async function runBackfill(
   const errors: string[] = [];
   const ticketsFile = args.dryRun ? (args.out ?? path.join(config.dataDir, `backfill-dry-run-${dryTag}.jsonl`)) : undefined;
   const tickets = ticketsFile ? await openTicketsFile(ticketsFile) : undefined;
-  const dryRuns: Promise<void>[] = [];
   /** Dry runs whose ticket is still being awaited (one long poll each): at most DRY_RUNS_AWAITED at a time. */
   const awaiting = new Set<Promise<void>>();
 
@@ -267,7 +266,6 @@ export async function runBackfill(
             })
             .finally(() => awaiting.delete(written));
           awaiting.add(written);
-          dryRuns.push(written);
         }
       },
       (err: unknown) => {
@@ -288,9 +286,10 @@ export async function runBackfill(
   }
   await Promise.all(inFlight);
   if (checkpointFile) writeCheckpoint(checkpointFile, checkpoint.linesDone);
-  if (dryRuns.length) {
-    progress.note(`waiting for ${dryRuns.length} dry-run triage(s) to render their tickets…`);
-    await Promise.all(dryRuns);
+  // Every start has settled, so every dry run still unfinished is in the set.
+  if (awaiting.size) {
+    progress.note(`waiting for ${awaiting.size} dry-run triage(s) to render their tickets…`);
+    await Promise.all(awaiting);
   }
   if (tickets) {
     await new Promise<void>((resolve) => tickets.end(() => resolve()));

@@ -218,24 +218,13 @@ export class SlackClient {
    * a long analyst discussion can push it past the first.
    */
   async hasReply(channel: string, threadTs: string, eventKey: string, beforePage?: () => void): Promise<boolean> {
-    let cursor: string | undefined;
-    for (let page = 0; page < 20; page++) {
-      beforePage?.();
-      let res;
-      try {
-        res = await this.web.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200, cursor });
-      } catch (err) {
-        throw toProviderError(err, 'reading the ticket thread');
-      }
-      const found = (res.messages ?? []).some((m) => {
-        const payload = m.metadata?.event_payload as MessageMetadataEventPayloadObject | undefined;
-        return m.metadata?.event_type === EVENT_TYPE && payload?.event_key === eventKey;
-      });
-      if (found) return true;
-      cursor = res.response_metadata?.next_cursor || undefined;
-      if (!res.has_more || !cursor) return false;
-    }
-    return false;
+    const found = await this.findInPages(
+      'reading the ticket thread',
+      (cursor) => this.web.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200, cursor }),
+      (m) => m.metadata?.event_type === EVENT_TYPE && (m.metadata.event_payload as MessageMetadataEventPayloadObject | undefined)?.event_key === eventKey,
+      beforePage,
+    );
+    return found !== undefined;
   }
 
   /** A message only `user` sees (the answer to a refused button click). */
@@ -263,30 +252,38 @@ export class SlackClient {
    */
   /** `beforePage` runs before each page is asked for (a caller's deadline check). */
   async findAlertMessage(channel: string, alertKey: string, oldest: Date, beforePage?: () => void): Promise<SlackMessageRef | undefined> {
+    const found = await this.findInPages(
+      'looking for an earlier post',
+      (cursor) =>
+        this.web.conversations.history({ channel, oldest: (Math.floor(oldest.getTime() / 1000) - 60).toString(), include_all_metadata: true, limit: 200, cursor }),
+      (m) => m.metadata?.event_type === ALERT_EVENT_TYPE && (m.metadata.event_payload as MessageMetadataEventPayloadObject | undefined)?.alert_key === alertKey && !!m.ts,
+      beforePage,
+    );
+    return found?.ts ? { channel, ts: found.ts } : undefined;
+  }
+
+  /** The first message `match` picks, reading up to 20 pages of a cursor-paged listing (`beforePage` before each). */
+  private async findInPages<M>(
+    action: string,
+    page: (cursor: string | undefined) => Promise<{ messages?: M[]; has_more?: boolean; response_metadata?: { next_cursor?: string } }>,
+    match: (message: M) => boolean,
+    beforePage?: () => void,
+  ): Promise<M | undefined> {
     let cursor: string | undefined;
-    for (let page = 0; page < 20; page++) {
+    for (let n = 0; n < 20; n++) {
       beforePage?.();
       let res;
       try {
-        res = await this.web.conversations.history({
-          channel,
-          oldest: (Math.floor(oldest.getTime() / 1000) - 60).toString(),
-          include_all_metadata: true,
-          limit: 200,
-          cursor,
-        });
+        res = await page(cursor);
       } catch (err) {
-        throw toProviderError(err, 'looking for an earlier post');
+        throw toProviderError(err, action);
       }
-      for (const message of res.messages ?? []) {
-        const payload = message.metadata?.event_payload as MessageMetadataEventPayloadObject | undefined;
-        if (message.metadata?.event_type === ALERT_EVENT_TYPE && payload?.alert_key === alertKey && message.ts) {
-          return { channel, ts: message.ts };
-        }
-      }
+      const found = (res.messages ?? []).find(match);
+      if (found) return found;
       cursor = res.response_metadata?.next_cursor || undefined;
       if (!res.has_more || !cursor) return undefined;
     }
     return undefined;
   }
+
 }

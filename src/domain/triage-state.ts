@@ -111,7 +111,7 @@ export function describeActor(actor: Actor | undefined): string {
   return actor.name ?? actor.id;
 }
 
-const ACTION_KINDS: readonly string[] = ['close_benign', 'close_false_positive', 'escalate', 'assign'] satisfies AnalystActionKind[];
+const ACTION_KINDS: readonly string[] = Object.keys(ACTION_TEXT);
 const ACTOR_KINDS: readonly string[] = ['analyst', 'automation', 'system'] satisfies Actor['kind'][];
 
 /**

@@ -27,7 +27,7 @@ import { JIRA_DONE, completeLateEnrichments, deliverTicket, openJiraIssue, openT
 import { failureReason } from './settle';
 import { triageMetrics } from './sinks';
 import { TriageRun } from './triage-run';
-import { isJiraPending, type AlertTriageInput, type PlaybookReport, type TriageResult } from './types';
+import { isJiraPending, type AlertTriageInput, type Delivery, type PlaybookReport, type TriageResult } from './types';
 
 const LOG_TYPE_WORKFLOWS = { oktaTriage, cloudTrailTriage, gsuiteTriage, genericTriage } as const;
 
@@ -177,7 +177,9 @@ async function recordAutoClose(run: TriageRun, verdict: AutoCloseVerdict): Promi
     text(`[${verdict.ruleId} v${verdict.ruleVersion}]`, { code: true }),
   ];
   const audit = () => slackFollowUps.postAuditLine({ line: summary, eventKey: `${run.workflowId} auto-closed` }).catch(() => ({ posted: false }));
+  const audited = (posted: boolean): Delivery => ({ kind: 'none', reason: posted ? 'auto-closed (audit line posted)' : 'auto-closed (recorded in the Web UI and the report)' });
   const createClosed = run.policy.autoClose.jira === 'create-closed';
+  if (!createClosed) run.jira = { status: 'skipped', reason: 'auto-closed: no Jira issue (AUTOCLOSE_JIRA=skip)' };
   if (patched(PATCHES.autoCloseRecordOffLoop)) {
     // In the background: an audit channel the bot was never invited to (6 h of retries) or a Jira outage
     // (24 h) must hold neither the SIEM's record of the close nor the ticket of an alert that fires again
@@ -185,25 +187,18 @@ async function recordAutoClose(run: TriageRun, verdict: AutoCloseVerdict): Promi
     run.delivery = { kind: 'none', reason: 'auto-closed' };
     run.track(
       audit().then(({ posted }) => {
-        if (run.delivery?.kind === 'none') run.delivery = { kind: 'none', reason: posted ? 'auto-closed (audit line posted)' : 'auto-closed (recorded in the Web UI and the report)' };
+        if (run.delivery?.kind === 'none') run.delivery = audited(posted);
       }),
     );
     if (createClosed) run.openClosedJiraIssue(openJiraIssue(run.ticket()));
-    else run.jira = { status: 'skipped', reason: 'auto-closed: no Jira issue (AUTOCLOSE_JIRA=skip)' };
   } else {
     // Runs from before that patch, as they replay: each write awaited in place.
-    const { posted } = await audit();
-    run.delivery = { kind: 'none', reason: posted ? 'auto-closed (audit line posted)' : 'auto-closed (recorded in the Web UI and the report)' };
+    run.delivery = audited((await audit()).posted);
     if (createClosed) {
-      run.jira = await jira.createJiraIssue(run.ticket()).catch((err: unknown) => {
-        triageMetrics.jiraUnavailable();
-        return { status: 'unavailable' as const, reason: failureReason(err) };
-      });
+      run.jira = await openJiraIssue(run.ticket());
       if (run.jira.status === 'ok') {
         await jira.transitionJiraIssue({ issueKey: run.jira.data.key, targets: JIRA_DONE }).catch(() => undefined);
       }
-    } else {
-      run.jira = { status: 'skipped', reason: 'auto-closed: no Jira issue (AUTOCLOSE_JIRA=skip)' };
     }
   }
   // Off the main loop, as the ticket path's writes: hours of Panther retries must not hold the ticket of

@@ -68,11 +68,6 @@ export interface JiraIssue {
 }
 
 type Route = (req: FakeRequest, params: string[]) => FakeResponse;
-interface Problems {
-  errorMessages: string[];
-  errors: Record<string, string>;
-}
-
 const API = '/rest/api/3';
 const ACCOUNT_ID = '5b10ac8d82e05b22cc7d4ef5';
 const STANDARD_FIELDS = [

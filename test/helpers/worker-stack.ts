@@ -1,4 +1,5 @@
 /** A worker process's set of workers, in the test process, wired to the HTTP fakes and the test server. */
+import type { WorkflowHandle } from '@temporalio/client';
 import type { ActivityDeps } from '../../src/activities';
 import { alertWorkflowId, type Alert } from '../../src/domain/alert';
 import type { TriagePolicy } from '../../src/domain/policy';
@@ -16,6 +17,8 @@ export interface Stack {
   deps: ActivityDeps;
   workers: RunningWorkers;
   taskQueue: string;
+  /** Starts the alert's triage as the API does (its workflow id), under `policy`. */
+  launch(alert: Alert, policy?: TriagePolicy): Promise<WorkflowHandle>;
   triage(alerts: Alert[], policy?: TriagePolicy): Promise<TriageResult[]>;
   /** The alert's ticket in the main channel (the audit channel carries the workflow id too). */
   ticketMessage(alert: Alert): SlackMessage | undefined;
@@ -31,16 +34,16 @@ export async function startStack(env: Record<string, string> = {}, fakeOptions: 
   // The fakes have no quota: no rate budget unless a test asks for one.
   const { deps, config } = await depsFor({ ...fakes.env, TEMPORAL_TASK_QUEUE: taskQueue, VIRUSTOTAL_RATE_PER_MINUTE: '6000', ...env }, await sampleLogsDir(), t.client);
   const workers = await startTestWorkers(t, taskQueue, deps, config.workerMaxCachedWorkflows);
+  const launch: Stack['launch'] = (alert, policy) => t.client.workflow.start('alertTriage', { taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy }] });
   return {
     t,
     fakes,
     deps,
     workers,
     taskQueue,
+    launch,
     async triage(alerts, policy) {
-      const handles = await Promise.all(
-        alerts.map((alert) => t.client.workflow.start('alertTriage', { taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy }] })),
-      );
+      const handles = await Promise.all(alerts.map((alert) => launch(alert, policy)));
       return Promise.all(handles.map((h) => waitForTriage(h)));
     },
     ticketMessage: (alert) =>

@@ -5,16 +5,7 @@
  * real outages and refusals on the dev server: test/e2e/backfill-resume.test.ts.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Client } from '@temporalio/client';
-import { TemporalUnavailableError, type AlertStarter, type StartOutcome } from '../../src/temporal/alert-starter';
-import { runBackfill, type BackfillSummary } from '../../src/cli/backfill';
 import { CheckpointTracker, type LineOutcome } from '../../src/cli/backfill-checkpoint';
-import { parseConfig } from '../../src/config/config';
-import { alertWorkflowId, type Alert } from '../../src/domain/alert';
-import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
-import { tempDir } from '../helpers/sample-logs';
 
 /** A fixed shuffle (no Math.random: the test repeats). */
 function shuffled<T>(items: T[], seed = 7): T[] {

@@ -14,7 +14,6 @@ import { budgetWorkflowId } from '../../src/temporal/task-queues';
 import type { Alert } from '../../src/domain/alert';
 import { RETRIED_IN_ATTEMPT } from '../../src/domain/transient-retry';
 import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
-import { alertWorkflowId } from '../../src/domain/alert';
 import { SA } from '../../src/temporal/search-attributes';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { alertRefiredSignal, analystActionUpdate, autoCloseSignal } from '../../src/workflows/messages';
@@ -191,7 +190,7 @@ describe('many alerts for one IP while its lookup waits (real Temporal)', functi
     const virusTotal = s.holdVirusTotal((held) => held === ip);
     const alerts = Array.from({ length: 14 }, (_, i) => alertFor(ip, 500 + i));
     const handles = await Promise.all(
-      alerts.map((alert) => s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: DEFAULT_POLICY }] })),
+      alerts.map((alert) => s.launch(alert, DEFAULT_POLICY)),
     );
     const posted = await Promise.all(handles.map((h) => waitForTriage(h, (x) => x.delivery !== undefined, { timeoutMs: 120_000 })));
     const statuses = posted.map((r) => r.report.enrichments.ipReputation?.status);
@@ -304,7 +303,7 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     const enforce: TriagePolicy = { ...DEFAULT_POLICY, autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } };
     const shadow: TriagePolicy = { ...DEFAULT_POLICY, autoClose: { mode: 'shadow', rules: {}, jira: 'skip' } };
     const start = async (alert: Alert, policy: TriagePolicy) => {
-      const handle = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy }] });
+      const handle = await s.launch(alert, policy);
       // The ticket is out, with VirusTotal still pending.
       const posted = (x: TriageSnapshot) => x.delivery !== undefined && x.state.status === 'awaiting_analyst';
       return { handle, ticketed: await waitForTriage(handle, posted) };
@@ -347,11 +346,7 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     const ip = '203.0.113.91';
     const alert: Alert = { ...base, alertId: `${base.alertId.slice(0, 16)}-signal-refire`, ips: [ip] };
     const virusTotal = s.holdVirusTotal((held) => held === ip);
-    const handle = await s.t.client.workflow.start('alertTriage', {
-      taskQueue: s.taskQueue,
-      workflowId: alertWorkflowId(alert),
-      args: [{ alert, policy: { ...DEFAULT_POLICY, reopenWindowMs: 60_000 } }],
-    });
+    const handle = await s.launch(alert, { ...DEFAULT_POLICY, reopenWindowMs: 60_000 });
     await waitForTriage(handle, (x) => x.state.status === 'enriching');
     await handle.signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
     const closed = await waitForTriage(handle, (x) => x.state.status === 'auto_closed' && x.delivery !== undefined);
@@ -388,7 +383,7 @@ describe('a second opinion still queued behind its budget (real Temporal)', func
     let held = true;
     abuse.injectFaults(...Array.from({ length: 300 }, () => ({ status: 429, headers: { 'Retry-After': '1' }, match: (r: FakeRequest) => held && r.query['ipAddress'] === ip })));
     const enforce: TriagePolicy = { ...DEFAULT_POLICY, autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } };
-    const handle = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: enforce }] });
+    const handle = await s.launch(alert, enforce);
     const ticketed = await waitForTriage(handle, (x) => x.delivery !== undefined && x.state.status !== 'enriching' && x.state.status !== 'delivering');
     assert.equal(ticketed.report.enrichments.ipReputation?.status, 'ok', 'VirusTotal answered');
     assert.equal(ticketed.report.enrichments.abuseIpdb?.status, 'pending', 'AbuseIPDB is queued');

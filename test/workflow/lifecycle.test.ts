@@ -31,6 +31,9 @@ const analyst = (kind: AnalystAction['kind'], id = 'U0ANALYST1'): AnalystAction 
 function policy(overrides: Partial<TriagePolicy> = {}): TriagePolicy {
   return { ...DEFAULT_POLICY, reopenWindowMs: 3_000, ...overrides };
 }
+/** Rules enforced, Jira as `AUTOCLOSE_JIRA` says. */
+const enforce = (jira: TriagePolicy['autoClose']['jira'], overrides: Partial<TriagePolicy> = {}): TriagePolicy =>
+  policy({ autoClose: { mode: 'enforce', rules: {}, jira }, ...overrides });
 
 describe('triage lifecycle (real Temporal)', function () {
   this.timeout(180_000);
@@ -39,7 +42,7 @@ describe('triage lifecycle (real Temporal)', function () {
   after(() => s?.stop());
 
   async function start(alert: Alert, p: TriagePolicy): Promise<TriageResult> {
-    const handle = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: p }] });
+    const handle = await s.launch(alert, p);
     return waitForTriage(handle);
   }
   const handle = (alert: Alert) => s.t.client.workflow.getHandle(alertWorkflowId(alert));
@@ -273,7 +276,7 @@ describe('triage lifecycle (real Temporal)', function () {
     const alert = { ...attack('child-terminated'), ips: [ip] };
     // VirusTotal hangs for this IP, so the child is still enriching when it is terminated.
     s.fakes.vt.injectFaults(...Array.from({ length: 5 }, () => ({ path: `/api/v3/ip_addresses/${ip}`, hangMs: Infinity })));
-    const parent = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy() }] });
+    const parent = await s.launch(alert, policy());
     const child = s.t.client.workflow.getHandle(`${alertWorkflowId(alert)}/okta`);
     await waitForTriage(parent, (x) => x.state.status === 'enriching');
     assert.ok(await until(async () => (await child.describe().catch(() => undefined)) !== undefined, 10_000), 'the child started');
@@ -289,7 +292,7 @@ describe('triage lifecycle (real Temporal)', function () {
   });
 
   it('enforce: closes the forgot-password alert with no ticket in the main channel, reason and facts recorded; the attack is ticketed', async () => {
-    const p = policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } });
+    const p = enforce('skip');
     const closed = await start(forgotPassword('enforce'), p);
     const ticketed = await start(attack('enforce'), p);
     assert.equal(closed.state.status, 'auto_closed');
@@ -325,7 +328,7 @@ describe('triage lifecycle (real Temporal)', function () {
   });
 
   it('enforce: an auto-closed alert that fires again gets its ticket in the main channel', async () => {
-    const p = policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 60_000 });
+    const p = enforce('skip', { reopenWindowMs: 60_000 });
     const alert = forgotPassword('refire-auto');
     const closed = await start(alert, p);
     assert.equal(closed.state.status, 'auto_closed');
@@ -354,7 +357,7 @@ describe('triage lifecycle (real Temporal)', function () {
     const alert = attack('signal-early');
     // Slack takes 4 s to answer the post, so the signal lands while the ticket is on its way.
     s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), hangMs: 4_000, afterHandling: true });
-    const h = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy() }] });
+    const h = await s.launch(alert, policy());
     await waitForTriage(h, (x) => x.state.status === 'delivering');
     await h.signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
     const closed = await waitForTriage(h, (x) => x.state.status === 'auto_closed', { timeoutMs: 60_000 });
@@ -374,7 +377,7 @@ describe('triage lifecycle (real Temporal)', function () {
 
   it('keeps an autoClose that arrives while a reopened alert\'s ticket is being posted: the post does not reopen it', async () => {
     const alert = forgotPassword('close-during-repost');
-    const closed = await start(alert, policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 60_000 }));
+    const closed = await start(alert, enforce('skip', { reopenWindowMs: 60_000 }));
     assert.equal(closed.state.status, 'auto_closed');
     // Slack takes 6 s to answer the reopened alert's ticket, so the signal lands while it is on its way.
     s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), hangMs: 6_000, afterHandling: true });
@@ -425,11 +428,7 @@ describe('triage lifecycle (real Temporal)', function () {
         body: { ok: false, error: 'not_in_channel' },
       })),
     );
-    const h = await s.t.client.workflow.start('alertTriage', {
-      taskQueue: s.taskQueue,
-      workflowId: alertWorkflowId(alert),
-      args: [{ alert, policy: policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 60_000 }) }],
-    });
+    const h = await s.launch(alert, enforce('skip', { reopenWindowMs: 60_000 }));
     const recorded = await waitForTriage(h, undefined, { timeoutMs: 30_000 });
     assert.equal(recorded.state.status, 'auto_closed');
     await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
@@ -446,7 +445,7 @@ describe('triage lifecycle (real Temporal)', function () {
 
   it('enforce with AUTOCLOSE_JIRA=create-closed: one issue, created and then closed', async () => {
     const alert = forgotPassword('create-closed');
-    const closed = await start(alert, policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'create-closed' } }));
+    const closed = await start(alert, enforce('create-closed'));
     assert.equal(closed.state.status, 'auto_closed');
     assert.equal(messageFor(alert), undefined, 'no ticket in the main channel');
     const linked = await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok');
@@ -460,11 +459,7 @@ describe('triage lifecycle (real Temporal)', function () {
   it('create-closed: a Jira outage holds neither the SIEM record of the auto-close nor the ticket of a re-fire', async () => {
     const alert = forgotPassword('create-closed-jira-down');
     const jira = jiraRefuses(alert);
-    const h = await s.t.client.workflow.start('alertTriage', {
-      taskQueue: s.taskQueue,
-      workflowId: alertWorkflowId(alert),
-      args: [{ alert, policy: policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'create-closed' }, reopenWindowMs: 60_000 }) }],
-    });
+    const h = await s.launch(alert, enforce('create-closed', { reopenWindowMs: 60_000 }));
     // Ticketed means the SIEM write-back has its outcome: here it must not wait for Jira.
     const recorded = await waitForTriage(h, undefined, { timeoutMs: 30_000 });
     assert.equal(recorded.state.status, 'auto_closed');
@@ -494,11 +489,7 @@ describe('triage lifecycle (real Temporal)', function () {
     s.fakes.jira.injectFaults({ pathRegex: '^/rest/api/3/', match: mine, status: 401 });
     const ticketPost = (r: { body: string }) => r.body.includes(alert.alertId) && r.body.includes(FAKE_CREDENTIALS.slackChannel) && !r.body.includes('thread_ts');
     s.fakes.slack.injectFaults(...Array.from({ length: 4 }, () => ({ method: 'POST', path: '/api/chat.postMessage', match: ticketPost, status: 503 })));
-    const h = await s.t.client.workflow.start('alertTriage', {
-      taskQueue: s.taskQueue,
-      workflowId: alertWorkflowId(alert),
-      args: [{ alert, policy: policy({ autoClose: { mode: 'enforce', rules: {}, jira: 'create-closed' }, reopenWindowMs: 60_000 }) }],
-    });
+    const h = await s.launch(alert, enforce('create-closed', { reopenWindowMs: 60_000 }));
     await waitForTriage(h, (x) => x.state.status === 'auto_closed', { timeoutMs: 30_000, intervalMs: 50 });
     await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
     const landed = await waitForTriage(h, (x) => x.jira?.status === 'ok', { timeoutMs: 60_000 });
@@ -539,7 +530,7 @@ describe('triage lifecycle (real Temporal)', function () {
   it('ignores a re-fire past the reopen window while the run is still open for a Jira retry', async () => {
     const alert = forgotPassword('late-refire');
     const jira = jiraRefuses(alert);
-    const h = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy({ reopenWindowMs: 500 }) }] });
+    const h = await s.launch(alert, policy({ reopenWindowMs: 500 }));
     await waitForTriage(h, (x) => x.state.status === 'awaiting_analyst');
     await h.executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -562,7 +553,7 @@ describe('triage lifecycle (real Temporal)', function () {
     const alert = forgotPassword('jira-down');
     // A revoked token: every Jira call of this alert answers 401 until the analyst has closed it.
     const jira = jiraRefuses(alert);
-    const h = await s.t.client.workflow.start('alertTriage', { taskQueue: s.taskQueue, workflowId: alertWorkflowId(alert), args: [{ alert, policy: policy({ reopenWindowMs: 60_000 }) }] });
+    const h = await s.launch(alert, policy({ reopenWindowMs: 60_000 }));
     const open = await waitForTriage(h, (x) => x.state.status === 'awaiting_analyst');
     assert.equal(open.jira?.status === 'ok', false, 'Jira has not answered yet');
     assert.ok(messageFor(alert), 'the Slack ticket is out');
