@@ -30,10 +30,10 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-# Only the service code: dist/test stays in the build stage. The worker loads dist/workflow-bundle.js
+# Only the service code: dist/test stays in the build stage. The worker loads dist/workflow-bundle*.js
 # (src/temporal/workflow-source.ts) instead of bundling the workflows at start.
 COPY --from=build /app/dist/src ./dist/src
-COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
+COPY --from=build /app/dist/workflow-bundle.js /app/dist/workflow-bundle.encoded-failures.js ./dist/
 # `npm run backfill|report|replay` run it first; without src/ here it leaves dist/ as it is.
 COPY scripts/ensure-built.js ./scripts/ensure-built.js
 # The code stays root-owned (read-only for the service); only the data folders belong to `node`.

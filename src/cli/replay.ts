@@ -13,7 +13,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/config';
 import { connectionOptions } from '../temporal/connection-options';
 import { dataConverter } from '../temporal/data-converter';
-import { PREBUILT_BUNDLE, WORKFLOWS_PATH } from '../temporal/workflow-source';
+import { workflowSource } from '../temporal/workflow-source';
 import { triageSinks } from '../observability/workflow-sinks';
 import { errorMessage } from '../logging/error-message';
 
@@ -30,7 +30,7 @@ export async function replayHistories(
   histories: AsyncIterable<HistoryAndWorkflowId> | Iterable<HistoryAndWorkflowId>,
   opts: { dataConverter?: ReturnType<typeof dataConverter> } = {},
 ): Promise<ReplayOutcome[]> {
-  const code = fs.existsSync(PREBUILT_BUNDLE) ? { workflowBundle: { codePath: PREBUILT_BUNDLE } } : { workflowsPath: WORKFLOWS_PATH };
+  const code = workflowSource(opts.dataConverter);
   const outcomes: ReplayOutcome[] = [];
   for await (const r of Worker.runReplayHistories({ ...code, dataConverter: opts.dataConverter, sinks: triageSinks(undefined) }, histories)) {
     outcomes.push({ workflowId: r.workflowId, ok: !r.error, error: r.error ? `${r.error.name}: ${r.error.message}` : undefined });

@@ -15,7 +15,7 @@ export interface WorkerSetOptions {
   namespace?: string;
   taskQueue: string;
   deps: ActivityDeps;
-  /** Defaults to the prebuilt bundle or the workflows module (see workflow-source.ts). */
+  /** Defaults to the prebuilt bundle that matches `dataConverter`, or the workflows module (see workflow-source.ts). */
   workflows?: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   dataConverter?: WorkerOptions['dataConverter'];
@@ -37,7 +37,7 @@ export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
   const main = await Worker.create({
     ...common,
     taskQueue: o.taskQueue,
-    ...(o.workflows ?? workflowSource()),
+    ...(o.workflows ?? workflowSource(o.dataConverter)),
     activities,
     sinks: triageSinks(o.metrics, o.deps.siem.kind),
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),

@@ -16,6 +16,7 @@ import { FAKE_CREDENTIALS, startFakes, type FakeRequest, type RunningFakes } fro
 import { startServices, type RunningServices } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
 import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { until } from '../helpers/until';
 import { freePort } from '../setup/global';
 
 /** The services with the sample logs and a data folder of their own. */
@@ -170,10 +171,24 @@ describe('operations (real processes, real Temporal)', function () {
       });
       const connection = await Connection.connect({ address: server.address });
       try {
-        const { workflowId } = await post(s.base, demoPantherAlerts()[0]!.payload, 'ops-webhook-secret-0123');
+        // A vendor error that echoes the alert's values (Jira refusing the issue): its text lands in the
+        // activity's failure, which the codec must cover too.
+        const alert = demoPantherAlerts()[0]!.payload;
+        const alertId = alert.alertId;
+        fakes.jira.injectFaults({
+          method: 'POST',
+          path: '/rest/api/3/issue',
+          status: 400,
+          body: { errorMessages: ['Cannot create the issue for alice.martin@acme.io (198.51.100.7)'], errors: {} },
+          match: (r: FakeRequest) => r.body.includes(alertId),
+        });
+        const { workflowId } = await post(s.base, alert, 'ops-webhook-secret-0123');
         const decoding = new Client({ connection, dataConverter: { payloadCodecs: [createCodec(keys, undefined)!] } });
         const triage = await waitForTriage(decoding.workflow.getHandle(workflowId!));
         assert.equal(triage.alert.users[0], 'alice.martin@acme.io', 'the worker and a client with the key see the data');
+        // The Jira issue follows the Slack ticket: wait until its refusal is in the history.
+        const jiraRefused = async () => ((await decoding.workflow.getHandle(workflowId!).fetchHistory()).events ?? []).some((e) => e.activityTaskFailedEventAttributes);
+        assert.ok(await until(jiraRefused, 30_000), "the refused Jira create is in the run's history");
 
         // What the server stored: SQLite, its write-ahead log included.
         const stored = Buffer.concat([dbFile, `${dbFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
@@ -181,7 +196,7 @@ describe('operations (real processes, real Temporal)', function () {
         // Positive control: what the server keeps in clear by design (the workflow id, the detection id in a
         // search attribute) is found by the same search, so an absence below is the codec's doing.
         assert.ok(stored.includes(workflowId!), 'the run is in the searched bytes');
-        assert.ok(stored.includes(demoPantherAlerts()[0]!.payload.id), 'the detection id (a search attribute) is stored in clear');
+        assert.ok(stored.includes(alert.id), 'the detection id (a search attribute) is stored in clear');
         assert.equal(stored.includes('alice.martin@acme.io'), false, 'the user is not stored in clear');
         assert.equal(stored.includes('198.51.100.7'), false, 'the IP is not stored in clear');
 
@@ -194,14 +209,21 @@ describe('operations (real processes, real Temporal)', function () {
         };
         const denied = await fetch(`${s.base}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
         assert.equal(denied.status, 401);
-        const decoded = await fetch(`${s.base}/codec/decode`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-namespace': 'default' },
-          body: JSON.stringify(body),
-        });
-        assert.equal(decoded.status, 200);
-        const payload = ((await decoded.json()) as { payloads: Array<{ data: string }> }).payloads[0]!;
-        assert.match(Buffer.from(payload.data, 'base64').toString('utf8'), /alice\.martin@acme\.io/);
+        const decode = async (p: typeof input): Promise<string> => {
+          const res = await fetch(`${s.base}/codec/decode`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-namespace': 'default' },
+            body: JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(p!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p!.data!).toString('base64') }] }),
+          });
+          assert.equal(res.status, 200);
+          return Buffer.from(((await res.json()) as { payloads: Array<{ data: string }> }).payloads[0]!.data, 'base64').toString('utf8');
+        };
+        assert.match(await decode(input), /alice\.martin@acme\.io/);
+        // The refused Jira create: its message is in the failure's encoded attributes, which decode too.
+        const failed = raw.events?.find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes?.failure;
+        assert.ok(failed?.encodedAttributes, 'the activity failure has encoded attributes');
+        assert.equal(failed.message, 'Encoded failure');
+        assert.match(await decode(failed.encodedAttributes), /Cannot create the issue for alice\.martin@acme\.io \(198\.51\.100\.7\)/);
         await decoding.workflow.getHandle(workflowId!).terminate('test done');
       } finally {
         await connection.close();

@@ -385,7 +385,7 @@ describe('deployment: Dockerfile and .dockerignore', () => {
     for (const image of froms) assert.equal(image, 'node:20-bookworm-slim', `Dockerfile: stage FROM ${image}, expected node:20-bookworm-slim`);
   });
 
-  it('builds with npm run build (tsc + the prebuilt workflow bundle) and ships the bundle', () => {
+  it('builds with npm run build (tsc + the prebuilt workflow bundles) and ships both bundles', () => {
     const build = instructions.filter((i) => i.op === 'RUN' && /npm run build/.test(i.args));
     assert.ok(build.length > 0, 'Dockerfile: no RUN npm run build');
     const buildStage = build[0]!.stage;
@@ -405,10 +405,14 @@ describe('deployment: Dockerfile and .dockerignore', () => {
       instructions.some((i) => i.stage === runtime && i.op === 'RUN' && /npm ci\b.*--omit=dev/.test(i.args)),
       'Dockerfile: the runtime stage should install production dependencies only (npm ci --omit=dev)',
     );
-    assert.ok(
-      instructions.some((i) => i.stage === runtime && i.op === 'COPY' && /--from=/.test(i.args) && /dist(\/workflow-bundle\.js|\/?\s)/.test(i.args)),
-      'Dockerfile: the runtime stage should copy the prebuilt dist/workflow-bundle.js from the build stage',
-    );
+    // Both prebuilt bundles: the worker picks the one whose failure converter matches the codec setting.
+    for (const bundle of ['workflow-bundle.js', 'workflow-bundle.encoded-failures.js']) {
+      const named = new RegExp(`dist(/${bundle.replace(/\./g, '\\.')}(\\s|$)|/?\\s)`);
+      assert.ok(
+        instructions.some((i) => i.stage === runtime && i.op === 'COPY' && /--from=/.test(i.args) && named.test(i.args)),
+        `Dockerfile: the runtime stage should copy the prebuilt dist/${bundle} from the build stage`,
+      );
+    }
     assert.ok(
       instructions.some((i) => i.stage === runtime && i.op === 'ENV' && /NODE_ENV[= ]production/.test(i.args)),
       'Dockerfile: the runtime stage should set NODE_ENV=production',
