@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { connectionOptions } from '../temporal/connection-options';
 import { dataConverter } from '../temporal/data-converter';
 import { loadConfigOrExit, parseDuration } from '../config/config';
-import type { Actor, Disposition } from '../domain/triage-state';
+import type { Disposition, TriageMemo } from '../domain/triage-state';
 import { buildReport, renderReport, type TriageRecord } from '../reporting/triage-report';
 import { SA } from '../temporal/search-attributes';
 import { DRY_RUN_ID_PREFIX } from './dry-run-id';
@@ -32,6 +32,10 @@ export function parseArgs(argv: string[]): Args {
       const value = argv[++i];
       const parsed = value ? parseDuration(value) : undefined;
       if (parsed === undefined) throw new Error(`--since needs a duration like 24h or 7d, got ${value ?? 'nothing'}`);
+      // 0 would report an empty window; past ~270,000 years the start is no date at all.
+      if (parsed <= 0 || !Number.isFinite(new Date(Date.now() - parsed).getTime())) {
+        throw new Error(`--since must be longer than 0 and reach back to a real date (like 24h or 90d), got ${value}`);
+      }
       sinceMs = parsed;
     } else if (arg === '--help' || arg === '-h') return { sinceMs, json, help: true };
     else throw new Error(`unknown argument ${arg}; ${USAGE}`);
@@ -39,17 +43,7 @@ export function parseArgs(argv: string[]): Args {
   return { sinceMs, json, help: false };
 }
 
-type Memo = {
-  triage?: {
-    openedAt?: string | null;
-    closedAt?: string | null;
-    closedBy?: Actor | null;
-    shadow?: TriageRecord['shadow'] | null;
-    autoClosed?: TriageRecord['autoClosed'] | null;
-    autoCloseReopened?: TriageRecord['autoCloseReopened'] | null;
-    analystVerdict?: TriageRecord['analystVerdict'] | null;
-  };
-};
+type Memo = { triage?: Partial<TriageMemo> };
 
 /**
  * The visibility query of the report: the triages started on the task queue since `since`, without the
@@ -63,13 +57,23 @@ export function reportQuery(taskQueue: string, since: Date): string {
   );
 }
 
-/** The triages the report counts, as visibility shows them. */
+/**
+ * Of several runs of one workflow id (a reset in the Web UI terminates the old run and starts another),
+ * the one that counts: a run that was not terminated, else the latest.
+ */
+export function preferRun<T extends { terminated: boolean; startTime: string }>(a: T, b: T): T {
+  if (a.terminated !== b.terminated) return a.terminated ? b : a;
+  return b.startTime > a.startTime ? b : a;
+}
+
+/** The triages the report counts, as visibility shows them: one per alert workflow id. */
 export async function listTriageRecords(client: Client, taskQueue: string, since: Date): Promise<TriageRecord[]> {
-  const records: TriageRecord[] = [];
+  const runs = new Map<string, TriageRecord & { terminated: boolean }>();
   for await (const wf of client.workflow.list({ query: reportQuery(taskQueue, since) })) {
     const memo = (wf.memo ?? {}) as Memo;
     const t = memo.triage ?? {};
-    records.push({
+    const run = {
+      terminated: wf.status.name === 'TERMINATED',
       workflowId: wf.workflowId,
       detectionId: wf.typedSearchAttributes.get(SA.DetectionId) ?? 'unknown',
       startTime: wf.startTime.toISOString(),
@@ -82,9 +86,11 @@ export async function listTriageRecords(client: Client, taskQueue: string, since
       autoClosed: t.autoClosed ?? undefined,
       autoCloseReopened: t.autoCloseReopened ?? undefined,
       analystVerdict: t.analystVerdict ?? undefined,
-    });
+    };
+    const seen = runs.get(run.workflowId);
+    runs.set(run.workflowId, seen ? preferRun(seen, run) : run);
   }
-  return records;
+  return [...runs.values()].map(({ terminated: _, ...record }) => record);
 }
 
 async function main(): Promise<void> {

@@ -106,6 +106,39 @@ export function ruleOfRecord(v: { autoClosed?: RuleRef; shadow?: RuleRef; autoCl
   return rule ? `${rule.ruleId}@${rule.ruleVersion}` : undefined;
 }
 
+type Nullable<T> = { [K in keyof T]-?: Exclude<T[K], undefined> | null };
+
+/**
+ * The `triage` memo the workflow keeps current: what the report reads from visibility without replaying
+ * anything (the verdicts and when they were made). Null, not absent, so an upsert clears a field.
+ */
+export type TriageMemo = Nullable<{
+  status: TriageStatus;
+  disposition?: Disposition;
+  openedAt?: string;
+  closedAt?: string;
+  closedBy?: Actor;
+  shadow?: RuleRef & { disposition: string };
+  autoClosed?: RuleRef;
+  autoCloseReopened?: RuleRef;
+  analystVerdict?: AnalystVerdict;
+}>;
+
+export function triageMemo(state: TriageState): TriageMemo {
+  const ref = (v?: AutoCloseVerdict): RuleRef | null => (v ? { ruleId: v.ruleId, ruleVersion: v.ruleVersion } : null);
+  return {
+    status: state.status,
+    disposition: state.disposition ?? null,
+    openedAt: state.openedAt ?? null,
+    closedAt: state.closedAt ?? null,
+    closedBy: state.closedBy ?? null,
+    shadow: state.shadow ? { ...ref(state.shadow)!, disposition: state.shadow.disposition } : null,
+    autoClosed: ref(state.autoClosed),
+    autoCloseReopened: ref(state.autoCloseReopened),
+    analystVerdict: state.analystVerdict ?? null,
+  };
+}
+
 export function describeActor(actor: Actor | undefined): string {
   if (!actor) return 'someone';
   return actor.name ?? actor.id;
@@ -148,17 +181,22 @@ function entry(state: TriageState, at: string, what: string, by?: Actor): Timeli
   return [...state.timeline, { at, what, ...(by ? { by } : {}) }].slice(-200);
 }
 
+/** Only an analyst's action is a verdict the report judges a rule by; a script's (automation, system) is not. */
+function verdictOf(action: AnalystAction, disposition: AnalystVerdict['disposition'], at: string, state: TriageState): AnalystVerdict | undefined {
+  return action.by.kind === 'analyst' ? { disposition, at } : state.analystVerdict;
+}
+
 export function applyAction(state: TriageState, action: AnalystAction, at: string): TriageState {
   const timeline = entry(state, at, ACTION_TEXT[action.kind], action.by);
   switch (action.kind) {
     case 'assign':
       return { ...state, assignee: action.by, timeline };
     case 'escalate':
-      return { ...state, status: 'escalated', disposition: 'escalated', closedAt: at, closedBy: action.by, analystVerdict: { disposition: 'escalated', at }, timeline };
+      return { ...state, status: 'escalated', disposition: 'escalated', closedAt: at, closedBy: action.by, analystVerdict: verdictOf(action, 'escalated', at, state), timeline };
     case 'close_benign':
     case 'close_false_positive': {
       const disposition = action.kind === 'close_benign' ? 'benign' : 'false_positive';
-      return { ...state, status: 'closed', disposition, closedAt: at, closedBy: action.by, analystVerdict: { disposition, at }, timeline };
+      return { ...state, status: 'closed', disposition, closedAt: at, closedBy: action.by, analystVerdict: verdictOf(action, disposition, at, state), timeline };
     }
   }
 }

@@ -4,7 +4,7 @@
  * with the shadow decision (precision), and the median time to close for analysts vs. automation.
  * Pure: fed with what Temporal visibility returns for each triage.
  */
-import { ruleOfRecord, type Actor, type AnalystVerdict, type Disposition } from '../domain/triage-state';
+import type { Actor, AnalystVerdict, Disposition } from '../domain/triage-state';
 import { humanDuration } from '../domain/time';
 
 /** One triage as visibility shows it (search attributes + the `triage` memo the workflow keeps current). */
@@ -69,41 +69,78 @@ function verdictAgrees(r: TriageRecord): boolean | undefined {
   return undefined;
 }
 
-function row(key: string, records: TriageRecord[]): Row {
-  const shadow = records.filter((r) => r.shadow);
+/**
+ * Which decisions of a run a row counts. A detection row counts them all; a rule row only its own rule's:
+ * one run can carry two rules (shadowed by one, closed by the autoClose signal's), and each is judged on
+ * what it decided.
+ */
+interface Claim {
+  shadow(r: TriageRecord): boolean;
+  autoClosed(r: TriageRecord): boolean;
+  reopened(r: TriageRecord): boolean;
+}
+
+const ALL: Claim = { shadow: (r) => !!r.shadow, autoClosed: (r) => !!r.autoClosed || r.disposition === 'auto_closed', reopened: (r) => !!r.autoCloseReopened };
+
+const ruleKey = (rule?: { ruleId: string; ruleVersion: number }) => (rule ? `${rule.ruleId}@${rule.ruleVersion}` : undefined);
+
+function ruleClaim(key: string): Claim {
+  return { shadow: (r) => ruleKey(r.shadow) === key, autoClosed: (r) => ruleKey(r.autoClosed) === key, reopened: (r) => ruleKey(r.autoCloseReopened) === key };
+}
+
+function row(key: string, records: TriageRecord[], claim: Claim): Row {
+  const shadow = records.filter(claim.shadow);
   const judgements = shadow.map(verdictAgrees).filter((v): v is boolean => v !== undefined);
   const analyst = records.filter((r) => r.closedBy?.kind === 'analyst' && r.disposition && r.disposition !== 'escalated');
-  const automated = records.filter((r) => r.disposition === 'auto_closed');
+  const automated = records.filter((r) => r.disposition === 'auto_closed' && claim.autoClosed(r));
+  const reopened = records.filter(claim.reopened);
   const agreed = judgements.filter(Boolean).length;
   return {
     key,
     alerts: records.length,
     // Every alert automation closed, those the SIEM's re-fire reopened too: reopened / auto-closed is the rate.
-    autoClosed: automated.length + records.filter((r) => r.disposition !== 'auto_closed' && r.autoCloseReopened).length,
-    reopenedAfterAutoClose: records.filter((r) => r.autoCloseReopened).length,
+    autoClosed: automated.length + reopened.filter((r) => !automated.includes(r)).length,
+    reopenedAfterAutoClose: reopened.length,
     shadowDecisions: shadow.length,
     judged: judgements.length,
     agreed,
     precision: judgements.length ? agreed / judgements.length : undefined,
     analystClosed: analyst.length,
     medianAnalystCloseMs: median(analyst.map((r) => ms(r.openedAt ?? r.startTime, r.closedAt)).filter((v): v is number => v !== undefined)),
-    medianAutomationCloseMs: median(automated.map((r) => ms(r.startTime, r.closedAt)).filter((v): v is number => v !== undefined)),
+    // From the alert to the rule's close; after a reopen, from the reopen (its openedAt) to the close that followed.
+    medianAutomationCloseMs: median(
+      automated.map((r) => ms(r.autoCloseReopened ? (r.openedAt ?? r.startTime) : r.startTime, r.closedAt)).filter((v): v is number => v !== undefined),
+    ),
   };
 }
 
-function groupBy(records: TriageRecord[], key: (r: TriageRecord) => string | undefined): Row[] {
+function sortRows(rows: Row[]): Row[] {
+  return rows.sort((a, b) => b.alerts - a.alerts || a.key.localeCompare(b.key));
+}
+
+/** Records by key; a record with several keys is in each of their groups. */
+function groupBy(records: TriageRecord[], keys: (r: TriageRecord) => Iterable<string>): Map<string, TriageRecord[]> {
   const groups = new Map<string, TriageRecord[]>();
   for (const r of records) {
-    const k = key(r);
-    if (k === undefined) continue;
-    groups.set(k, [...(groups.get(k) ?? []), r]);
+    for (const k of new Set(keys(r))) {
+      let group = groups.get(k);
+      if (!group) groups.set(k, (group = []));
+      group.push(r);
+    }
   }
-  return [...groups].map(([k, rs]) => row(k, rs)).sort((a, b) => b.alerts - a.alerts || a.key.localeCompare(b.key));
+  return groups;
 }
 
 export function buildReport(records: TriageRecord[], since: Date): TriageReport {
-  const rule = (r: TriageRecord) => ruleOfRecord(r);
-  return { since: since.toISOString(), total: records.length, byDetection: groupBy(records, (r) => r.detectionId), byRule: groupBy(records, rule) };
+  const byDetection = [...groupBy(records, (r) => [r.detectionId])].map(([k, rs]) => row(k, rs, ALL));
+  const rules = (r: TriageRecord) => [r.autoClosed, r.shadow, r.autoCloseReopened].map(ruleKey).filter((k): k is string => k !== undefined);
+  const byRule = [...groupBy(records, rules)].map(([k, rs]) => row(k, rs, ruleClaim(k)));
+  return { since: since.toISOString(), total: records.length, byDetection: sortRows(byDetection), byRule: sortRows(byRule) };
+}
+
+/** Rounded down, so 199 of 200 reads 99%: a rule shows 100% only when it never disagreed. */
+function percent(value: number): string {
+  return `${Math.floor(value * 100 + 1e-9)}%`;
 }
 
 function duration(value?: number): string {
@@ -121,7 +158,7 @@ export function renderReport(report: TriageReport): string {
       String(r.shadowDecisions),
       String(r.judged),
       String(r.agreed),
-      r.precision === undefined ? '—' : `${Math.round(r.precision * 100)}%`,
+      r.precision === undefined ? '—' : percent(r.precision),
       String(r.analystClosed),
       duration(r.medianAnalystCloseMs),
       duration(r.medianAutomationCloseMs),

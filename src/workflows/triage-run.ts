@@ -30,6 +30,7 @@ import {
   refuseAction,
   reopensOnRefire,
   ruleOfRecord,
+  triageMemo,
   type Actor,
   type AnalystAction,
   type AutoCloseVerdict,
@@ -108,19 +109,7 @@ export class TriageRun {
       { key: SA.AutoCloseRule, value: ruleOfRecord(next) ?? null },
     ]);
     // What the report reads without replaying anything: the verdicts and when they were made.
-    upsertMemo({
-      triage: {
-        status: next.status,
-        disposition: next.disposition ?? null,
-        openedAt: next.openedAt ?? null,
-        closedAt: next.closedAt ?? null,
-        closedBy: next.closedBy ?? null,
-        shadow: next.shadow ? { ruleId: next.shadow.ruleId, ruleVersion: next.shadow.ruleVersion, disposition: next.shadow.disposition } : null,
-        autoClosed: next.autoClosed ? { ruleId: next.autoClosed.ruleId, ruleVersion: next.autoClosed.ruleVersion } : null,
-        autoCloseReopened: next.autoCloseReopened ? { ruleId: next.autoCloseReopened.ruleId, ruleVersion: next.autoCloseReopened.ruleVersion } : null,
-        analystVerdict: next.analystVerdict ?? null,
-      },
-    });
+    upsertMemo({ triage: triageMemo(next) });
   }
 
   setStatus(status: TriageStatus, what?: string): void {

@@ -201,6 +201,40 @@ describe('triage report', () => {
       assert.deepEqual([v1.shadowDecisions, v1.judged, v1.agreed], [2, 2, 1]);
     });
 
+    it('counts each decision of a run under its own rule: a shadow under the shadowing rule, a close under the closing one', () => {
+      // Shadowed by known-location, judged by an analyst (escalated: disagrees), then closed by the autoClose signal's rule.
+      const signalled = autoClosed(MINUTE, {
+        shadow: SHADOW,
+        autoClosed: { ruleId: 'pentest-allowlist', ruleVersion: 1 },
+        analystVerdict: { disposition: 'escalated', at: START },
+      });
+      const report = buildReport([signalled], SINCE);
+      const shadowing = rowFor(report.byRule, 'known-location@1');
+      assert.deepEqual([shadowing.alerts, shadowing.shadowDecisions, shadowing.judged, shadowing.agreed, shadowing.autoClosed], [1, 1, 1, 0, 0]);
+      assert.equal(shadowing.medianAutomationCloseMs, undefined, 'the shadowing rule closed nothing');
+      const closing = rowFor(report.byRule, 'pentest-allowlist@1');
+      assert.deepEqual([closing.alerts, closing.shadowDecisions, closing.judged, closing.autoClosed], [1, 0, 0, 1]);
+      assert.equal(closing.medianAutomationCloseMs, MINUTE);
+    });
+
+    it('keeps a reopen on the rule whose close was reopened when another rule closes the alert afterwards', () => {
+      const reopenedThenSignalled = autoClosed(MINUTE, {
+        autoCloseReopened: { ruleId: 'known-location', ruleVersion: 1 },
+        autoClosed: { ruleId: 'pentest-allowlist', ruleVersion: 1 },
+      });
+      const report = buildReport([reopenedThenSignalled], SINCE);
+      const reopened = rowFor(report.byRule, 'known-location@1');
+      assert.deepEqual([reopened.autoClosed, reopened.reopenedAfterAutoClose], [1, 1]);
+      const closing = rowFor(report.byRule, 'pentest-allowlist@1');
+      assert.deepEqual([closing.autoClosed, closing.reopenedAfterAutoClose], [1, 0]);
+    });
+
+    it('times an automation close after a reopen from the reopen, not from the alert', () => {
+      const reopenedAt = plus(START, 2 * 86_400_000);
+      const reclosed = autoClosed(0, { autoCloseReopened: { ruleId: 'known-location', ruleVersion: 1 }, openedAt: reopenedAt, closedAt: plus(reopenedAt, MINUTE) });
+      assert.equal(rowFor(buildReport([reclosed], SINCE).byDetection, BRUTE).medianAutomationCloseMs, MINUTE);
+    });
+
     it('reports an empty period', () => {
       const report = buildReport([], SINCE);
       assert.deepEqual(report, { since: SINCE.toISOString(), total: 0, byDetection: [], byRule: [] } satisfies TriageReport);
@@ -223,10 +257,18 @@ describe('triage report', () => {
       for (const header of ['detection', 'auto-close rule', 'alerts', 'auto-closed', 'reopened', 'shadow', 'judged', 'agreed', 'precision', 'analyst closed', 'median analyst', 'median automation']) {
         assert.ok(text.includes(header), `missing header ${header}`);
       }
-      assert.match(text, new RegExp(`${BRUTE.replace('.', '\\.')}\\s+4\\s+1\\s+0\\s+3\\s+3\\s+2\\s+67%`));
+      assert.match(text, new RegExp(`${BRUTE.replace('.', '\\.')}\\s+4\\s+1\\s+0\\s+3\\s+3\\s+2\\s+66%`), '2 of 3, rounded down');
       assert.match(text, /known-location@1/);
       assert.match(text, /10 min/);
       assert.match(text, /20 s/);
+    });
+
+    it('rounds precision down, so only a rule that never disagreed reads 100%', () => {
+      const agreeing = Array.from({ length: 199 }, () => analystClosed('benign', MINUTE, { shadow: SHADOW }));
+      const text = renderReport(buildReport([...agreeing, analystClosed('escalated', MINUTE, { shadow: SHADOW })], SINCE));
+      assert.match(text, /\b99%/);
+      assert.doesNotMatch(text, /100%/);
+      assert.match(renderReport(buildReport(agreeing, SINCE)), /\b100%/);
     });
 
     it('says so when there are no alerts and no rule decisions', () => {

@@ -185,6 +185,16 @@ describe('triage state', () => {
       assert.equal(s.closedAt, T3);
     });
 
+    it("records an analyst's close or escalation as the analyst verdict, and a script's (automation, system) not", () => {
+      assert.deepEqual(applyAction(awaiting(), act('escalate', ALICE), T2).analystVerdict, { disposition: 'escalated', at: T2 });
+      const script: Actor = { kind: 'automation', id: 'cleanup-script' };
+      const closedByScript = applyAction(awaiting(), act('close_benign', script), T2);
+      assert.equal(closedByScript.status, 'closed', 'the action itself still applies');
+      assert.equal(closedByScript.analystVerdict, undefined, 'nobody judged the alert');
+      const afterAnalyst = applyAction(applyAction(awaiting(), act('escalate', ALICE), T2), act('close_benign', { kind: 'system', id: 'ops' }), T3);
+      assert.deepEqual(afterAnalyst.analystVerdict, { disposition: 'escalated', at: T2 }, "the analyst's earlier verdict stands");
+    });
+
     it('does not mutate the state it is given', () => {
       const before = awaiting();
       const copy = structuredClone(before);
