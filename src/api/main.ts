@@ -17,6 +17,9 @@ import { createSlackResponder } from './slack-responder';
 import { createApp } from './app';
 import type { SearchSource } from './routes/siem-search';
 
+/** How long a stop waits for requests in flight. */
+const API_DRAIN_MS = 10_000;
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger({ name: 'api', level: config.log.level, format: config.log.format });
@@ -72,8 +75,13 @@ async function main(): Promise<void> {
 
   const stop = async (signal: string) => {
     log.info({ signal }, 'API stopping');
-    server.close();
+    // Requests in flight (a webhook inside its workflow start) finish before the connection closes; new
+    // ones are refused. A client that holds its connection open is cut after the grace time.
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    const grace = setTimeout(() => server.closeAllConnections(), API_DRAIN_MS);
+    await drained;
+    clearTimeout(grace);
     await Promise.allSettled([connection.close(), siem?.then((s) => s.close())]);
     log.info('API stopped');
     process.exit(0);

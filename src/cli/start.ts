@@ -73,6 +73,9 @@ async function ensureTemporal(
   return server;
 }
 
+/** How long after a first signal an identical one is taken as its echo (see onSignal). */
+const SIGNAL_ECHO_MS = 1000;
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const root = projectRoot();
@@ -98,10 +101,15 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   // A second Ctrl-C while stopping: stop now (the exit handler below still kills the server and workers).
+  // One Ctrl-C under `npm start` arrives twice (from the terminal, and forwarded by npm, which `exec`s us):
+  // a second SIGINT within a second of the first is that echo, not an impatient user.
   // A repeated SIGTERM or SIGHUP (a closing terminal often sends two) lets the clean stop finish.
+  let firstSignalAt = 0;
   const onSignal = (reason: string, again: 'exit' | 'wait') => () => {
-    if (!stopping) void shutdown(reason, 0);
-    else if (again === 'exit') process.exit(130);
+    if (!stopping) {
+      firstSignalAt = Date.now();
+      void shutdown(reason, 0);
+    } else if (again === 'exit' && Date.now() - firstSignalAt > SIGNAL_ECHO_MS) process.exit(130);
   };
   process.on('SIGINT', onSignal('Ctrl-C', 'exit'));
   process.on('SIGTERM', onSignal('SIGTERM', 'wait'));

@@ -25,12 +25,14 @@ const secret = z
   .regex(/^[\x20-\x7e]+$/, 'must be printable characters only: no line breaks, tabs or other control characters (the value is not shown)')
   .optional();
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
-const port = z.coerce.number().int().min(0).max(65535);
+const port = z.coerce.number().int().min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535');
 const httpUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
 const flag = (fallback: boolean) =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
     .transform((v) => ['true', '1', 'yes'].includes(v))
     .default(fallback);
 
@@ -55,7 +57,12 @@ export const EnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: optionalUrl,
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  // host:port as gRPC takes it: a scheme (http://) or a path would only fail later, as "not reachable".
+  TEMPORAL_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/, 'must be host:port without a scheme, like 127.0.0.1:7233 or <namespace>.tmprl.cloud:7233')
+    .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('autotriage'),
   TEMPORAL_UI_PORT: port.default(8233),
@@ -298,6 +305,9 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.ENRICHMENT_WAIT > 90_000) throw new ConfigError('ENRICHMENT_WAIT: at most 90s (the ticket would wait too long)');
   // A SIEM query's attempt ends at 60 s (src/workflows/activities.ts); one cut off there would be run again.
   // Every request of the query stops at this deadline; its cancellation may take 15 s more.
+  for (const name of ['ENRICHMENT_WAIT', 'PANTHER_QUERY_TIMEOUT', 'MAX_OPEN'] as const) {
+    if (env[name] <= 0) throw new ConfigError(`${name}: must be longer than 0`);
+  }
   if (env.PANTHER_QUERY_TIMEOUT > 40_000) throw new ConfigError('PANTHER_QUERY_TIMEOUT: at most 40s (a SIEM step is given 60 s, the cancellation of a query included)');
   const provider = (
     apiKey: string | undefined,
@@ -307,7 +317,8 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
     cacheTtlMs: number,
   ): ReputationProviderConfig | undefined =>
     apiKey ? { apiKey, baseUrl: baseUrl.replace(/\/+$/, ''), ratePerMinute, dailyBudget, cacheTtlMs } : undefined;
-  if (env.METRICS_PORT === env.PORT || env.METRICS_PORT + 1 === env.PORT || env.METRICS_PORT === 65535) {
+  if (env.METRICS_PORT === 65535) throw new ConfigError('METRICS_PORT: at most 65534 (the worker also uses METRICS_PORT+1 on loopback)');
+  if (env.METRICS_PORT === env.PORT || env.METRICS_PORT + 1 === env.PORT) {
     throw new ConfigError(`METRICS_PORT: ${env.METRICS_PORT} collides with PORT ${env.PORT} (the worker also uses METRICS_PORT+1 on loopback)`);
   }
   if (env.CODEC_KEYS) {

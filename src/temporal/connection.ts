@@ -25,7 +25,19 @@ export async function retryUntilConnected<T>(
       if (attempt === 1 || attempt % 10 === 0) {
         log.warn({ err: errorMessage(err) }, `${what} not reachable yet; retrying`);
       }
-      await new Promise((r) => setTimeout(r, delay));
+      // A stop (SIGTERM) during the wait ends it at once, not after the next attempt.
+      await new Promise<void>((resolve) => {
+        const onAbort = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          opts.signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, delay);
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+      });
+      if (opts.signal?.aborted) throw err;
       delay = Math.min(delay * 2, 5000);
     }
   }

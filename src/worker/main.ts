@@ -51,7 +51,21 @@ async function main(): Promise<void> {
   });
   const { address, namespace, taskQueue } = config.temporal;
   const options = connectionOptions(config);
-  const connection = await retryUntilConnected(`Temporal at ${address}`, () => NativeConnection.connect(options), log);
+  // Stopped while Temporal is not there yet (a deploy rolled back, compose down): no worker runs that the
+  // runtime's own signal handling could drain, so stop waiting and leave.
+  const waiting = new AbortController();
+  const stopWaiting = () => waiting.abort();
+  process.once('SIGINT', stopWaiting);
+  process.once('SIGTERM', stopWaiting);
+  const connection = await retryUntilConnected(`Temporal at ${address}`, () => NativeConnection.connect(options), log, { signal: waiting.signal }).catch(
+    (err: unknown) => (waiting.signal.aborted ? undefined : Promise.reject(err)),
+  );
+  process.off('SIGINT', stopWaiting);
+  process.off('SIGTERM', stopWaiting);
+  if (!connection) {
+    log.info(`stopped before Temporal at ${address} was reachable`);
+    process.exit(0);
+  }
   // A client connection too: for search attributes, and for the activities that reach the cache and budget workflows.
   const clientConnection = await Connection.connect(options);
   try {

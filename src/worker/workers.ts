@@ -56,12 +56,17 @@ export async function createWorkers(o: WorkerSetOptions): Promise<Worker[]> {
   return [main, ...providers];
 }
 
-/** Runs them all; when one stops (shutdown signal or failure), the others are shut down too. */
-export async function runWorkers(workers: Worker[]): Promise<void> {
+/**
+ * Runs them all; when one stops (shutdown signal or failure), the others are shut down too. Settles only
+ * once every worker has drained, so the caller closes connections and the SIEM after the last activity;
+ * a failure is then rethrown as it was (the first one), not hidden by an error of the cleanup.
+ */
+export async function runWorkers(workers: Pick<Worker, 'run' | 'getState' | 'shutdown'>[]): Promise<void> {
   const runs = workers.map((w) =>
     w.run().finally(() => {
       for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
     }),
   );
-  await Promise.all(runs);
+  const failed = (await Promise.allSettled(runs)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

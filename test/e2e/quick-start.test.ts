@@ -71,8 +71,13 @@ describe('quick start: npm start, then npm run demo (real processes, its own dev
   });
 
   it('stops the API, the worker and the dev server on Ctrl-C, exiting 0', async () => {
+    // `npm start` execs start.js (so a SIGTERM to npm reaches it, not only a shell): one Ctrl-C then
+    // arrives twice, from the terminal and forwarded by npm. The echo must not cut the clean stop short.
+    const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.match(pkg.scripts.start ?? '', /&& exec node .*dist\/src\/cli\/start\.js/);
     const exited = new Promise<number | null>((resolve) => start!.child.once('exit', (code) => resolve(code)));
     start!.child.kill('SIGINT');
+    setTimeout(() => start!.child.kill('SIGINT'), 50);
     assert.equal(await exited, 0);
     assert.ok(start!.output.some((l) => /stopped/.test(l)), start!.output.slice(-5).join('\n'));
     await new Promise((r) => setTimeout(r, 200));

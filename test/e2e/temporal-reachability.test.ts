@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { isTemporalUp } from '../../src/temporal/dev-server';
-import { freePort } from '../setup/global';
+import { freePort, freeServicePorts } from '../setup/global';
+import { spawnService } from '../helpers/processes';
+import { tempDir } from '../helpers/sample-logs';
 import { testAddress } from '../helpers/temporal';
 
 describe('isTemporalUp (the tests\' dev server)', () => {
@@ -20,5 +22,33 @@ describe('isTemporalUp (the tests\' dev server)', () => {
 
   it('answers false where nothing listens', async () => {
     assert.equal(await isTemporalUp(`127.0.0.1:${await freePort()}`, 500), false);
+  });
+});
+
+describe('the worker waiting for Temporal (real process)', function () {
+  this.timeout(60_000);
+
+  it('stops at once on SIGTERM while Temporal is not reachable yet, exiting 0', async () => {
+    const { metricsPort } = await freeServicePorts();
+    const worker = spawnService('worker', {
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      METRICS_PORT: String(metricsPort),
+      DATA_DIR: tempDir('worker-wait'),
+      LOCAL_SIEM_LOGS: tempDir('worker-wait-logs'),
+    });
+    try {
+      await worker.waitFor(/not reachable yet; retrying/, 20_000);
+      // Past the first retry delays, so an exit within the bound below is the signal's doing.
+      await new Promise((r) => setTimeout(r, 2000));
+      const exited = new Promise<number | null>((resolve) => worker.child.once('exit', (code) => resolve(code)));
+      const sent = Date.now();
+      worker.child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 10_000))]);
+      assert.equal(code, 0, worker.output.slice(-5).join('\n'));
+      assert.ok(worker.output.some((l) => /stopped before Temporal .* was reachable/.test(l)));
+      console.log(`      (exited ${Date.now() - sent} ms after SIGTERM)`);
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -115,8 +115,34 @@ describe('parseConfig', () => {
     assert.equal(parseConfig({ METRICS_PORT: '9100' }).metricsPort, 9100);
   });
 
+  it('refuses METRICS_PORT=65535 for what it is: no room for METRICS_PORT+1', () => {
+    assert.match(configError({ METRICS_PORT: '65535' }).message, /METRICS_PORT: at most 65534/);
+  });
+
+  it('takes TEMPORAL_ADDRESS as host:port, and refuses a URL or a missing port naming the variable', () => {
+    for (const address of ['temporal:7233', 'my-ns.a1b2c.tmprl.cloud:7233', '[::1]:7233', '10.0.0.5:7233']) {
+      assert.equal(parseConfig({ TEMPORAL_ADDRESS: address }).temporal.address, address);
+    }
+    for (const address of ['http://temporal:7233', 'temporal', 'temporal:7233/ns']) {
+      assert.match(configError({ TEMPORAL_ADDRESS: address }).message, /TEMPORAL_ADDRESS: must be host:port without a scheme/, address);
+    }
+  });
+
+  it('reads flags whatever their case', () => {
+    assert.deepEqual(parseConfig({ TEMPORAL_TLS: 'TRUE' }).temporal.tls, { certPath: undefined, keyPath: undefined });
+    assert.ok(parseConfig({ TEMPORAL_TLS: ' Yes ' }).temporal.tls);
+    assert.equal(parseConfig({ TEMPORAL_TLS: 'False' }).temporal.tls, undefined);
+    assert.match(configError({ TEMPORAL_TLS: 'maybe' }).message, /TEMPORAL_TLS/);
+  });
+
+  it('refuses a zero duration where zero cannot work', () => {
+    assert.match(configError({ MAX_OPEN: '0s' }).message, /MAX_OPEN: must be longer than 0/);
+    assert.match(configError({ ENRICHMENT_WAIT: '0s' }).message, /ENRICHMENT_WAIT: must be longer than 0/);
+    assert.equal(parseConfig({ REOPEN_WINDOW: '0s' }).policy.reopenWindowMs, 0, 'no reopening at all is a choice');
+  });
+
   it('rejects a bad PORT naming it', () => {
-    for (const PORT of ['abc', '70000', '3000.5', '-1']) {
+    for (const PORT of ['abc', '70000', '3000.5', '-1', '0']) {
       const err = configError({ PORT });
       assert.match(err.message, /\bPORT\b/, `PORT=${PORT}: ${err.message}`);
     }
