@@ -3,9 +3,10 @@
  * answers at TEMPORAL_ADDRESS), sample logs for the embedded SIEM (when there are none), the worker and
  * the API. Ctrl-C stops the API, then the worker, then the server.
  */
+import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { apiListenHost, loadConfigOrExit } from '../config/config';
+import { DEFAULT_LOCAL_SIEM_LOGS, apiListenHost, loadConfigOrExit } from '../config/config';
 import { projectRoot } from '../config/paths';
 import { writeSampleLogs } from '../sample-data/write-logs';
 import { connectionOptions, type TemporalConnectionOptions } from '../temporal/connection-options';
@@ -21,15 +22,30 @@ const say = printer('start');
  */
 const DEV_SERVER_RETENTION_DAYS = 30;
 
-async function hasLogs(dir: string): Promise<boolean> {
-  const folders = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+/**
+ * Whether the embedded SIEM's folder holds logs. A folder that cannot be read is an error naming the
+ * variable, not "no logs": sample logs must never be written into a real log folder that is only
+ * unreadable (or, set explicitly, not mounted yet).
+ */
+async function logsState(dir: string, setExplicitly: boolean): Promise<'logs' | 'none'> {
+  let folders: Dirent[];
+  try {
+    folders = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !setExplicitly) return 'none';
+    if (code === 'ENOENT') {
+      throw new Error(`LOCAL_SIEM_LOGS=${dir} does not exist: fix the path (a volume not mounted?), or create the folder empty to have sample logs written there`);
+    }
+    throw new Error(`LOCAL_SIEM_LOGS=${dir} cannot be read (${code ?? errorMessage(err)})`);
+  }
   for (const folder of folders) {
     // Dot folders are not tables (the SIEM skips them too): the sample generator's staging folder is one.
     if (!folder.isDirectory() || folder.name.startsWith('.')) continue;
     const files = await fs.readdir(path.join(dir, folder.name)).catch(() => []);
-    if (files.some((f) => /\.(jsonl|ndjson|json)(\.gz)?$/.test(f))) return true;
+    if (files.some((f) => /\.(jsonl|ndjson|json)(\.gz)?$/.test(f))) return 'logs';
   }
-  return false;
+  return 'none';
 }
 
 async function ensureTemporal(
@@ -125,6 +141,11 @@ async function main(): Promise<void> {
     server?.process.kill('SIGKILL');
   });
 
+  // Checked before anything starts: a log folder that cannot be used stops us with its reason. The
+  // default folder is created with sample logs when missing; one chosen elsewhere must exist.
+  const chosen = config.siem.kind === 'local' && config.siem.logsDir !== path.resolve(DEFAULT_LOCAL_SIEM_LOGS);
+  const logs = config.siem.kind === 'local' ? await logsState(config.siem.logsDir, chosen) : 'logs';
+
   const codecEndpoint = config.codec ? `${config.api.publicUrl}/codec` : undefined;
   const starting = ensureTemporal(connectionOptions(config), config.temporal.uiPort, config.dataDir, config.temporal.namespace, codecEndpoint, aborter.signal);
   serverStarting = starting;
@@ -135,7 +156,7 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
 
-  if (config.siem.kind === 'local' && !(await hasLogs(config.siem.logsDir))) {
+  if (config.siem.kind === 'local' && logs === 'none') {
     say(`LOCAL_SIEM_LOGS (${config.siem.logsDir}) holds no logs: writing sample Okta logs (as \`npm run sample-data\` does)…`);
     const result = await writeSampleLogs(config.siem.logsDir, {});
     say(`wrote ${result.events} events in ${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.from} → ${result.to}`);

@@ -36,6 +36,9 @@ const flag = (fallback: boolean) =>
     .transform((v) => ['true', '1', 'yes'].includes(v))
     .default(fallback);
 
+/** Where the embedded SIEM's logs are by default (`npm start` writes sample logs there when it is missing). */
+export const DEFAULT_LOCAL_SIEM_LOGS = './data/logs';
+
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** `90s`, `5m`, `24h`, `7d` → milliseconds. */
@@ -88,7 +91,7 @@ export const EnvSchema = z.object({
   GREYNOISE_CACHE_TTL: duration('24h'),
   ENRICHMENT_WAIT: duration('60s'),
   SIEM: z.enum(['local', 'panther']).default('local'),
-  LOCAL_SIEM_LOGS: z.string().default('./data/logs'),
+  LOCAL_SIEM_LOGS: z.string().default(DEFAULT_LOCAL_SIEM_LOGS),
   PANTHER_API_URL: optionalUrl,
   PANTHER_API_TOKEN: secret,
   PANTHER_CONSOLE_URL: optionalUrl,

@@ -121,3 +121,38 @@ describe('npm start on a Temporal server already running: a closed terminal stop
     }
   });
 });
+
+describe('npm start with a LOCAL_SIEM_LOGS it cannot use (real process)', function () {
+  this.timeout(60_000);
+
+  for (const [what, logs, message] of [
+    ['a chosen folder that does not exist (a volume not mounted)', () => path.join(tempDir('missing-logs'), 'mnt', 'siem'), /LOCAL_SIEM_LOGS=.* does not exist/],
+    ['a path that is a file', () => {
+      const file = path.join(tempDir('file-logs'), 'logs');
+      fs.writeFileSync(file, 'not a folder');
+      return file;
+    }, /LOCAL_SIEM_LOGS=.* cannot be read \(ENOTDIR\)/],
+  ] as const) {
+    it(`refuses ${what}, naming the variable, and writes no sample logs there`, async () => {
+      const { port, metricsPort } = await freeServicePorts();
+      const dir = logs();
+      const start = spawnScript('npm start', 'dist/src/cli/start.js', {
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        TEMPORAL_ADDRESS: testAddress(),
+        DATA_DIR: tempDir('bad-logs-data'),
+        LOCAL_SIEM_LOGS: dir,
+      });
+      const exited = new Promise<number | null>((resolve) => start.child.once('exit', (code) => resolve(code)));
+      try {
+        assert.equal(await exited, 1);
+        await start.stop();
+        assert.ok(start.output.some((l) => message.test(l)), start.output.slice(-5).join('\n'));
+        assert.ok(!start.output.some((l) => /writing sample Okta logs/.test(l)));
+        if (what.startsWith('a chosen')) assert.equal(fs.existsSync(dir), false, 'the missing folder was not created');
+      } finally {
+        await start.stop();
+      }
+    });
+  }
+});
