@@ -38,7 +38,8 @@ COPY --from=build /app/dist/workflow-bundle.js /app/dist/workflow-bundle.encoded
 COPY scripts/ensure-built.js ./scripts/ensure-built.js
 # The code stays root-owned (read-only for the service); only the data folders belong to `node`.
 RUN mkdir -p /app/.data /app/data/logs && chown node:node /app/.data /app/data/logs
-USER node
+# By uid (node is 1000 in the official image): Kubernetes' runAsNonRoot can only verify a numeric user.
+USER 1000:1000
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -432,6 +432,13 @@ export function configWarnings(config: Config): string[] {
       `PUBLIC_URL (${config.api.publicUrl}) is not on this machine, but WEBHOOK_SECRET is not set: the API listens on loopback only, and a reverse proxy or tunnel in front of it would let anyone send alerts — set WEBHOOK_SECRET`,
     );
   }
+  // Without WEBHOOK_SECRET the API stays on loopback whatever HOST says (apiListenHost): no one else to link for.
+  const listensBeyondLoopback = !LOOPBACK_HOSTS.has(config.api.host.replace(/^\[|\]$/g, '')) && !!config.api.webhookSecret;
+  if (listensBeyondLoopback && config.api.publicUrl === config.api.localUrl) {
+    warnings.push(
+      `PUBLIC_URL is not set while the API listens on ${config.api.host}: the links autotriage makes (the embedded SIEM's results in tickets, the codec endpoint) point at ${config.api.publicUrl}, which only this machine opens — set PUBLIC_URL to the address analysts use`,
+    );
+  }
   if (config.slack && !/^[CG][A-Z0-9]{6,}$/.test(config.slack.channel)) {
     warnings.push(`SLACK_CHANNEL should be a channel ID (C0123ABCDEF), not ${JSON.stringify(config.slack.channel)}: a retried post looks up earlier messages by ID`);
   }

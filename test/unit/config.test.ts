@@ -285,6 +285,17 @@ describe('config: warnings at start', () => {
     assert.deepEqual(configWarnings(parseConfig({ PUBLIC_URL: 'http://localhost:3000' })), []);
   });
 
+  it('warns when the API listens beyond loopback but links still point at 127.0.0.1 (PUBLIC_URL not set)', () => {
+    const secret = 'whsec-0123456789abcdef';
+    assert.match(
+      configWarnings(parseConfig({ HOST: '0.0.0.0', WEBHOOK_SECRET: secret })).join('\n'),
+      /PUBLIC_URL is not set while the API listens on 0\.0\.0\.0: .* point at http:\/\/127\.0\.0\.1:3000/,
+    );
+    assert.deepEqual(configWarnings(parseConfig({ HOST: '0.0.0.0', WEBHOOK_SECRET: secret, PUBLIC_URL: 'https://autotriage.acme.io' })), []);
+    assert.deepEqual(configWarnings(parseConfig({ HOST: '127.0.0.1', WEBHOOK_SECRET: secret })), [], 'on loopback the local address is the right one');
+    assert.deepEqual(configWarnings(parseConfig({ HOST: '0.0.0.0' })), [], 'without the secret the API stays on loopback anyway');
+  });
+
   it('has nothing to say about the embedded defaults', () => {
     assert.deepEqual(configWarnings(parseConfig({})), []);
   });
