@@ -21,7 +21,10 @@ export function startMetricsServer(opts: { registry: Registry; host: string; por
     }
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const hint = err.code === 'EADDRINUSE' ? ' (another worker on this machine? give each its own METRICS_PORT)' : '';
+      reject(new Error(`METRICS_PORT: cannot listen on ${opts.host}:${opts.port}: ${err.code ?? errorMessage(err)}${hint}`));
+    });
     server.listen(opts.port, opts.host, () => resolve(server));
   });
 }

@@ -166,7 +166,9 @@ export async function setRetention(address: string, namespace: string, days: num
 
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   const ip = o.ip ?? '127.0.0.1';
-  const address = `${ip}:${o.port}`;
+  // gRPC addresses and URLs put an IPv6 host in brackets.
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  const address = `${host}:${o.port}`;
   if (await isPortOpen(ip, o.port, 500)) throw new Error(`port ${o.port} on ${ip} is already in use`);
   const child = spawn(o.cliPath, devServerArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: o.detached ?? false });
   const recent: string[] = [];
@@ -189,7 +191,9 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     await stopProcess(child);
     throw new Error('the Temporal dev server start was interrupted; it is stopped');
   };
-  while (!(await isTemporalUp(address, 1000))) {
+  // Checked after the server answers too: a server that lost the port (or the SQLite file) to another
+  // one started at the same moment exits, while the other answers on the address.
+  while (!(await isTemporalUp(address, 1000)) || exited) {
     await stopIfAborted();
     if (exited) throw new Error(`the Temporal dev server exited during start:\n${recent.join('\n')}`);
     if (Date.now() > deadline) {
@@ -207,7 +211,7 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   await stopIfAborted();
   return {
     address,
-    uiUrl: o.uiPort !== undefined ? `http://${ip}:${o.uiPort}` : undefined,
+    uiUrl: o.uiPort !== undefined ? `http://${host}:${o.uiPort}` : undefined,
     process: child,
     stop: () => stopProcess(child),
   };

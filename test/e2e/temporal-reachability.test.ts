@@ -4,7 +4,7 @@
  * that does not speak what the options say is not taken for one that answers.
  */
 import assert from 'node:assert/strict';
-import { isTemporalUp } from '../../src/temporal/dev-server';
+import { findTemporalCli, isTemporalUp, startDevServer } from '../../src/temporal/dev-server';
 import { freePort, freeServicePorts } from '../setup/global';
 import { spawnService } from '../helpers/processes';
 import { tempDir } from '../helpers/sample-logs';
@@ -49,6 +49,22 @@ describe('the worker waiting for Temporal (real process)', function () {
       console.log(`      (exited ${Date.now() - sent} ms after SIGTERM)`);
     } finally {
       await worker.stop();
+    }
+  });
+});
+
+describe('a dev server on the IPv6 loopback (TEMPORAL_ADDRESS=[::1]:port, real process)', function () {
+  this.timeout(90_000);
+
+  it('is reached at [::1]:port, with its Web UI at http://[::1]:uiPort', async () => {
+    const server = await startDevServer({ cliPath: findTemporalCli(), ip: '::1', port: await freePort(), uiPort: await freePort() });
+    try {
+      assert.match(server.address, /^\[::1\]:\d+$/);
+      assert.equal(await isTemporalUp(server.address), true);
+      assert.match(server.uiUrl ?? '', /^http:\/\/\[::1\]:\d+$/);
+      assert.equal((await fetch(server.uiUrl!)).status, 200);
+    } finally {
+      await server.stop();
     }
   });
 });
