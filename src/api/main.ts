@@ -16,12 +16,14 @@ import { createActionSink } from './analyst-actions';
 import { createSlackResponder } from './slack-responder';
 import { createApp } from './app';
 import type { SearchSource } from './routes/siem-search';
+import { stopWhenSupervisorDies } from '../cli/lifeline';
 
 /** How long a stop waits for requests in flight. */
 const API_DRAIN_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  stopWhenSupervisorDies();
   const log = createLogger({ name: 'api', level: config.log.level, format: config.log.format });
   for (const warning of configWarnings(config)) log.warn(warning);
   const { host, narrowed } = apiListenHost(config.api);

@@ -4,6 +4,7 @@
  * (API, then worker, then the Temporal server).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { LIFELINE_ENV } from './lifeline';
 
 const COLORS = { api: 36, worker: 35, temporal: 33, start: 32 } as const;
 export type ProcessName = keyof typeof COLORS;
@@ -35,9 +36,10 @@ export interface Supervised {
 }
 
 export function runNode(name: ProcessName, script: string, env: NodeJS.ProcessEnv): Supervised {
+  // stdin is the child's lifeline (lifeline.ts): it closes when we die, and the child stops.
   const child = spawn(process.execPath, ['--enable-source-maps', script], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, [LIFELINE_ENV]: 'stdin' },
+    stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
   const print = printer(name);

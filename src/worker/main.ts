@@ -17,6 +17,7 @@ import { buildActivityDeps } from './dependencies';
 import { temporalLogger } from './temporal-logger';
 import { createWorkers, runWorkers } from './workers';
 import { errorMessage } from '../logging/error-message';
+import { stopWhenSupervisorDies } from '../cli/lifeline';
 
 /**
  * Where locally delivered tickets go (no Slack): as text for a person at a terminal; as a JSON log line in
@@ -38,6 +39,7 @@ function printer(format: 'pretty' | 'json', log: Logger): (text: string) => void
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  stopWhenSupervisorDies();
   const log = createLogger({ name: 'worker', level: config.log.level, format: config.log.format });
   // The SDK's own metrics go to a loopback port; /metrics on METRICS_PORT serves them with ours.
   const sdkMetrics = `127.0.0.1:${config.metricsPort + 1}`;

@@ -16,6 +16,7 @@ import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
 import { spawnScript, type ServiceProcess } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
 import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { until } from '../helpers/until';
 import { freePort, freeServicePorts } from '../setup/global';
 
 describe('quick start: npm start, then npm run demo (real processes, its own dev server)', function () {
@@ -116,6 +117,33 @@ describe('npm start on a Temporal server already running: a closed terminal stop
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(await answers(`http://127.0.0.1:${port}/healthz`), false, 'the API is gone');
       assert.equal(await answers(`http://127.0.0.1:${metricsPort}/metrics`), false, 'the worker is gone');
+    } finally {
+      await start.stop();
+    }
+  });
+});
+
+describe('npm start killed outright (SIGKILL, the OOM killer): nothing is orphaned (real processes)', function () {
+  this.timeout(120_000);
+
+  it('the API and the worker stop by themselves when npm start is gone, freeing their ports', async () => {
+    const { port, metricsPort } = await freeServicePorts();
+    const start = spawnScript('npm start', 'dist/src/cli/start.js', {
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      TEMPORAL_ADDRESS: testAddress(),
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('lifeline'),
+      DATA_DIR: path.join(tempDir('lifeline'), '.data'),
+      LOCAL_SIEM_LOGS: await sampleLogsDir(),
+    });
+    const answers = (url: string) => fetch(url).then(() => true, () => false);
+    try {
+      await start.waitFor(/API listening/, 60_000);
+      await start.waitFor(/worker started/, 60_000);
+      assert.ok(await answers(`http://127.0.0.1:${port}/healthz`));
+      start.child.kill('SIGKILL');
+      const gone = async () => !(await answers(`http://127.0.0.1:${port}/healthz`)) && !(await answers(`http://127.0.0.1:${metricsPort}/metrics`));
+      assert.ok(await until(gone, 30_000, 250), 'the API and the worker outlived npm start');
     } finally {
       await start.stop();
     }
