@@ -12,7 +12,8 @@ import { AttemptDeadline } from './attempt-deadline';
 import { DELIVERY_POLICY, ENRICHMENT_POLICY, classified } from './failures';
 
 export interface SiemAlertDeps {
-  panther?: { alerts: PantherAlerts; comment: boolean; statusOnTicket?: PantherAlertStatus };
+  /** `writeBack: false` (a read-only token): alerts are read, never updated. */
+  panther?: { alerts: PantherAlerts; writeBack: boolean; comment: boolean; statusOnTicket?: PantherAlertStatus };
 }
 
 export interface SiemAlertFacts {
@@ -57,6 +58,9 @@ export function createSiemAlertActivities({ panther }: SiemAlertDeps) {
       const { alert } = input.ticket;
       if (alert.source !== 'panther') return skipped(`no alert API for source ${alert.source}`);
       if (!panther) return notConfigured(NOT_CONFIGURED);
+      // Skipped, not failed: a write a read-only token is refused would be retried for hours, holding the
+      // Jira writes queued behind it.
+      if (!panther.writeBack) return skipped('PANTHER_WRITE_BACK=false: Panther alerts are not updated');
       const marker = `[autotriage ${input.ticket.workflowId} ${input.event}]`;
       const body = input.withTicket === false ? '' : `\n\n${renderPlainText(buildTicket(input.ticket))}`;
       const comment = `autotriage: ${input.where}${body}`;

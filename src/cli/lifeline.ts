@@ -11,7 +11,11 @@ export const LIFELINE_ENV = 'AUTOTRIAGE_LIFELINE';
 export function stopWhenSupervisorDies(): void {
   if (process.env[LIFELINE_ENV] !== 'stdin') return;
   const stdin = process.stdin as NodeJS.ReadStream & Partial<Pick<Socket, 'unref'>>;
-  const stop = () => process.kill(process.pid, 'SIGTERM');
+  const stop = () => {
+    // Our stdout and stderr went to the supervisor too: a log line written to them now must not crash the stop.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+    process.kill(process.pid, 'SIGTERM');
+  };
   stdin.once('end', stop);
   stdin.once('error', stop);
   stdin.resume();

@@ -96,6 +96,7 @@ export const EnvSchema = z.object({
   PANTHER_API_TOKEN: secret,
   PANTHER_CONSOLE_URL: optionalUrl,
   PANTHER_QUERY_TIMEOUT: duration('30s'),
+  PANTHER_WRITE_BACK: flag(true),
   PANTHER_COMMENT: flag(true),
   PANTHER_STATUS_ON_TICKET: z.enum(['OPEN', 'TRIAGED', 'RESOLVED', 'CLOSED']).optional(),
   SLACK_BOT_TOKEN: secret,
@@ -207,6 +208,8 @@ export interface PantherConfig {
   consoleUrl: string;
   /** A data-lake query still running after this is cancelled. */
   queryTimeoutMs: number;
+  /** Update Panther alerts at all (status and comment); false for a read-only API token. */
+  writeBack: boolean;
   /** Add a comment to the Panther alert saying what autotriage found. */
   comment: boolean;
   /** Set the Panther alert to this status once the ticket is out (unset: leave it). */
@@ -369,6 +372,7 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
           apiToken: env.PANTHER_API_TOKEN!,
           consoleUrl: consoleUrl!,
           queryTimeoutMs: env.PANTHER_QUERY_TIMEOUT,
+          writeBack: env.PANTHER_WRITE_BACK,
           comment: env.PANTHER_COMMENT,
           statusOnTicket: env.PANTHER_STATUS_ON_TICKET,
         }

@@ -52,7 +52,8 @@ const CONFIG_ERRORS = new Set([
 
 /**
  * Platform errors that mean this request can never succeed as sent. Any other error — including one
- * Slack adds later — is retried: a ticket is delayed by an error we do not know, never dropped for it.
+ * Slack adds later — is retried: a ticket is delayed by an error we do not know, and only after 30 min
+ * and 10 attempts taken as a refusal (activities/failures.ts: the ticket is then saved locally).
  */
 const REQUEST_ERRORS = new Set([
   'invalid_arguments',

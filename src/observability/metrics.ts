@@ -131,7 +131,7 @@ export function workerMetrics(registry: Registry): WorkerMetrics {
     }),
     cache: new Counter({
       name: 'autotriage_enrichment_cache_lookups_total',
-      help: 'Reputation lookups through the shared cache, by provider and result (hit | miss | pending | unavailable)',
+      help: 'Reputation lookups through the shared cache, by provider and result (hit | miss | pending | unavailable | skipped)',
       labelNames: ['provider', 'result'],
       registers: [registry],
     }),
@@ -143,7 +143,7 @@ export function workerMetrics(registry: Registry): WorkerMetrics {
     }),
     jiraIssues: new Counter({
       name: 'autotriage_jira_issues_total',
-      help: 'Jira issue steps, by outcome (created_or_found | skipped | unavailable)',
+      help: 'Jira issue steps, by outcome (created_or_found | not_configured | skipped | unavailable)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -77,6 +77,7 @@ export async function buildActivityDeps(
     siem: await openSiem(config, panther, warn),
     panther: panther && {
       alerts: new PantherAlerts(panther),
+      writeBack: config.panther!.writeBack,
       comment: config.panther!.comment,
       statusOnTicket: config.panther!.statusOnTicket,
     },

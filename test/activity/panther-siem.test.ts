@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createSiemAlertActivities } from '../../src/activities/siem-alerts';
+import { skipped } from '../../src/domain/enrichment';
 import { PantherAlerts } from '../../src/connectors/panther/alerts';
 import { PantherClient } from '../../src/connectors/panther/client';
 import { ProviderError } from '../../src/connectors/http';
@@ -224,7 +225,7 @@ describe('PantherSiem against the Panther fake', () => {
 
   it('write-back: a retry that could not finish its look and its writes before the attempt times out leaves them to the next attempt', async () => {
     const quick = new PantherAlerts(new PantherClient({ apiUrl: fake.graphqlUrl, apiToken: FAKE_CREDENTIALS.pantherApiToken, timeoutMs: 1_000 }));
-    const { writeBackToSiem } = createSiemAlertActivities({ panther: { alerts: quick, comment: true } });
+    const { writeBackToSiem } = createSiemAlertActivities({ panther: { alerts: quick, writeBack: true, comment: true } });
     const alert = { ...forgotPasswordAlert(), alertId: 'slow-comments' };
     fake.setAlert({ id: alert.alertId, events: [] });
     for (let i = 0; i < 60; i++) await quick.comment(alert.alertId, `analyst note ${i}`);
@@ -239,6 +240,24 @@ describe('PantherSiem against the Panther fake', () => {
     assert.match(failed.message, /looking for an earlier comment: not started with \d+ s of this attempt left/);
     assert.equal(fake.commentsFor(alert.alertId).length, 60, 'no comment added');
     assert.equal(fake.getAlert(alert.alertId)?.status, 'OPEN', 'no status set');
+  });
+
+  it('write-back off (a read-only token): a close neither comments nor sets the status, and is skipped, not failed', async () => {
+    const { writeBackToSiem } = createSiemAlertActivities({ panther: { alerts: new PantherAlerts(client()), writeBack: false, comment: true, statusOnTicket: 'TRIAGED' } });
+    const alert = { ...forgotPasswordAlert(), alertId: 'read-only' };
+    fake.setAlert({ id: alert.alertId, events: [] });
+    const before = fake.requests.length;
+    const env = new MockActivityEnvironment({ attempt: 1 }, { logger: new DefaultLogger('ERROR') });
+    for (const input of [
+      { ticket: ticketInput({ alert }), where: 'ticketed', event: 'ticketed' },
+      { ticket: ticketInput({ alert }), where: 'closed as benign', event: 'closed', status: 'RESOLVED' as const },
+    ]) {
+      const outcome = await env.run(writeBackToSiem, input);
+      assert.deepEqual(outcome, skipped('PANTHER_WRITE_BACK=false: Panther alerts are not updated'));
+    }
+    assert.equal(fake.requests.length, before, 'nothing was sent to Panther');
+    assert.equal(fake.getAlert(alert.alertId)?.status, 'OPEN');
+    assert.equal(fake.commentsFor(alert.alertId).length, 0);
   });
 
   it('finds its comment on a busy alert, past the first page of comments', async () => {
