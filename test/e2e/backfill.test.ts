@@ -14,7 +14,7 @@ import { projectRoot } from '../../src/config/paths';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { tempDir } from '../helpers/sample-logs';
 import { until } from '../helpers/until';
-import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { testAddress, uniqueTaskQueue, visibilityCaughtUp } from '../helpers/temporal';
 import { startStack, type Stack } from '../helpers/worker-stack';
 
 const run = promisify(execFile);
@@ -56,7 +56,7 @@ describe('backfill (real process, real Temporal)', function () {
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stderr, /ETA/, 'progress with an ETA');
     assert.match(first.stderr, /done in [\d.]+ s: 1000 alerts — started 1000, duplicate 0, already done 0, rejected 0/);
-    const count = async () => (await client.workflow.count(`TaskQueue = "${taskQueue}"`)).count;
+    const count = async () => (await client.workflow.count(`TaskQueue = "${taskQueue}" AND WorkflowType = "alertTriage"`)).count;
     // Visibility catches up with the starts shortly after them.
     assert.ok(await until(async () => (await count()) === 1000, 30_000, 250), `1000 workflows, found ${await count()}`);
 
@@ -64,6 +64,7 @@ describe('backfill (real process, real Temporal)', function () {
     assert.match(second.stderr, /started 0, duplicate 0, already done 1000, rejected 0/, 'resumed from the checkpoint');
     const forced = await backfill(['--file', file, '--rate', '400', '--restart'], env);
     assert.match(forced.stderr, /started 0, duplicate 1000, already done 0, rejected 0/, 'idempotent even without the checkpoint');
+    await visibilityCaughtUp(client, taskQueue);
     assert.equal(await count(), 1000, 'no workflow was started twice');
   });
 

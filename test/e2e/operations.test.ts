@@ -82,8 +82,12 @@ describe('operations (real processes, real Temporal)', function () {
       assert.equal(delta(worker, before.worker, 'autotriage_jira_issues_total', { outcome: 'unavailable' }), 1);
       assert.equal(delta(worker, before.worker, 'autotriage_jira_issues_total', { outcome: 'created_or_found' }), 1);
       assert.match(worker, /^temporal_\w+/m, 'the Temporal SDK\'s own metrics are served too');
+      assert.equal(fakes.vt.pendingFaults, 4, 'one VirusTotal call for the attack: a 401 is not retried');
       for (const id of ids) await client.workflow.getHandle(id).terminate('test done');
     } finally {
+      // Faults left unconsumed must not answer the next test's calls.
+      fakes.vt.reset();
+      fakes.jira.reset();
       await connection.close();
       await s.stop();
     }

@@ -24,6 +24,7 @@ describe('quick start: npm start, then npm run demo (real processes, its own dev
   let start: ServiceProcess | undefined;
   let env: Record<string, string>;
   let uiPort: number;
+  let logsDir: string;
 
   before(async () => {
     const { port, metricsPort } = await freeServicePorts();
@@ -36,9 +37,11 @@ describe('quick start: npm start, then npm run demo (real processes, its own dev
       TEMPORAL_UI_PORT: String(uiPort),
       TEMPORAL_CLI_PATH: findTemporalCli(),
       DATA_DIR: path.join(data, '.data'),
-      LOCAL_SIEM_LOGS: path.join(data, 'logs'),
     };
-    start = spawnScript('npm start', 'dist/src/cli/start.js', env);
+    // As on a fresh clone: LOCAL_SIEM_LOGS left at its default, ./data/logs, which does not exist yet
+    // (relative to the working directory, here a fresh folder).
+    logsDir = path.join(data, 'data', 'logs');
+    start = spawnScript('npm start', 'dist/src/cli/start.js', env, [], data);
     await start.waitFor(/API listening/, 180_000);
     await start.waitFor(/worker started/, 60_000);
   });
@@ -47,7 +50,7 @@ describe('quick start: npm start, then npm run demo (real processes, its own dev
 
   it('writes the sample logs itself, and the demo prints two enriched tickets from them', async () => {
     assert.ok(start!.output.some((l) => /holds no logs: writing sample Okta logs/.test(l)), 'npm start said it wrote the sample logs');
-    assert.ok(fs.readdirSync(path.join(env.LOCAL_SIEM_LOGS!, 'okta_systemlog')).length > 0);
+    assert.ok(fs.readdirSync(path.join(logsDir, 'okta_systemlog')).length > 0, 'in the default folder, created');
     const { stdout } = await promisify(execFile)(process.execPath, [path.join(projectRoot(), 'dist/src/cli/demo.js')], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       timeout: 150_000,
@@ -64,11 +67,16 @@ describe('quick start: npm start, then npm run demo (real processes, its own dev
   });
 
   it('shows the runs in the Web UI', async () => {
-    const res = await fetch(`http://127.0.0.1:${uiPort}/api/v1/namespaces/default/workflows?query=${encodeURIComponent('WorkflowType="alertTriage"')}`);
-    assert.equal(res.status, 200);
-    const body = (await res.json()) as { executions?: Array<{ execution?: { workflowId?: string } }> };
-    const ids = (body.executions ?? []).map((e) => e.execution?.workflowId);
-    assert.equal(ids.filter((id) => id?.startsWith('alert/panther/')).length, 2, JSON.stringify(ids));
+    let ids: Array<string | undefined> = [];
+    // Visibility trails the starts a little: poll the UI's list as a person would reload it.
+    const listed = async () => {
+      const res = await fetch(`http://127.0.0.1:${uiPort}/api/v1/namespaces/default/workflows?query=${encodeURIComponent('WorkflowType="alertTriage"')}`);
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { executions?: Array<{ execution?: { workflowId?: string } }> };
+      ids = (body.executions ?? []).map((e) => e.execution?.workflowId);
+      return ids.filter((id) => id?.startsWith('alert/panther/')).length === 2;
+    };
+    assert.ok(await until(listed, 20_000, 250), `the Web UI lists the two demo runs: ${JSON.stringify(ids)}`);
   });
 
   it('stops the API, the worker and the dev server on Ctrl-C, exiting 0', async () => {

@@ -132,8 +132,10 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
       body,
     });
     assert.equal(res.status, 202);
+    const accepted = (await res.json()) as { workflowId: string; status: string };
+    assert.equal(accepted.status, 'started', 'a new alert (fresh alertId), not a resend');
     // Settled before the next tests count workflows.
-    await waitForTriage(client.workflow.getHandle(((await res.json()) as { workflowId: string }).workflowId));
+    await waitForTriage(client.workflow.getHandle(accepted.workflowId));
   });
 
   describe('bad input gets its 4xx, starts nothing, and the service keeps serving', () => {

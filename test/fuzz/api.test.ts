@@ -653,6 +653,9 @@ describe('fuzz: hostile input against the real API and worker processes', functi
   });
 
   it('changes only the triages the analyst clicked: forged, hostile and refused clicks change nothing', async () => {
+    // Not vacuous: the real clicks of the test before (and the triages it started) are what this checks.
+    assert.equal(clicked.size, COUNTS.slackRealClicks, 'the real clicks were made');
+    assert.ok(starts.size > clicked.size, 'triages nobody clicked are there to stay unchanged');
     const states = new Map<string, Awaited<ReturnType<typeof triageState>>['state']>();
     const read = (ids: string[]) =>
       inParallel(ids, 6, async (id) => {

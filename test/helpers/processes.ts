@@ -18,11 +18,12 @@ export function spawnService(name: 'api' | 'worker', env: Record<string, string>
 }
 
 /** Any of the project's scripts (a path under the project root) as a supervised process. */
-export function spawnScript(name: string, scriptPath: string, env: Record<string, string>, nodeArgs: string[] = []): ServiceProcess {
+export function spawnScript(name: string, scriptPath: string, env: Record<string, string>, nodeArgs: string[] = [], cwd?: string): ServiceProcess {
   const script = path.join(projectRoot(), scriptPath);
   const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, script], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
   });
   const output: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];

@@ -47,7 +47,7 @@ export async function startStack(env: Record<string, string> = {}, fakeOptions: 
       return Promise.all(handles.map((h) => waitForTriage(h)));
     },
     ticketMessage: (alert) =>
-      fakes.slack.messages.find((m) => m.channel === FAKE_CREDENTIALS.slackChannel && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert))),
+      fakes.slack.messages.find((m) => m.channel === FAKE_CREDENTIALS.slackChannel && m.metadata?.event_payload['alert_key'] === alertWorkflowId(alert)),
     holdVirusTotal(match = () => true) {
       let held = true;
       const ipOf = (r: FakeRequest) => decodeURIComponent(r.path.split('/').at(-1) ?? '');

@@ -323,9 +323,12 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     assert.equal(closed.state.autoClosed?.ruleId, 'known-location');
     assert.equal(closed.state.closedBy?.kind, 'automation');
     const message = () => s.ticketMessage(enforced)!;
-    await until(() => /Auto-closed/.test(JSON.stringify(message().blocks)) && s.fakes.slack.replies(message().ts).some((r) => /Auto-closed as benign/.test(r.text)));
+    assert.ok(
+      await until(() => /Auto-closed/.test(JSON.stringify(message().blocks)) && s.fakes.slack.replies(message().ts).some((r) => /Auto-closed as benign/.test(r.text))),
+      'the ticket says auto-closed, with the reason in its thread',
+    );
     assert.doesNotMatch(JSON.stringify(message().blocks), /autotriage_actions/, 'no buttons once auto-closed');
-    await until(async () => (await e!.describe()).typedSearchAttributes.get(SA.AutoCloseRule) === 'known-location@2');
+    assert.ok(await until(async () => (await e!.describe()).typedSearchAttributes.get(SA.AutoCloseRule) === 'known-location@2'), 'AutoCloseRule names the rule');
     assert.ok(await until(() => s.fakes.jira.issues.some((i) => i.fields.labels.some((l) => l.includes(enforced.alertId)) && i.status === 'Done')), 'its Jira issue is closed');
 
     const recorded = await waitForTriage(sh!, (x) => x.report?.enrichments.ipReputation?.status === 'ok' && x.state.shadow !== undefined, { timeoutMs: 60_000 });

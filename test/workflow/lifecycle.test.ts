@@ -484,15 +484,18 @@ describe('triage lifecycle (real Temporal)', function () {
   it('create-closed: an issue that lands while the re-fire is being ticketed is not closed for the close it missed', async () => {
     const alert = forgotPassword('create-closed-race');
     // Jira refuses the first create: the retry looks for it for 8 s (index lag), then creates it, ~11 s in.
-    // Slack answers the re-fire's ticket 503 four times: its post lands ~16 s in, after the issue.
+    // Slack answers the re-fire's ticket 503 until the issue has landed (held, not a count of refusals, so
+    // the order holds however slow the machine is), then takes it.
     const mine = (r: { body: string; query: Record<string, string | string[]> }) => r.body.includes(alert.alertId) || JSON.stringify(r.query).includes(alert.alertId);
     s.fakes.jira.injectFaults({ pathRegex: '^/rest/api/3/', match: mine, status: 401 });
-    const ticketPost = (r: { body: string }) => r.body.includes(alert.alertId) && r.body.includes(FAKE_CREDENTIALS.slackChannel) && !r.body.includes('thread_ts');
-    s.fakes.slack.injectFaults(...Array.from({ length: 4 }, () => ({ method: 'POST', path: '/api/chat.postMessage', match: ticketPost, status: 503 })));
+    let held = true;
+    const ticketPost = (r: { body: string }) => held && r.body.includes(alert.alertId) && r.body.includes(FAKE_CREDENTIALS.slackChannel) && !r.body.includes('thread_ts');
+    s.fakes.slack.injectFaults(...Array.from({ length: 50 }, () => ({ method: 'POST', path: '/api/chat.postMessage', match: ticketPost, status: 503 })));
     const h = await s.launch(alert, enforce('create-closed', { reopenWindowMs: 60_000 }));
     await waitForTriage(h, (x) => x.state.status === 'auto_closed', { timeoutMs: 30_000, intervalMs: 50 });
     await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
     const landed = await waitForTriage(h, (x) => x.jira?.status === 'ok', { timeoutMs: 60_000 });
+    held = false;
     assert.equal(landed.delivery?.kind, 'none', 'the issue landed while the re-fire was still being ticketed');
     const linked = await waitForTriage(h, (x) => x.delivery?.kind === 'slack', { timeoutMs: 60_000 });
     assert.equal(linked.state.status, 'awaiting_analyst');
