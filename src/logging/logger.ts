@@ -102,5 +102,9 @@ export function createLogger({ name, level = 'info', format = 'json', destinatio
       pretty({ colorize: process.stdout.isTTY || !!process.env.FORCE_COLOR, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name', sync: true, ...(destination ? { destination } : {}) }),
     );
   }
-  return destination ? pino(options, destination) : pino(options);
+  // Synchronous stdout, as in pretty mode: pino's default asynchronous one is flushed at exit, and that
+  // flush loops for ever on a broken pipe (sonic-boom retries any write error), so a process whose
+  // reader died (its supervisor killed) could not exit even on SIGTERM. A sync write sees EPIPE at once,
+  // and pino then stops writing.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }

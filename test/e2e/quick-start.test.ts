@@ -149,9 +149,27 @@ describe('npm start killed outright (SIGKILL, the OOM killer): nothing is orphan
       await start.waitFor(/API listening/, 60_000);
       await start.waitFor(/worker started/, 60_000);
       assert.ok(await answers(`http://127.0.0.1:${port}/healthz`));
+      // Their pids, from their JSON log lines as npm start prints them.
+      const pidOf = (name: string) => Number(/"pid":(\d+)/.exec(start.output.find((l) => l.startsWith(`[${name}]`) && l.includes('"pid"')) ?? '')?.[1]);
+      const pids = [pidOf('api'), pidOf('worker')];
+      assert.ok(pids.every((p) => p > 0), `pids of the API and the worker: ${pids.join(', ')}`);
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
       start.child.kill('SIGKILL');
-      const gone = async () => !(await answers(`http://127.0.0.1:${port}/healthz`)) && !(await answers(`http://127.0.0.1:${metricsPort}/metrics`));
-      assert.ok(await until(gone, 30_000, 250), 'the API and the worker outlived npm start');
+      // Gone, not only quiet: a process that closed its port but hangs at exit (writing its last log line
+      // to the dead supervisor's pipe) would still be an orphan.
+      const gone = () => pids.every((p) => !alive(p));
+      const stopped = await until(gone, 30_000, 250);
+      const left = pids.filter(alive);
+      for (const p of left) process.kill(p, 'SIGKILL');
+      assert.ok(stopped, `the API and the worker outlived npm start (still running: ${left.join(', ')})`);
+      assert.equal(await answers(`http://127.0.0.1:${port}/healthz`), false);
     } finally {
       await start.stop();
     }
