@@ -28,6 +28,25 @@ import { depsFor } from '../helpers/stack-deps';
 import { connectTestTemporal, startTestWorkers, uniqueTaskQueue, type RunningWorkers, type TestTemporal } from '../helpers/temporal';
 import { startStack, type Stack } from '../helpers/worker-stack';
 
+type Handle = ReturnType<TestTemporal['client']['workflow']['getHandle']>;
+
+/**
+ * A fence for what must NOT happen: every run idle — no activity or workflow task pending, and its
+ * history not growing between two looks — so anything it would still do would have been scheduled.
+ */
+async function settled(runs: Handle[]): Promise<boolean> {
+  let lengths = '';
+  const idle = async () => {
+    const described = await Promise.all(runs.map((h) => h.describe()));
+    const now = described.map((d) => d.historyLength).join(',');
+    const quiet = described.every((d) => (d.raw.pendingActivities ?? []).length === 0 && !d.raw.pendingWorkflowTask);
+    const stable = quiet && now === lengths;
+    lengths = now;
+    return stable;
+  };
+  return until(idle, 30_000, 300);
+}
+
 function alertFor(ip: string, n: number): Alert {
   const alert = normalizePanther(demoPantherAlerts()[0]!.payload, new Date());
   return { ...alert, alertId: `${alert.alertId.slice(0, 20)}-${n}`, ips: [ip] };
@@ -156,19 +175,9 @@ describe('a lookup still queued behind the budget when the ticket goes out (real
     }
     const commented = () => s.fakes.jira.issues.filter((i) => JSON.stringify(i.comments ?? []).includes('late-enrichment'));
     await until(() => commented().length >= late.length);
-    // Fence: every run is idle — no activity or workflow task pending, and its history not growing between
-    // two looks — so a second comment would have had to be scheduled already.
+    // Fence: a second comment would have had to be scheduled by the time the runs are idle.
     const runs = results.map((r) => s.t.client.workflow.getHandle(r.workflowId));
-    let lengths = '';
-    const idle = async () => {
-      const described = await Promise.all(runs.map((h) => h.describe()));
-      const now = described.map((d) => d.historyLength).join(',');
-      const quiet = described.every((d) => (d.raw.pendingActivities ?? []).length === 0 && !d.raw.pendingWorkflowTask);
-      const stable = quiet && now === lengths;
-      lengths = now;
-      return stable;
-    };
-    assert.ok(await until(idle, 30_000, 300), 'the runs settled');
+    assert.ok(await settled(runs), 'the runs settled');
     assert.equal(commented().length, late.length, 'each late result was added to its Jira issue, once');
     for (const issue of commented()) {
       const lateComments = (issue.comments ?? []).filter((c) => JSON.stringify(c).includes('late-enrichment'));
@@ -337,7 +346,9 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     const shadowMessage = () => s.ticketMessage(shadowed)!;
     assert.ok(await until(() => /Auto-close \(shadow\): would close as benign/.test(JSON.stringify(shadowMessage().blocks))), 'the ticket says what the rule would have done');
 
-    const left = await waitForTriage(t!, (x) => x.report?.enrichments.ipReputation?.status === 'ok', { timeoutMs: 60_000 });
+    await waitForTriage(t!, (x) => x.report?.enrichments.ipReputation?.status === 'ok', { timeoutMs: 60_000 });
+    assert.ok(await settled([t!]), 'the run settled: a rule that would still close it had its chance');
+    const left = await waitForTriage(t!);
     assert.equal(left.state.status, 'awaiting_analyst', 'the analyst who took it decides');
     assert.equal(left.state.autoClosed, undefined);
     assert.equal(left.state.shadow, undefined);
@@ -396,7 +407,9 @@ describe('a second opinion still queued behind its budget (real Temporal)', func
     abuse.setIp(ip, { abuseConfidenceScore: 90, totalReports: 40 });
     held = false;
     // The rules look again in the same workflow task that takes the answer: the query sees both.
-    const landed = await waitForTriage(handle, (x) => x.report?.enrichments.abuseIpdb?.status === 'ok', { timeoutMs: 60_000 });
+    await waitForTriage(handle, (x) => x.report?.enrichments.abuseIpdb?.status === 'ok', { timeoutMs: 60_000 });
+    assert.ok(await settled([handle]), 'the run settled after the answer');
+    const landed = await waitForTriage(handle);
     assert.equal(landed.report.enrichments.abuseIpdb?.status === 'ok' && landed.report.enrichments.abuseIpdb.data.abuseConfidenceScore, 90);
     assert.equal(landed.state.status, 'awaiting_analyst', 'AbuseIPDB scores it 90: left to the analysts');
     assert.equal(landed.state.autoClosed, undefined);
