@@ -46,5 +46,5 @@ if (missing) {
   // Compiled over the old files, not after deleting dist/: a service started from it (npm start in
   // another terminal) keeps running on what it loaded.
   process.stderr.write('building (the sources changed since the last build)…\n');
-  execSync('npx tsc -p . && node dist/src/scripts/bundle-workflows.js', { cwd: root, stdio: 'inherit' });
+  execSync('npx --no-install tsc -p . && node dist/src/scripts/bundle-workflows.js', { cwd: root, stdio: 'inherit' });
 }
