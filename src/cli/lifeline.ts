@@ -8,12 +8,19 @@ import type { Socket } from 'node:net';
 
 export const LIFELINE_ENV = 'AUTOTRIAGE_LIFELINE';
 
+/**
+ * Our stdout and stderr lead to a supervisor or terminal that is gone: writing to them fails (EPIPE, EIO),
+ * and that must not crash the clean stop under way.
+ */
+export function ignoreClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+}
+
 export function stopWhenSupervisorDies(): void {
   if (process.env[LIFELINE_ENV] !== 'stdin') return;
   const stdin = process.stdin as NodeJS.ReadStream & Partial<Pick<Socket, 'unref'>>;
   const stop = () => {
-    // Our stdout and stderr went to the supervisor too: a log line written to them now must not crash the stop.
-    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+    ignoreClosedOutput();
     process.kill(process.pid, 'SIGTERM');
   };
   stdin.once('end', stop);

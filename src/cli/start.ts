@@ -11,6 +11,7 @@ import { projectRoot } from '../config/paths';
 import { writeSampleLogs } from '../sample-data/write-logs';
 import { connectionOptions, type TemporalConnectionOptions } from '../temporal/connection-options';
 import { findTemporalCli, isLoopbackHost, isTemporalUp, splitAddress, startDevServer, type DevServer } from '../temporal/dev-server';
+import { ignoreClosedOutput } from './lifeline';
 import { printer, runNode, stop, type Supervised } from './supervisor';
 import { errorMessage } from '../logging/error-message';
 
@@ -25,15 +26,15 @@ const DEV_SERVER_RETENTION_DAYS = 30;
 /**
  * Whether the embedded SIEM's folder holds logs. A folder that cannot be read is an error naming the
  * variable, not "no logs": sample logs must never be written into a real log folder that is only
- * unreadable (or, set explicitly, not mounted yet).
+ * unreadable (or, when it must exist, not mounted yet).
  */
-async function logsState(dir: string, setExplicitly: boolean): Promise<'logs' | 'none'> {
+async function hasLogs(dir: string, mustExist: boolean): Promise<boolean> {
   let folders: Dirent[];
   try {
     folders = await fs.readdir(dir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !setExplicitly) return 'none';
+    if (code === 'ENOENT' && !mustExist) return false;
     if (code === 'ENOENT') {
       throw new Error(`LOCAL_SIEM_LOGS=${dir} does not exist: fix the path (a volume not mounted?), or create the folder empty to have sample logs written there`);
     }
@@ -43,9 +44,9 @@ async function logsState(dir: string, setExplicitly: boolean): Promise<'logs' | 
     // Dot folders are not tables (the SIEM skips them too): the sample generator's staging folder is one.
     if (!folder.isDirectory() || folder.name.startsWith('.')) continue;
     const files = await fs.readdir(path.join(dir, folder.name)).catch(() => []);
-    if (files.some((f) => /\.(jsonl|ndjson|json)(\.gz)?$/.test(f))) return 'logs';
+    if (files.some((f) => /\.(jsonl|ndjson|json)(\.gz)?$/.test(f))) return true;
   }
-  return 'none';
+  return false;
 }
 
 async function ensureTemporal(
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
   // no SIGHUP of their own, so without this they would outlive us and hold the ports. Writing to the
   // closed terminal then fails (EIO): that must not crash the stop.
   process.on('SIGHUP', () => {
-    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+    ignoreClosedOutput();
     onSignal('the terminal closed (SIGHUP)', 'wait')();
   });
   process.once('exit', () => {
@@ -143,8 +144,8 @@ async function main(): Promise<void> {
 
   // Checked before anything starts: a log folder that cannot be used stops us with its reason. The
   // default folder is created with sample logs when missing; one chosen elsewhere must exist.
-  const chosen = config.siem.kind === 'local' && config.siem.logsDir !== path.resolve(DEFAULT_LOCAL_SIEM_LOGS);
-  const logs = config.siem.kind === 'local' ? await logsState(config.siem.logsDir, chosen) : 'logs';
+  const logsDir = config.siem.kind === 'local' ? config.siem.logsDir : undefined;
+  const needsSampleLogs = logsDir !== undefined && !(await hasLogs(logsDir, logsDir !== path.resolve(DEFAULT_LOCAL_SIEM_LOGS)));
 
   const codecEndpoint = config.codec ? `${config.api.publicUrl}/codec` : undefined;
   const starting = ensureTemporal(connectionOptions(config), config.temporal.uiPort, config.dataDir, config.temporal.namespace, codecEndpoint, aborter.signal);
@@ -156,9 +157,9 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
 
-  if (config.siem.kind === 'local' && logs === 'none') {
-    say(`LOCAL_SIEM_LOGS (${config.siem.logsDir}) holds no logs: writing sample Okta logs (as \`npm run sample-data\` does)…`);
-    const result = await writeSampleLogs(config.siem.logsDir, {});
+  if (logsDir !== undefined && needsSampleLogs) {
+    say(`LOCAL_SIEM_LOGS (${logsDir}) holds no logs: writing sample Okta logs (as \`npm run sample-data\` does)…`);
+    const result = await writeSampleLogs(logsDir, {});
     say(`wrote ${result.events} events in ${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.from} → ${result.to}`);
   }
 

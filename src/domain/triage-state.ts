@@ -102,7 +102,11 @@ type RuleRef = { ruleId: string; ruleVersion: number };
  * shadowed it, else the one whose close a re-fire reopened — the decision stays on the run.
  */
 export function ruleOfRecord(v: { autoClosed?: RuleRef; shadow?: RuleRef; autoCloseReopened?: RuleRef }): string | undefined {
-  const rule = v.autoClosed ?? v.shadow ?? v.autoCloseReopened;
+  return ruleKey(v.autoClosed ?? v.shadow ?? v.autoCloseReopened);
+}
+
+/** A rule as the report, the search attribute and the audit name it: `known-location@2`. */
+export function ruleKey(rule: RuleRef | undefined): string | undefined {
   return rule ? `${rule.ruleId}@${rule.ruleVersion}` : undefined;
 }
 
@@ -202,7 +206,7 @@ export function applyAction(state: TriageState, action: AnalystAction, at: strin
 }
 
 export function applyAutoClose(state: TriageState, verdict: AutoCloseVerdict, at: string): TriageState {
-  const by: Actor = { kind: 'automation', id: `${verdict.ruleId}@${verdict.ruleVersion}` };
+  const by: Actor = { kind: 'automation', id: ruleKey(verdict)! };
   return {
     ...state,
     status: 'auto_closed',

@@ -4,7 +4,7 @@
  * with the shadow decision (precision), and the median time to close for analysts vs. automation.
  * Pure: fed with what Temporal visibility returns for each triage.
  */
-import type { Actor, AnalystVerdict, Disposition } from '../domain/triage-state';
+import { ruleKey, type Actor, type AnalystVerdict, type Disposition } from '../domain/triage-state';
 import { humanDuration } from '../domain/time';
 
 /** One triage as visibility shows it (search attributes + the `triage` memo the workflow keeps current). */
@@ -80,9 +80,8 @@ interface Claim {
   reopened(r: TriageRecord): boolean;
 }
 
-const ALL: Claim = { shadow: (r) => !!r.shadow, autoClosed: (r) => !!r.autoClosed || r.disposition === 'auto_closed', reopened: (r) => !!r.autoCloseReopened };
-
-const ruleKey = (rule?: { ruleId: string; ruleVersion: number }) => (rule ? `${rule.ruleId}@${rule.ruleVersion}` : undefined);
+/** A detection row: every decision (an auto-close counts whichever rule or signal made it). */
+const ALL: Claim = { shadow: (r) => !!r.shadow, autoClosed: () => true, reopened: (r) => !!r.autoCloseReopened };
 
 function ruleClaim(key: string): Claim {
   return { shadow: (r) => ruleKey(r.shadow) === key, autoClosed: (r) => ruleKey(r.autoClosed) === key, reopened: (r) => ruleKey(r.autoCloseReopened) === key };

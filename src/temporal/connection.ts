@@ -3,6 +3,7 @@
  * search attributes of DESIGN.md on a server that lacks them (idempotent; the dev server started by
  * `npm start` already has them).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Logger } from '../logging/logger';
@@ -26,17 +27,7 @@ export async function retryUntilConnected<T>(
         log.warn({ err: errorMessage(err) }, `${what} not reachable yet; retrying`);
       }
       // A stop (SIGTERM) during the wait ends it at once, not after the next attempt.
-      await new Promise<void>((resolve) => {
-        const onAbort = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          opts.signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, delay);
-        opts.signal?.addEventListener('abort', onAbort, { once: true });
-      });
+      await sleep(delay, undefined, { signal: opts.signal }).catch(() => undefined);
       if (opts.signal?.aborted) throw err;
       delay = Math.min(delay * 2, 5000);
     }

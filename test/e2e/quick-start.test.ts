@@ -19,6 +19,9 @@ import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
 import { until } from '../helpers/until';
 import { freePort, freeServicePorts } from '../setup/global';
 
+/** Whether something answers HTTP at `url`. */
+const answers = (url: string) => fetch(url).then(() => true, () => false);
+
 describe('quick start: npm start, then npm run demo (real processes, its own dev server)', function () {
   this.timeout(240_000);
   let start: ServiceProcess | undefined;
@@ -114,7 +117,6 @@ describe('npm start on a Temporal server already running: a closed terminal stop
     try {
       await start.waitFor(/API listening/, 60_000);
       await start.waitFor(/worker started/, 60_000);
-      const answers = (url: string) => fetch(url).then(() => true, () => false);
       assert.ok(await answers(`http://127.0.0.1:${metricsPort}/metrics`), 'the worker serves its metrics');
       const exited = new Promise<number | null>((resolve) => start.child.once('exit', (code) => resolve(code)));
       // A closing terminal often sends two: the clean stop still finishes.
@@ -144,7 +146,6 @@ describe('npm start killed outright (SIGKILL, the OOM killer): nothing is orphan
       DATA_DIR: path.join(tempDir('lifeline'), '.data'),
       LOCAL_SIEM_LOGS: await sampleLogsDir(),
     });
-    const answers = (url: string) => fetch(url).then(() => true, () => false);
     try {
       await start.waitFor(/API listening/, 60_000);
       await start.waitFor(/worker started/, 60_000);
