@@ -11,7 +11,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TemporalUnavailableError, createAlertStarter, type AlertStarter } from '../temporal/alert-starter';
 import { connectionOptions } from '../temporal/connection-options';
 import { dataConverter } from '../temporal/data-converter';
@@ -46,12 +48,19 @@ export interface BackfillArgs {
   restart: boolean;
 }
 
+/**
+ * Starts per second by default: about what two cores triage (see the README's benchmark). A backfill shares
+ * the workers, the task queue and the enrichment budgets with live alerts, so starting faster than the
+ * fleet triages only queues the live alerts behind the historical ones.
+ */
+export const DEFAULT_RATE = 5;
+
 const USAGE =
-  'usage: npm run backfill -- --file <alerts.jsonl> [--rate 20] [--dry-run] [--out tickets.jsonl] [--restart]\n' +
-  '       npm run backfill -- --panther --from <ISO time> --to <ISO time> [--rate 20] [--dry-run]';
+  `usage: npm run backfill -- --file <alerts.jsonl> [--rate ${DEFAULT_RATE}] [--dry-run] [--out tickets.jsonl] [--restart]\n` +
+  `       npm run backfill -- --panther --from <ISO time> --to <ISO time> [--rate ${DEFAULT_RATE}] [--dry-run]`;
 
 export function parseArgs(argv: string[]): BackfillArgs {
-  const args: BackfillArgs = { rate: 20, dryRun: false, restart: false };
+  const args: BackfillArgs = { rate: DEFAULT_RATE, dryRun: false, restart: false };
   let panther = false;
   let from: Date | undefined;
   let to: Date | undefined;
@@ -107,16 +116,24 @@ export function parseArgs(argv: string[]): BackfillArgs {
   if (!args.file === !args.panther) throw new Error(`give either --file or --panther\n${USAGE}`);
   if (args.out && !args.dryRun) throw new Error(`--out names the dry run's tickets file: use it with --dry-run\n${USAGE}`);
   if (args.restart && !args.file) throw new Error(`--restart ignores a file's checkpoint: use it with --file\n${USAGE}`);
+  // The tickets file is truncated when it opens: it must not be the alerts being read.
+  if (args.out && args.file && path.resolve(args.out) === path.resolve(args.file)) {
+    throw new Error(`--out ${args.out} is the alerts file itself: name another file for the tickets\n${USAGE}`);
+  }
   return args;
 }
 
 /**
  * One line of the file: a Panther webhook payload or a canonical alert. A Panther alert's link (either
  * shape, `source: "panther"`) is kept only when it opens Panther's console, as at the webhook.
+ *
+ * The shape is told by the field only that shape has — `detectionId` (canonical) or `id` (Panther) — so a
+ * canonical line missing one of its fields is reported against the canonical format, not Panther's.
  */
 export function parseAlertLine(line: string, receivedAt: Date, pantherConsoleUrl?: string): Alert {
   const body: unknown = JSON.parse(line);
-  const looksCanonical = typeof body === 'object' && body !== null && 'source' in body && 'detectionId' in body;
+  const has = (key: string) => typeof body === 'object' && body !== null && key in body;
+  const looksCanonical = has('detectionId') || (!has('id') && has('source'));
   const alert = looksCanonical ? normalizeCanonical(body, receivedAt) : normalizePanther(body, receivedAt);
   return alert.source === 'panther' ? withTrustedLink(alert, pantherConsoleUrl).alert : alert;
 }
@@ -133,38 +150,66 @@ function checkpointPath(file: string): string {
   return `${file}.backfill-checkpoint.json`;
 }
 
-function readCheckpoint(file: string): number {
+/** The version of the file a run reads: taken once, before reading, so every checkpoint names that version. */
+interface FileVersion {
+  size: number;
+  mtimeMs: number;
+}
+
+function versionOf(file: string | number): FileVersion {
+  const { size, mtimeMs } = typeof file === 'number' ? fs.fstatSync(file) : fs.statSync(file);
+  return { size, mtimeMs };
+}
+
+/** Whether the file at the path is still the version the run read (not replaced, edited or removed). */
+function stillThere(file: string, version: FileVersion): boolean {
+  try {
+    const now = versionOf(file);
+    return now.size === version.size && now.mtimeMs === version.mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+function readCheckpoint(file: string, version: FileVersion): number {
   try {
     const c = JSON.parse(fs.readFileSync(checkpointPath(file), 'utf8')) as Checkpoint;
-    const stat = fs.statSync(file);
     // A checkpoint from a release that did not record the time is trusted on its size, as it was then.
-    return c.size === stat.size && (c.mtimeMs === undefined || c.mtimeMs === stat.mtimeMs) ? c.linesDone : 0;
+    return c.size === version.size && (c.mtimeMs === undefined || c.mtimeMs === version.mtimeMs) ? c.linesDone : 0;
   } catch {
     return 0;
   }
 }
 
-function writeCheckpoint(file: string, linesDone: number): void {
-  const stat = fs.statSync(file);
-  const c: Checkpoint = { file: path.resolve(file), size: stat.size, mtimeMs: stat.mtimeMs, linesDone };
+/**
+ * Records the lines done of the version the run read, not of whatever is at the path now: a file replaced
+ * or rewritten during the run then no longer matches, and the next run checks all of it again.
+ */
+function writeCheckpoint(file: string, version: FileVersion, linesDone: number): void {
+  const c: Checkpoint = { file: path.resolve(file), ...version, linesDone };
   fs.writeFileSync(checkpointPath(file), `${JSON.stringify(c)}\n`);
 }
 
-async function countLines(file: string): Promise<number> {
+/** The lines of the open file, read from its start (the descriptor stays open for the run to read). */
+function linesOf(fd: number, close: boolean): readline.Interface {
+  return readline.createInterface({ input: fs.createReadStream('', { fd, start: 0, autoClose: close }), crlfDelay: Infinity });
+}
+
+async function countLines(fd: number): Promise<number> {
   let n = 0;
-  for await (const line of readline.createInterface({ input: fs.createReadStream(file) })) if (line.trim()) n++;
+  for await (const line of linesOf(fd, false)) if (line.trim()) n++;
   return n;
 }
 
-/** A token bucket: `take()` resolves when the next start may go. */
+/** A token bucket: `take()` resolves when the next start may go, or at once when the run is stopped. */
 export class RateLimiter {
   private next = Date.now();
   constructor(private readonly perSecond: number) {}
-  async take(): Promise<void> {
+  async take(signal?: AbortSignal): Promise<void> {
     const now = Date.now();
     const at = Math.max(this.next, now);
     this.next = at + 1000 / this.perSecond;
-    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+    if (at > now) await sleep(at - now, undefined, { signal }).catch(() => undefined);
   }
 }
 
@@ -180,7 +225,15 @@ export interface BackfillSummary {
   undated: number;
   seconds: number;
   ticketsFile?: string;
+  /** Why the run stopped before the end of its alerts (Ctrl-C, the Panther API failing), if it did. */
+  stopped?: { reason: 'interrupted' | 'failed'; message: string };
 }
+
+/** How many problems are listed one by one; past this, their number. */
+const ERRORS_LISTED = 20;
+
+/** How often a dry run still waiting for its triages says so. */
+const WAITING_NOTE_MS = 10_000;
 
 /** Dry-run triages awaited at once: each is a long poll on the server; past this many, starting waits. */
 const DRY_RUNS_AWAITED = 64;
@@ -191,105 +244,139 @@ export async function runBackfill(
     config: Config;
     client: Client;
     out: NodeJS.WritableStream;
-    now?: () => Date;
+    /** Ctrl-C: stop reading, let the starts in flight settle, write the checkpoint and the summary. */
+    signal?: AbortSignal;
   },
 ): Promise<BackfillSummary> {
-  const { config, client } = deps;
+  const { config, client, signal } = deps;
   // To the millisecond: two dry runs started in the same second (a script trying rules) stay apart.
   const dryTag = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17);
   const dryRunPolicy = { ...config.policy, dryRun: true };
   const starter: AlertStarter = createAlertStarter(client, config.temporal.taskQueue, {
-      policy: args.dryRun ? dryRunPolicy : config.policy,
-      onDuplicate: 'ignore',
-      ...(args.dryRun ? { workflowId: (a: Alert) => dryRunWorkflowId(dryTag, a) } : {}),
-    });
+    policy: args.dryRun ? dryRunPolicy : config.policy,
+    onDuplicate: 'ignore',
+    ...(args.dryRun ? { workflowId: (a: Alert) => dryRunWorkflowId(dryTag, a) } : {}),
+  });
   const limiter = new RateLimiter(args.rate);
   const startedAt = Date.now();
   const summary: BackfillSummary = { total: 0, started: 0, duplicate: 0, rejected: 0, skipped: 0, dryRunFailed: 0, undated: 0, seconds: 0 };
   const errors: string[] = [];
+  let errorsNotListed = 0;
+  const report = (error: string) => (errors.length < ERRORS_LISTED ? errors.push(error) : errorsNotListed++);
   const ticketsFile = args.dryRun ? (args.out ?? path.join(config.dataDir, `backfill-dry-run-${dryTag}.jsonl`)) : undefined;
   const tickets = ticketsFile ? await openTicketsFile(ticketsFile) : undefined;
   /** Dry runs whose ticket is still being awaited (one long poll each): at most DRY_RUNS_AWAITED at a time. */
   const awaiting = new Set<Promise<void>>();
+  const stopped = new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener('abort', () => resolve(), { once: true })));
 
+  // The file opened once: the run reads this version whatever replaces it at the path, and the checkpoint
+  // read and every one written are of this version.
+  const fd = args.file ? fs.openSync(args.file, 'r') : undefined;
+  const version = fd !== undefined ? versionOf(fd) : undefined;
   // A dry run tries every line, whatever a real run of the same file has already done.
-  const alerts = args.file ? fileAlerts(args.file, args.restart || args.dryRun, config.pantherConsoleUrl) : pantherAlerts(config, args.panther!);
-  const total = args.file ? await countLines(args.file) : undefined;
+  const skip = args.file && !args.restart && !args.dryRun ? readCheckpoint(args.file, version!) : 0;
+  const total = fd !== undefined ? await countLines(fd) : undefined;
+  const alerts = fd !== undefined ? fileAlerts(fd, skip, config.pantherConsoleUrl) : pantherAlerts(config, args.panther!);
   const progress = new Progress(deps.out, total);
+  progress.note(`to ${await describeDestination(client, config)}`);
   // The triage settings travel in each workflow's input, from this process's environment, not the worker's.
   progress.note(`triage settings from this environment: ${describePolicy(config.policy, { decisionOnly: args.dryRun })}`);
   // Only a file run resumes (a dry run leaves no trace to resume from).
   const checkpointFile = args.file && !args.dryRun ? args.file : undefined;
   const checkpoint = new CheckpointTracker();
   let inFlight: Promise<void>[] = [];
+  /** With --panther: the createdAt of the last alert read, where a stopped run resumes. */
+  let lastCreatedAt: string | undefined;
 
   const settle = (line: number, outcome: LineOutcome) => {
     const due = checkpoint.settle(line, outcome);
-    if (checkpointFile && due !== undefined) writeCheckpoint(checkpointFile, due);
+    // Never behind the checkpoint this run began from (the lines it skips settle first, 50 at a time).
+    if (checkpointFile && due !== undefined && due > skip) writeCheckpoint(checkpointFile, version!, due);
   };
 
-  for await (const item of alerts) {
-    summary.total++;
-    // One item per non-empty line, in file order: the count is the line's number.
-    const line = summary.total;
-    if (item.kind === 'done-before') {
-      summary.skipped++;
-      settle(line, 'done');
-      progress.update(summary);
-      continue;
-    }
-    if (item.kind === 'invalid') {
-      summary.rejected++;
-      if (errors.length < 20) errors.push(`rejected: ${item.error}${args.file ? ' (fix the line and run the backfill again: the lines already started are counted duplicate)' : ''}`);
-      // Not done: the checkpoint stays before it, so every run reports it (and exits 1) until it is fixed,
-      // and the run after the fix starts it. Never a line silently left behind.
-      settle(line, 'failed');
-      progress.update(summary);
-      continue;
-    }
-    if (item.undated) summary.undated++;
-    while (awaiting.size >= DRY_RUNS_AWAITED) await Promise.race(awaiting);
-    await limiter.take();
-    const alert = item.alert;
-    const where = args.file ? `line ${line} (alert ${alert.alertId})` : `Panther alert ${alert.alertId}`;
-    const start = starter.start(alert).then(
-      (outcome) => {
-        if (outcome.status === 'started') summary.started++;
-        else summary.duplicate++;
+  try {
+    for await (const item of alerts) {
+      if (signal?.aborted) break;
+      summary.total++;
+      // One item per non-empty line, in file order: the count is the line's number.
+      const line = summary.total;
+      if (item.kind === 'done-before') {
+        summary.skipped++;
         settle(line, 'done');
-        // A duplicate (the same alert twice in the file) is the same run: its ticket is written once.
-        if (tickets && outcome.status === 'started') {
-          const written = writeDryRunTicket(client, outcome.workflowId, tickets)
-            .catch((err: unknown) => {
-              summary.dryRunFailed++;
-              if (errors.length < 20) errors.push(`dry run failed: ${where}: ${errorMessage(err)}`);
-            })
-            .finally(() => awaiting.delete(written));
-          awaiting.add(written);
-        }
-      },
-      (err: unknown) => {
+        progress.update(summary);
+        continue;
+      }
+      if (item.kind === 'invalid') {
         summary.rejected++;
-        const hint = err instanceof TemporalUnavailableError ? '' : ' (fix the cause and run the backfill again: it resumes here)';
-        if (errors.length < 20) errors.push(`rejected: ${where}: Temporal did not start it: ${errorMessage(err)}${hint}`);
-        // The line was valid, so the refusal is the setup's (Temporal unreachable, a missing search attribute
-        // or namespace, a denied permission): the checkpoint stays before it and the next run tries it again.
+        report(`rejected: ${item.error}${args.file ? ' (fix the line and run the backfill again: the lines already started are counted duplicate)' : ''}`);
+        // Not done: the checkpoint stays before it, so every run reports it (and exits 1) until it is fixed,
+        // and the run after the fix starts it. Never a line silently left behind.
         settle(line, 'failed');
-      },
-    );
-    inFlight.push(start);
-    if (inFlight.length >= 32) {
-      await Promise.all(inFlight);
-      inFlight = [];
+        progress.update(summary);
+        continue;
+      }
+      if (item.undated) summary.undated++;
+      while (awaiting.size >= DRY_RUNS_AWAITED && !signal?.aborted) await Promise.race([...awaiting, stopped]);
+      await limiter.take(signal);
+      if (signal?.aborted) {
+        // Read but not started: the next run starts it.
+        summary.total--;
+        break;
+      }
+      const alert = item.alert;
+      lastCreatedAt = alert.createdAt;
+      const where = args.file ? `line ${line} (alert ${alert.alertId})` : `Panther alert ${alert.alertId}`;
+      const start = starter.start(alert).then(
+        (outcome) => {
+          if (outcome.status === 'started') summary.started++;
+          else summary.duplicate++;
+          settle(line, 'done');
+          // A duplicate (the same alert twice in the file) is the same run: its ticket is written once.
+          if (tickets && outcome.status === 'started') {
+            const written = writeDryRunTicket(client, outcome.workflowId, tickets)
+              .catch((err: unknown) => {
+                summary.dryRunFailed++;
+                report(`dry run failed: ${where}: ${errorMessage(err)}`);
+              })
+              .finally(() => awaiting.delete(written));
+            awaiting.add(written);
+          }
+        },
+        (err: unknown) => {
+          summary.rejected++;
+          const hint = err instanceof TemporalUnavailableError ? '' : ' (fix the cause and run the backfill again: it resumes here)';
+          report(`rejected: ${where}: Temporal did not start it: ${errorMessage(err)}${hint}`);
+          // The line was valid, so the refusal is the setup's (Temporal unreachable, a missing search attribute
+          // or namespace, a denied permission): the checkpoint stays before it and the next run tries it again.
+          settle(line, 'failed');
+        },
+      );
+      inFlight.push(start);
+      if (inFlight.length >= 32) {
+        await Promise.all(inFlight);
+        inFlight = [];
+      }
+      progress.update(summary);
     }
-    progress.update(summary);
+    if (signal?.aborted) summary.stopped = { reason: 'interrupted', message: 'interrupted' };
+  } catch (err) {
+    // The source failed (the Panther API, after its retries; the file unreadable): what was read still lands.
+    summary.stopped = { reason: 'failed', message: errorMessage(err) };
   }
+  // Each start has its own deadline, so this settles even with Temporal gone.
   await Promise.all(inFlight);
-  if (checkpointFile) writeCheckpoint(checkpointFile, checkpoint.linesDone);
+  if (checkpointFile && checkpoint.linesDone >= skip) writeCheckpoint(checkpointFile, version!, checkpoint.linesDone);
   // Every start has settled, so every dry run still unfinished is in the set.
-  if (awaiting.size) {
-    progress.note(`waiting for ${awaiting.size} dry-run triage(s) to render their tickets…`);
-    await Promise.all(awaiting);
+  if (awaiting.size && !signal?.aborted) {
+    const waiting = () => progress.note(`waiting for ${awaiting.size} dry-run triage(s) to render their tickets…`);
+    waiting();
+    const every = setInterval(waiting, WAITING_NOTE_MS);
+    await Promise.race([Promise.all(awaiting), stopped]).finally(() => clearInterval(every));
+  }
+  const unfinished = awaiting.size;
+  if (unfinished) {
+    summary.stopped ??= { reason: 'interrupted', message: 'interrupted' };
+    summary.dryRunFailed += unfinished;
   }
   if (tickets) {
     await new Promise<void>((resolve) => tickets.end(() => resolve()));
@@ -300,14 +387,48 @@ export async function runBackfill(
   summary.ticketsFile = ticketsFile;
   progress.done(summary);
   for (const e of errors) deps.out.write(`  ${e}\n`);
+  if (errorsNotListed) deps.out.write(`  … and ${errorsNotListed} more\n`);
   if (summary.undated > 0) {
     deps.out.write(
       `  note: ${summary.undated} alert(s) had no readable createdAt: their enrichment looked at the days before this backfill, not before the alert\n`,
     );
   }
+  if (args.file && version && !stillThere(args.file, version)) {
+    deps.out.write(`  note: ${args.file} changed while it was read: the next run checks every line again (none is started twice)\n`);
+  }
+  if (summary.stopped) deps.out.write(`  ${stoppedNote(summary.stopped, args, unfinished, lastCreatedAt)}\n`);
   return summary;
 }
 
+/** What stopped the run early, and how to carry on from there. */
+function stoppedNote(stopped: NonNullable<BackfillSummary['stopped']>, args: BackfillArgs, unfinished: number, lastCreatedAt: string | undefined): string {
+  const what = stopped.reason === 'interrupted' ? 'stopped by Ctrl-C' : `stopped: ${stopped.message}`;
+  const lost = unfinished ? `; ${unfinished} dry-run ticket(s) were not awaited and are missing from the file` : '';
+  if (args.panther) {
+    const from = lastCreatedAt ?? args.panther.from.toISOString();
+    return `${what}: carry on with --from ${from}${args.dryRun ? lost : ' (the alerts already started are counted duplicate)'}`;
+  }
+  return args.dryRun ? `${what}${lost}` : `${what}: run the same command again to carry on from the checkpoint`;
+}
+
+/** Where the triages go, and whether a worker is there to run them (a hint: pollers are remembered for minutes). */
+async function describeDestination(client: Client, config: Config): Promise<string> {
+  const { address, namespace, taskQueue } = config.temporal;
+  const where = `Temporal ${address}, namespace ${namespace}, task queue ${taskQueue}`;
+  try {
+    const { pollers } = await client.withDeadline(Date.now() + 2000, () =>
+      client.workflowService.describeTaskQueue({
+        namespace,
+        taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      }),
+    );
+    return pollers?.length ? where : `${where} (no worker polls it now: the triages wait until one does)`;
+  } catch {
+    // Unreachable or not allowed: the starts themselves say so.
+    return where;
+  }
+}
 
 /** The settings a started triage carries, in one line (so a backfill run from the wrong shell shows it). */
 export function describePolicy(policy: TriagePolicy, opts: { decisionOnly?: boolean } = {}): string {
@@ -344,10 +465,9 @@ async function openTicketsFile(file: string): Promise<fs.WriteStream & { firstEr
 
 type Item = { kind: 'alert'; alert: Alert; undated?: boolean } | { kind: 'invalid'; error: string } | { kind: 'done-before' };
 
-async function* fileAlerts(file: string, restart: boolean, pantherConsoleUrl: string | undefined): AsyncGenerator<Item> {
-  const skip = restart ? 0 : readCheckpoint(file);
+async function* fileAlerts(fd: number, skip: number, pantherConsoleUrl: string | undefined): AsyncGenerator<Item> {
   let n = 0;
-  for await (const raw of readline.createInterface({ input: fs.createReadStream(file) })) {
+  for await (const raw of linesOf(fd, true)) {
     const line = raw.trim();
     if (!line) continue;
     n++;
@@ -408,8 +528,19 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(connectionOptions(config));
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
-    const summary = await runBackfill(args, { config, client, out: process.stderr });
-    if (summary.rejected > 0 || summary.dryRunFailed > 0) process.exitCode = 1;
+    // The first Ctrl-C stops the run cleanly (starts in flight settle, checkpoint and summary written);
+    // a second one stops it at once.
+    const stop = new AbortController();
+    const onInterrupt = () => {
+      if (stop.signal.aborted) process.exit(130);
+      process.stderr.write('\nstopping: waiting for the starts in flight (Ctrl-C again to quit at once)…\n');
+      stop.abort();
+    };
+    process.on('SIGINT', onInterrupt);
+    const summary = await runBackfill(args, { config, client, out: process.stderr, signal: stop.signal });
+    process.off('SIGINT', onInterrupt);
+    if (summary.stopped?.reason === 'interrupted') process.exitCode = 130;
+    else if (summary.stopped || summary.rejected > 0 || summary.dryRunFailed > 0) process.exitCode = 1;
   } finally {
     await connection.close();
   }

@@ -180,6 +180,62 @@ describe('backfill resume (real Temporal, real outages)', function () {
     assert.ok(await exists(client, idOf(4)));
   });
 
+  it('names the file version it read in the checkpoint: a file replaced during the run is checked again in full by the next', async () => {
+    const { file } = alertsFile(range(1, 20));
+    // Its own alerts, and one more of them (a file written in the same millisecond at the same size would
+    // look the same as the old one to any checkpoint).
+    const replacement = alertsFile(range(1, 21));
+    // The exporter writes a new file and renames it over the old one while the backfill reads the old one.
+    const run = backfill(file, client, {}, 20);
+    setTimeout(() => fs.renameSync(replacement.file, file), 200);
+    const out = printed();
+    const first = await run;
+    assert.equal(first.started, 20, 'the run finished the version it opened');
+    const second = await backfill(file, client, {}, 1000, out);
+    assert.deepEqual([second.skipped, second.started], [0, 21], "the new file's alerts are started, not skipped as already done");
+    for (const n of [1, 21]) assert.ok(await exists(client, replacement.idOf(n)));
+
+    const changing = alertsFile(range(1, 20));
+    const note = printed();
+    const run2 = backfill(changing.file, client, {}, 20, note);
+    setTimeout(() => fs.appendFileSync(changing.file, '\n'), 200);
+    await run2;
+    assert.match(note.text, /changed while it was read: the next run checks every line again/);
+  });
+
+  it('Ctrl-C stops reading, lets the starts in flight land and keeps the checkpoint; the next run starts the rest, each once', async () => {
+    const { file, idOf } = alertsFile(range(1, 40));
+    const stop = new AbortController();
+    const config = parseConfig({ DATA_DIR: path.dirname(file), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('interrupted') });
+    const out = printed();
+    const run = runBackfill({ file, rate: 20, dryRun: false, restart: false }, { config, client, out, signal: stop.signal });
+    setTimeout(() => stop.abort(), 500);
+    const first = await run;
+    assert.equal(first.stopped?.reason, 'interrupted');
+    assert.ok(first.started > 0 && first.started < 40, `stopped part-way: ${first.started} started`);
+    assert.equal(checkpointOf(file), first.started, 'every line started is in the checkpoint');
+    assert.match(out.text, /stopped by Ctrl-C: run the same command again to carry on from the checkpoint/);
+    const second = await backfill(file, client, { TEMPORAL_TASK_QUEUE: config.temporal.taskQueue });
+    assert.deepEqual([second.skipped, second.started, second.duplicate], [first.started, 40 - first.started, 0]);
+    assert.ok(await exists(client, idOf(40)));
+
+    // Interrupted while it skips what the checkpoint covers: the checkpoint never moves back.
+    const stopAtOnce = new AbortController();
+    stopAtOnce.abort();
+    const third = await runBackfill({ file, rate: 1000, dryRun: false, restart: false }, { config, client, out: quiet, signal: stopAtOnce.signal });
+    assert.equal(third.stopped?.reason, 'interrupted');
+    assert.equal(checkpointOf(file), 40);
+  });
+
+  it('lists 20 problems one by one and counts the rest', async () => {
+    const { file } = alertsFile([1, ...Array.from({ length: 25 }, () => 'not json')]);
+    const out = printed();
+    const summary = await backfill(file, client, {}, 1000, out);
+    assert.equal(summary.rejected, 25);
+    assert.equal(out.text.match(/^ {2}rejected: line \d+/gm)?.length, 20);
+    assert.match(out.text, /^ {2}… and 5 more$/m);
+  });
+
   it('a dry run waits on at most 64 triages at once (one long poll each), starting more as they finish', async () => {
     const lines = Array.from({ length: 300 }, (_, i) => i + 1);
     const { file } = alertsFile(lines);

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { projectRoot } from '../../src/config/paths';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { graphqlRootIs } from '../fakes/panther';
 import { tempDir } from '../helpers/sample-logs';
 import { until } from '../helpers/until';
 import { testAddress, uniqueTaskQueue, visibilityCaughtUp } from '../helpers/temporal';
@@ -83,6 +84,8 @@ describe('backfill (real process, real Temporal)', function () {
       SLA_REMINDER: 'HIGH=30m',
     });
     assert.equal(res.code, 1);
+    // Where the alerts go, and that nothing will triage them yet: no worker polls that queue.
+    assert.match(res.stderr, /to Temporal 127\.0\.0\.1:\d+, namespace default, task queue bad-\S+ \(no worker polls it now: the triages wait until one does\)/);
     // The settings the triages carry come from the backfill's own environment: it says which.
     assert.match(res.stderr, /triage settings from this environment: auto-close off · SLA reminders HIGH 30 min · escalations/);
     assert.match(res.stderr, /started 2, duplicate 0, already done 0, rejected 2/);
@@ -128,6 +131,8 @@ describe('backfill (real process, real Temporal)', function () {
       panther.setAlert({ id: 'before-range', origin, createdAt: '2026-09-30T23:59:00.000Z', events: [event(0)] });
       panther.setAlert({ id: 'after-range', origin, createdAt: '2026-10-02T00:00:00.000Z', events: [event(0)] });
       const out = path.join(tempDir('dry-panther'), 'tickets.jsonl');
+      // A busy API on the way: a 502, then a 429 with its Retry-After; both pages are asked again.
+      panther.injectFaults({ match: graphqlRootIs('alerts'), status: 502 }, { match: graphqlRootIs('alerts'), status: 429, headers: { 'retry-after': '1' } });
       // A range without a zone is UTC, also on a machine set to another zone.
       const env = { ...s.fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: s.taskQueue, DATA_DIR: tempDir('dry-panther-data'), TZ: 'America/New_York' };
       const res = await backfill(['--panther', '--from', '2026-10-01T00:00:00', '--to', '2026-10-01T23:59:59', '--dry-run', '--out', out, '--rate', '100'], env);
@@ -140,6 +145,25 @@ describe('backfill (real process, real Temporal)', function () {
         assert.match(t.text, /203\.0\.113\.1[012]/, 'the indicators came from the alert\'s events in Panther');
       }
       assert.equal(panther.comments.length + panther.statusUpdates.length, 0, 'nothing written to Panther');
+    });
+
+    it('with --panther, a page the API refuses stops the run with the alerts read so far triaged, and says where to carry on', async () => {
+      const panther = s.fakes.panther!;
+      const origin = { id: 'Okta.BruteForceLogins', name: 'Okta brute force' };
+      const ids = Array.from({ length: 70 }, (_, i) => `stop-${String(i).padStart(2, '0')}`);
+      ids.forEach((id, i) =>
+        panther.setAlert({ id, origin, createdAt: new Date(Date.UTC(2026, 9, 3, 0, i)).toISOString(), events: [{ p_log_type: 'Okta.SystemLog', client: { ipAddress: '203.0.113.30' }, actor: { alternateId: 'alice.martin@acme.io' } }] }),
+      );
+      // The second page is refused (a token that lost its permission mid-run): not a failure to retry.
+      panther.injectFaults({ match: (r) => graphqlRootIs('alerts')(r) && !r.body.includes('"cursor":null'), status: 403 });
+      const out = path.join(tempDir('dry-panther-stop'), 'tickets.jsonl');
+      const env = { ...s.fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: s.taskQueue, DATA_DIR: tempDir('dry-panther-stop-data') };
+      const res = await backfill(['--panther', '--from', '2026-10-03T00:00:00Z', '--to', '2026-10-04T00:00:00Z', '--dry-run', '--out', out, '--rate', '100'], env);
+      assert.equal(res.code, 1, res.stderr);
+      const read = Number(/done in [\d.]+ s: (\d+) alerts — started \1,/.exec(res.stderr)?.[1]);
+      assert.ok(read > 0 && read < 70, `the first page was triaged: ${res.stderr}`);
+      assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, read, 'a ticket for each alert read');
+      assert.match(res.stderr, new RegExp(`stopped: Panther .*403.*: carry on with --from ${new Date(Date.UTC(2026, 9, 3, 0, read - 1)).toISOString().replace(/\./g, '\\.')}`));
     });
   });
 });
