@@ -19,6 +19,7 @@ import {
   type ReputationReports,
 } from '../domain/enrichment';
 import { ProviderError } from '../connectors/http';
+import { isPublicIp } from '../connectors/public-ip';
 import { RETRIED_IN_ATTEMPT, gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
 import { budgetWorkflowId, cacheWorkflowId } from '../temporal/task-queues';
 import { PermitPool, type TakePermits } from './permit-pool';
@@ -176,6 +177,7 @@ export function createReputationActivities(deps: ReputationDeps) {
 
   function unusable(input: ReputationInput): Outcome<never> | undefined {
     if (!deps.sources[input.provider]) return notConfigured(KEY_HINT[input.provider]);
+    if (!isPublicIp(input.indicator)) return skipped('an internal or reserved address: not sent to an outside service');
     if (input.provider === 'greynoise' && input.indicator.includes(':')) return skipped('GreyNoise covers IPv4 only');
     return undefined;
   }

@@ -119,6 +119,16 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     assert.match(sectionText(fakes.slack.messages[0]!.blocks), /fallback: detection not in the routing table/);
   });
 
+  it('sends no internal address to an outside reputation service, and still searches the SIEM for it', async () => {
+    const internal = '10.20.30.40';
+    const alert: Alert = { ...forgotPasswordAlert(), alertId: `internal-${Date.now()}`, ips: [internal] };
+    const { result } = await triage(alert);
+    const e = result.report.enrichments;
+    assert.deepEqual(e.ipReputation, { status: 'skipped', reason: 'an internal or reserved address: not sent to an outside service' });
+    assert.equal(e.indicatorSearch?.status, 'ok');
+    assert.ok(!fakes.vt.requests.some((r) => r.path.includes(internal)), 'VirusTotal never asked about it');
+  });
+
   it('routes CloudTrail and Google Workspace alerts to their child workflows, with login history from their logs', async () => {
     const base = forgotPasswordAlert();
     const root: Alert = {
