@@ -404,6 +404,42 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
     }
   });
 
+  it('reads a file it skipped as unreadable once its permissions are fixed (a chown or chmod changes neither its size nor its modification time)', () => {
+    const dir = tempDir('siem-chmod');
+    writeFixture(dir);
+    const file = path.join(dir, 'okta_systemlog', '2025-06-zz.jsonl');
+    fs.writeFileSync(file, jsonl([oktaEvent({ user: ALICE, ip: '192.0.2.203', at: '2025-06-18T11:45:00.000Z', city: 'Braga', country: 'Portugal' })]));
+    fs.chmodSync(file, 0o000);
+    const modulePath = path.resolve(__dirname, '../../src/siem/local/local-siem.js');
+    // Without root's capabilities (as the worker's user): the file is unreadable until its owner fixes it.
+    const script = `
+      const fs = require('node:fs');
+      const { LocalSiem } = require(${JSON.stringify(modulePath)});
+      (async () => {
+        const warnings = [];
+        const siem = await LocalSiem.open({ logsDir: ${JSON.stringify(dir)}, publicUrl: 'http://x', refreshIntervalMs: 0, onWarning: (m) => warnings.push(m) });
+        const search = { indicator: '192.0.2.203', from: new Date('${FROM.toISOString()}'), to: new Date('${TO.toISOString()}') };
+        const before = (await siem.indicatorSearch(search)).hits;
+        fs.chmodSync(${JSON.stringify(file)}, 0o644);
+        const after = (await siem.indicatorSearch(search)).hits;
+        process.stdout.write(JSON.stringify({ before, after, warnings }));
+        await siem.close();
+      })().catch((e) => { process.stdout.write(JSON.stringify({ error: String(e.message) })); });`;
+    const asRoot = process.getuid?.() === 0;
+    const [command, args] = asRoot
+      ? ['setpriv', ['--inh-caps=-all', '--bounding-set=-all', process.execPath, '-e', script]]
+      : [process.execPath, ['-e', script]];
+    try {
+      const out = JSON.parse(execFileSync(command, args, { encoding: 'utf8' })) as { before?: number; after?: number; warnings?: string[]; error?: string };
+      assert.equal(out.error, undefined, out.error);
+      assert.equal(out.before, 0, 'skipped while unreadable');
+      assert.ok(out.warnings?.some((w) => w.includes('2025-06-zz.jsonl') && /cannot be read/.test(w)), out.warnings?.join(' | '));
+      assert.equal(out.after, 1, 'read once readable');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects login queries when the LogType has no logs with SiemQueryError', async () => {
     const emptyDir = tempDir('siem-empty');
     const empty = await LocalSiem.open({ logsDir: emptyDir, publicUrl: PUBLIC_URL });

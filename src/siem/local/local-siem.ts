@@ -42,6 +42,13 @@ export interface SearchHit {
   event: string;
 }
 
+interface LogFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
 interface LoadedTable {
   fingerprint: string;
   rows: number;
@@ -269,7 +276,8 @@ export class LocalSiem implements Siem {
   private async reloadChangedTables(): Promise<void> {
     const { folders, unlistable } = await this.listTableFolders();
     for (const [table, files] of folders) {
-      const fingerprint = files.map((f) => `${f.path}:${f.size}:${f.mtimeMs}`).join('|');
+      // The change time too: a chmod or chown that makes a skipped file readable changes only that.
+      const fingerprint = files.map((f) => `${f.path}:${f.size}:${f.mtimeMs}:${f.ctimeMs}`).join('|');
       if (this.tables.get(table)?.fingerprint === fingerprint || this.unreadable.get(table) === fingerprint) continue;
       const rows = await this.loadReadable(table, files.map((f) => f.path));
       if (rows !== undefined) {
@@ -290,8 +298,8 @@ export class LocalSiem implements Siem {
     }
   }
 
-  private async listTableFolders(): Promise<{ folders: Map<string, Array<{ path: string; size: number; mtimeMs: number }>>; unlistable: Set<string> }> {
-    const result = new Map<string, Array<{ path: string; size: number; mtimeMs: number }>>();
+  private async listTableFolders(): Promise<{ folders: Map<string, Array<LogFile>>; unlistable: Set<string> }> {
+    const result = new Map<string, Array<LogFile>>();
     const unlistable = new Set<string>();
     const entries = await fs.readdir(this.options.logsDir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return [];
@@ -320,10 +328,10 @@ export class LocalSiem implements Siem {
           const p = path.join(dir, n);
           // Gone between the listing and now (log rotation): not there.
           const s = await fs.stat(p).catch(() => undefined);
-          return s ? { path: p, size: s.size, mtimeMs: s.mtimeMs } : undefined;
+          return s ? { path: p, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs } : undefined;
         }),
       );
-      const nonEmpty = files.filter((f): f is { path: string; size: number; mtimeMs: number } => f !== undefined && f.size > 0);
+      const nonEmpty = files.filter((f): f is LogFile => f !== undefined && f.size > 0);
       if (nonEmpty.length) result.set(entry.name, nonEmpty);
     }
     return { folders: result, unlistable };
