@@ -4,6 +4,9 @@
  * that does not speak what the options say is not taken for one that answers.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../src/config/paths';
 import { findTemporalCli, isTemporalUp, startDevServer } from '../../src/temporal/dev-server';
 import { freePort, freeServicePorts } from '../setup/global';
 import { spawnService } from '../helpers/processes';
@@ -47,6 +50,28 @@ describe('the worker waiting for Temporal (real process)', function () {
       assert.equal(code, 0, worker.output.slice(-5).join('\n'));
       assert.ok(worker.output.some((l) => /stopped before Temporal .* was reachable/.test(l)));
       console.log(`      (exited ${Date.now() - sent} ms after SIGTERM)`);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
+
+describe("the services the tests and the bench start (real process)", function () {
+  this.timeout(60_000);
+
+  it("run outside the project root, so a developer's .env (real keys, another SIEM or namespace) never reaches them", async () => {
+    const { metricsPort } = await freeServicePorts();
+    const worker = spawnService('worker', {
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      METRICS_PORT: String(metricsPort),
+      DATA_DIR: tempDir('worker-cwd'),
+      LOCAL_SIEM_LOGS: tempDir('worker-cwd-logs'),
+    });
+    try {
+      await worker.waitFor(/not reachable yet; retrying/, 20_000);
+      const cwd = fs.realpathSync(`/proc/${worker.child.pid}/cwd`);
+      assert.notEqual(cwd, fs.realpathSync(projectRoot()));
+      assert.equal(fs.existsSync(path.join(cwd, '.env')), false);
     } finally {
       await worker.stop();
     }

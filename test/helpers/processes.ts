@@ -1,5 +1,7 @@
 /** The service's real processes (node dist/src/{api,worker}/main.js) for end-to-end tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { projectRoot } from '../../src/config/paths';
@@ -13,8 +15,14 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * A folder with no `.env` in it, where the services run: from the project root they would read the
+ * developer's `.env` (real API keys, SIEM=panther, another namespace) under the environment they are given.
+ */
+export const NEUTRAL_CWD = fs.mkdtempSync(path.join(os.tmpdir(), 'autotriage-cwd-'));
+
 export function spawnService(name: 'api' | 'worker', env: Record<string, string>, nodeArgs: string[] = []): ServiceProcess {
-  return spawnScript(name, path.join('dist', 'src', name, 'main.js'), env, nodeArgs);
+  return spawnScript(name, path.join('dist', 'src', name, 'main.js'), env, nodeArgs, NEUTRAL_CWD);
 }
 
 /** Any of the project's scripts (a path under the project root) as a supervised process. */
