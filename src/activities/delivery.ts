@@ -33,6 +33,8 @@ export type TicketDelivery = ({ kind: 'slack' } & SlackMessageRef) | { kind: 'lo
 export interface PostTicketInput extends TicketInput {
   /** The triage's start: a retried post looks for an earlier one from this time on. */
   notBefore: string;
+  /** An earlier postTicket of this alert failed (a reopened alert's ticket): look even on the first attempt. */
+  mayExist?: boolean;
 }
 
 /** Slack rejected the blocks themselves (our rendering, not the alert): fall back to text only. */
@@ -40,6 +42,11 @@ const BLOCK_ERRORS = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_bl
 
 /** How long a retried create keeps looking for the issue an earlier attempt may have made (Jira's index lag). */
 const JIRA_INDEX_LAG_MS = 8_000;
+
+/** Whether an earlier attempt — of this activity, or one the workflow says failed before — may have written. */
+function mayHaveWritten(input: { mayExist?: boolean }): boolean {
+  return input.mayExist === true || Context.current().info.attempt > 1;
+}
 
 function isRetry(): boolean {
   return Context.current().info.attempt > 1;
@@ -66,7 +73,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       const call = slack.client.timeoutMs;
       const deadline = new AttemptDeadline('Slack');
       return classified(DELIVERY_POLICY, async () => {
-        if (isRetry()) {
+        if (mayHaveWritten(input)) {
           // Each page, then still room for the post and its text-only fallback.
           const beforePage = () => deadline.ensure(3 * call, 'looking for an earlier post');
           const earlier = await slack.client.findAlertMessage(slack.channel, input.workflowId, new Date(input.notBefore), beforePage);
@@ -91,13 +98,13 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       return saveLocally(input, input.announce ?? true);
     },
 
-    async createJiraIssue(input: TicketInput): Promise<Outcome<JiraIssueRef>> {
+    async createJiraIssue(input: TicketInput & { mayExist?: boolean }): Promise<Outcome<JiraIssueRef>> {
       const jira = deps.jira;
       if (!jira) return notConfigured('set JIRA_HOST, JIRA_EMAIL, JIRA_API_TOKEN and JIRA_PROJECT_KEY to open Jira issues');
       const deadline = new AttemptDeadline('Jira');
       return classified(DELIVERY_POLICY, async () => {
         const label = alertLabel(input.alert);
-        if (isRetry()) {
+        if (mayHaveWritten(input)) {
           // An earlier attempt may have created the issue a moment before it failed: give the index time.
           const legacy = legacyAlertLabel(input.alert);
           const existing = (await jira.findIssueByLabelSettled(label, JIRA_INDEX_LAG_MS)) ?? (legacy ? await jira.findIssueByLabel(legacy) : undefined);
@@ -162,7 +169,10 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       const deadline = new AttemptDeadline('Slack');
       return classified(DELIVERY_POLICY, async () => {
         const beforePage = () => deadline.ensure(2 * slack.client.timeoutMs, 'looking for an earlier audit line');
-        if (isRetry() && (await slack.client.findAlertMessage(channel, input.eventKey, new Date(Date.now() - 86_400_000), beforePage))) return { posted: true };
+        // Only since this activity was scheduled (less a minute of clock skew): nothing older is its own post,
+        // and the look-up stays within its pages in a busy audit channel.
+        const since = new Date(Context.current().info.scheduledTimestampMs);
+        if (isRetry() && (await slack.client.findAlertMessage(channel, input.eventKey, since, beforePage))) return { posted: true };
         deadline.ensure(slack.client.timeoutMs, 'posting the audit line');
         await slack.client.postMessage({ channel, ...renderSlackLine(input.line), alertKey: input.eventKey });
         return { posted: true };

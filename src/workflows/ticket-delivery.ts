@@ -19,17 +19,23 @@ export function openTicket(ticket: TicketInput): TicketInput {
   return { ...ticket, triage: { ...ticket.triage!, status: 'awaiting_analyst' } };
 }
 
-/** The Slack ticket; when Slack refuses it for good (not an outage — those are retried), the ticket on disk. */
-export function postTicket(ticket: TicketInput, notBefore: Date): Promise<Delivery> {
-  return slack.postTicket({ ...ticket, notBefore: notBefore.toISOString() }).catch(async (err: unknown): Promise<Delivery> => {
+/**
+ * The Slack ticket; when Slack refuses it for good (not an outage — those are retried), the ticket on disk.
+ * `mayExist`: an earlier post of this alert's ticket failed, maybe after Slack took it: look before posting.
+ */
+export function postTicket(ticket: TicketInput, notBefore: Date, opts: { mayExist?: boolean } = {}): Promise<Delivery> {
+  return slack.postTicket({ ...ticket, notBefore: notBefore.toISOString(), ...(opts.mayExist ? { mayExist: true } : {}) }).catch(async (err: unknown): Promise<Delivery> => {
     const savedTo = await local.saveTicketLocally(ticket);
     return { kind: 'failed', reason: failureReason(err), savedTo };
   });
 }
 
-/** The Jira issue (retried until created; look-before-create keeps it one). Never rejects. */
-export function openJiraIssue(ticket: TicketInput): Promise<JiraOutcome> {
-  return jira.createJiraIssue(ticket).catch((err: unknown): JiraOutcome => {
+/**
+ * The Jira issue (retried until created; look-before-create keeps it one). Never rejects. `mayExist`: an
+ * earlier create of this alert's issue gave up, maybe after Jira made it: look before creating.
+ */
+export function openJiraIssue(ticket: TicketInput, opts: { mayExist?: boolean } = {}): Promise<JiraOutcome> {
+  return jira.createJiraIssue(opts.mayExist ? { ...ticket, mayExist: true } : ticket).catch((err: unknown): JiraOutcome => {
     triageMetrics.jiraUnavailable();
     return { status: 'unavailable', reason: failureReason(err) };
   });

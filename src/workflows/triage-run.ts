@@ -525,8 +525,9 @@ export class TriageRun {
           const open = openTicket(ticket);
           // An issue still being created (a Jira outage) is linked when it lands: no second create. Asked only then.
           const creating = isJiraPending(this.jira) && patched(PATCHES.oneJiraCreate);
-          const jiraIssue = this.jira.status === 'ok' || creating ? undefined : openJiraIssue(open);
-          this.ticketPosted(await postTicket(open, workflowInfo().startTime), { applyEarlyAutoClose: false });
+          // A post or a create that failed before may have landed all the same (an ambiguous timeout): look first.
+          const jiraIssue = this.jira.status === 'ok' || creating ? undefined : openJiraIssue(open, { mayExist: this.jira.status === 'unavailable' });
+          this.ticketPosted(await postTicket(open, workflowInfo().startTime, { mayExist: this.delivery.kind === 'failed' }), { applyEarlyAutoClose: false });
           if (jiraIssue) this.trackJira(jiraIssue);
           // Closed by a signal before its ticket, a lookup may still have been queued: the new ticket follows it.
           if (hasPendingLookups(this.enrichments) && patched(PATCHES.lateEnrichmentOnReopen)) {

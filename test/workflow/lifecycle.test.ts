@@ -416,6 +416,27 @@ describe('triage lifecycle (real Temporal)', function () {
     await handle(alert).terminate('test done');
   });
 
+  it('looks before posting a reopened ticket whose first post failed after Slack took it: one message, not two', async () => {
+    const alert = attack('posted-then-refused');
+    // Slack stores the ticket, then answers with an error (as a post whose answer was lost): the run records
+    // a failed delivery, though the message is in the channel.
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), afterHandling: true, status: 200, body: { ok: false, error: 'invalid_arguments' } });
+    const jira = jiraRefuses(alert); // the run waits for its Jira issue, so it is still there for the signal
+    const failed = await start(alert, policy({ reopenWindowMs: 60_000 }));
+    assert.equal(failed.state.status, 'delivery_failed');
+    const posted = () => s.fakes.slack.messages.filter((m) => m.metadata?.event_payload['alert_key'] === alertWorkflowId(alert)).length;
+    assert.equal(posted(), 1, 'the message is in the channel all the same');
+    await handle(alert).signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    await waitForTriage(handle(alert), (x) => x.state.status === 'auto_closed', { timeoutMs: 30_000 });
+    jira.recover();
+    await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok', { timeoutMs: 60_000 });
+    await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
+    const reopened = await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
+    assert.equal(reopened.state.status, 'awaiting_analyst');
+    assert.equal(posted(), 1, 'the reopened alert found its message instead of posting a second');
+    await handle(alert).terminate('test done');
+  });
+
   it('enforce: an audit channel the bot cannot post to holds neither the SIEM record nor the ticket of a re-fire', async () => {
     const alert = forgotPassword('audit-refused');
     let refused = true;
