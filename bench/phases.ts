@@ -29,7 +29,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export interface IntakeResult {
   offeredPerS: number;
   sent: number;
+  /** Answered 202; the latencies are of every answered request (a 503 after the start deadline counts at its time). */
   accepted: number;
+  /** Requests that got no answer at all (connection refused or reset). */
+  unanswered: number;
   acceptedPerS: number;
   p50Ms: number;
   p99Ms: number;
@@ -51,11 +54,13 @@ export async function measureIntake(url: string, ratePerS: number, seconds: numb
   );
   const elapsedS = (performance.now() - start) / 1000;
   const ok = results.filter((r) => r.status === 202);
-  const ms = ok.map((r) => r.ms);
+  const answered = results.filter((r) => r.status !== 0);
+  const ms = answered.map((r) => r.ms);
   return {
     offeredPerS: ratePerS,
     sent: n,
     accepted: ok.length,
+    unanswered: n - answered.length,
     acceptedPerS: round(ok.length / elapsedS),
     p50Ms: round(percentile(ms, 50)),
     p99Ms: round(percentile(ms, 99)),
@@ -64,6 +69,39 @@ export async function measureIntake(url: string, ratePerS: number, seconds: numb
 }
 
 // ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Ends the workflows the intake phase started on its unpolled queue (a batch termination on the server),
+ * and waits until none runs: their paced starts would otherwise keep firing through the phases after it.
+ */
+export async function endIntakeWorkflows(stack: BenchStack, taskQueue: string): Promise<void> {
+  const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;
+  await stack.client.workflowService.startBatchOperation({
+    namespace: 'default',
+    jobId: `bench-end-intake-${Date.now()}`,
+    visibilityQuery: query,
+    reason: 'bench: the intake phase is over',
+    terminationOperation: {},
+  });
+  const deadline = Date.now() + 120_000;
+  while ((await stack.client.workflow.count(query)).count > 0) {
+    if (Date.now() > deadline) throw new Error(`the intake phase's workflows were still running after 120 s`);
+    await sleep(500);
+  }
+}
+
+/** The workflow's last write of its ticket has landed: the Slack message carries its Jira link. */
+async function ticketSettled(stack: BenchStack, workflowId: string, slackMs: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const message = stack.fakes.slack.messages.find((m) => m.metadata?.event_payload['alert_key'] === workflowId);
+    if (message && JSON.stringify(message.blocks ?? []).includes('Jira ')) break;
+    if (Date.now() > deadline) throw new Error(`the ticket of ${workflowId} never got its Jira link`);
+    await sleep(10);
+  }
+  // The update is recorded when it arrives and answered after the fake's latency; then one more task hop.
+  await sleep(slackMs + 50);
+}
 
 /** Resolves when the Slack fake has answered the ticket post of each workflow id. */
 class TicketWatch {
@@ -147,7 +185,8 @@ export async function measureLatency(stack: BenchStack, latencies: Latencies, al
     if (res.status !== 202) throw new Error(`intake answered ${res.status}`);
     const answeredAt = await watch.answered(benchWorkflowId(payload), 60_000);
     samples.push(answeredAt - started);
-    await sleep(50);
+    // One alert at a time: the next is sent once this one's Jira issue and ticket update are done too.
+    await ticketSettled(stack, benchWorkflowId(payload), latencies.slackMs, 60_000);
   }
   const after = await activityMeans(stack);
   const siemMs = ['topLoginLocations', 'recentSuccessfulLogins', 'searchIndicator'].map((a) => {
@@ -281,7 +320,8 @@ export async function runStorm(
   progress: (text: string) => void,
 ): Promise<StormResult> {
   const watch = new TicketWatch(stack, latencies.slackMs);
-  const payloads = Array.from({ length: alerts }, (_, i) => benchAlert(benchIp(ipOffset + ((i * 7919) % distinctIps))));
+  const ips = Array.from({ length: alerts }, (_, i) => benchIp(ipOffset + ((i * 7919) % distinctIps)));
+  const payloads = ips.map(benchAlert);
   const pids = { worker: stack.worker.child.pid!, api: stack.api.child.pid!, temporal: stack.server.process.pid! };
   const cpuBefore = { worker: cpuSeconds(pids.worker), api: cpuSeconds(pids.api), temporal: cpuSeconds(pids.temporal) };
   const rssBefore = rssMb(pids.worker);
@@ -334,7 +374,8 @@ export async function runStorm(
     peakWorkerRssMb: round(peak),
     workerRssBeforeMb: round(rssBefore),
     cpuMsPerAlert: { worker: cpuMs('worker'), api: cpuMs('api'), temporal: cpuMs('temporal') },
-    distinctIps,
+    // As used: fewer than asked when the storm is smaller, or when --storm-ips shares a factor with 7919.
+    distinctIps: new Set(ips).size,
   };
 }
 

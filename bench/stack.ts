@@ -37,13 +37,56 @@ export interface BenchStack {
 
 export const WEBHOOK_SECRET = 'bench-webhook-secret';
 
+/**
+ * What the bench has started, stopped in reverse order — after a failed start, on Ctrl-C or SIGTERM, and at
+ * the end — so no dev server, worker, API or 76 MB of sample logs outlive it. Each step runs once.
+ */
+export class Teardown {
+  private readonly steps: Array<() => unknown> = [];
+  private running?: Promise<void>;
+
+  add(step: () => unknown): void {
+    this.steps.push(step);
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        try {
+          await step();
+        } catch {
+          // Stop the rest whatever one of them says.
+        }
+      }
+    })();
+    return this.running;
+  }
+}
+
 export async function startBenchStack(
   latencies: Latencies,
   say: (text: string) => void,
   workerNodeArgs: string[] = [],
   settings: Record<string, string> = {},
+  teardown = new Teardown(),
+): Promise<BenchStack> {
+  try {
+    return await startParts(latencies, say, workerNodeArgs, settings, teardown);
+  } catch (err) {
+    await teardown.run();
+    throw err;
+  }
+}
+
+async function startParts(
+  latencies: Latencies,
+  say: (text: string) => void,
+  workerNodeArgs: string[],
+  settings: Record<string, string>,
+  teardown: Teardown,
 ): Promise<BenchStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autotriage-bench-'));
+  teardown.add(() => fs.rmSync(dir, { recursive: true, force: true }));
   say('generating the sample logs (250 users × 90 days, as npm start does)…');
   await writeSampleLogs(path.join(dir, 'logs'), { onProgress: () => undefined });
   const fakes = await startFakes({
@@ -51,9 +94,12 @@ export async function startBenchStack(
     slack: { latencyMs: latencies.slackMs, maxRecordedRequests: 1000 },
     jira: { latencyMs: latencies.jiraMs, maxRecordedRequests: 1000 },
   });
+  teardown.add(() => fakes.stop());
   say('starting an in-memory Temporal dev server…');
   const server = await startDevServer({ cliPath: findTemporalCli(), port: await freePort() });
+  teardown.add(() => server.stop());
   const connection = await Connection.connect({ address: server.address });
+  teardown.add(() => connection.close());
   const client = new Client({ connection });
   const taskQueue = 'bench';
   const { port: apiPort, metricsPort } = await freeServicePorts();
@@ -75,14 +121,17 @@ export async function startBenchStack(
     ...settings,
   };
   say('starting the worker and the API…');
+  // Both run outside the project root (spawnService), so a developer's .env cannot change what is measured.
   const worker = spawnService('worker', env, workerNodeArgs);
+  teardown.add(() => worker.stop());
   const api = spawnService('api', env);
+  teardown.add(() => api.stop());
   await Promise.all([worker.waitFor(/worker started/, 60_000), api.waitFor(/API listening/, 60_000)]);
   // Keep the processes' output from growing without bound over a storm (the helper records every line).
   const trim = setInterval(() => {
     for (const p of [worker, api]) if (p.output.length > 2000) p.output.splice(0, p.output.length - 200);
   }, 1000);
-  const extra: ServiceProcess[] = [];
+  teardown.add(() => clearInterval(trim));
 
   return {
     fakes,
@@ -98,18 +147,11 @@ export async function startBenchStack(
       const port = await freePort();
       const queue = 'bench-intake-unpolled';
       const p = spawnService('api', { ...env, PORT: String(port), TEMPORAL_TASK_QUEUE: queue });
-      extra.push(p);
+      teardown.add(() => p.stop());
       await p.waitFor(/API listening/, 60_000);
       return { url: `http://127.0.0.1:${port}`, taskQueue: queue, stop: () => p.stop() };
     },
-    async stop() {
-      clearInterval(trim);
-      await Promise.all([worker.stop(), api.stop(), ...extra.map((p) => p.stop())]);
-      await connection.close();
-      await server.stop();
-      await fakes.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () => teardown.run(),
   };
 }
 

@@ -20,7 +20,11 @@ describe('bench arguments', () => {
   it('names what is wrong', () => {
     assert.throws(() => parseBenchArgs(['--phases', 'storm,soak']), /--phases .*not soak/);
     assert.throws(() => parseBenchArgs(['--env', 'rate=5']), /--env needs NAME=VALUE/);
-    assert.throws(() => parseBenchArgs(['--storm', '-1']), /--storm needs a number/);
+    assert.throws(() => parseBenchArgs(['--storm', '-1']), /--storm needs a whole number ≥ 0/);
+    // A count of alerts is whole: 2.5 alerts would build 2 and wait an hour for the half.
+    assert.throws(() => parseBenchArgs(['--storm', '2.5']), /--storm needs a whole number/);
+    assert.throws(() => parseBenchArgs(['--latency-alerts', '1.5']), /--latency-alerts needs a whole number/);
+    assert.equal(parseBenchArgs(['--vt-ms', '12.5']).latencies.virustotalMs, 12.5);
     assert.throws(() => parseBenchArgs(['--fast']), /unknown argument --fast/);
   });
 });
