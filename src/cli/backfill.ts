@@ -10,8 +10,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TemporalUnavailableError, createAlertStarter, type AlertStarter } from '../temporal/alert-starter';
@@ -190,14 +191,32 @@ function writeCheckpoint(file: string, version: FileVersion, linesDone: number):
   fs.writeFileSync(checkpointPath(file), `${JSON.stringify(c)}\n`);
 }
 
-/** The lines of the open file, read from its start (the descriptor stays open for the run to read). */
-function linesOf(fd: number, close: boolean): readline.Interface {
-  return readline.createInterface({ input: fs.createReadStream('', { fd, start: 0, autoClose: close }), crlfDelay: Infinity });
+const readAt = promisify(fs.read);
+
+/**
+ * The lines of the open file, read from its start by position: the descriptor stays open for the next
+ * reader, and a reader stopped early holds nothing (a stream on the descriptor would close it when destroyed).
+ */
+async function* linesOf(fd: number): AsyncGenerator<string> {
+  const chunk = Buffer.alloc(64 * 1024);
+  const decoder = new StringDecoder('utf8');
+  let position = 0;
+  let rest = '';
+  for (;;) {
+    const { bytesRead } = await readAt(fd, chunk, 0, chunk.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const lines = (rest + decoder.write(chunk.subarray(0, bytesRead))).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+  }
+  rest += decoder.end();
+  if (rest) yield rest;
 }
 
 async function countLines(fd: number): Promise<number> {
   let n = 0;
-  for await (const line of linesOf(fd, false)) if (line.trim()) n++;
+  for await (const line of linesOf(fd)) if (line.trim()) n++;
   return n;
 }
 
@@ -248,9 +267,38 @@ export async function runBackfill(
     signal?: AbortSignal;
   },
 ): Promise<BackfillSummary> {
-  const { config, client, signal } = deps;
   // To the millisecond: two dry runs started in the same second (a script trying rules) stay apart.
   const dryTag = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17);
+  // The file opened once, first: the run reads this version whatever replaces it at the path, and the
+  // checkpoint read and every one written are of this version.
+  const fd = args.file ? fs.openSync(args.file, 'r') : undefined;
+  let tickets: TicketsFile | undefined;
+  try {
+    const ticketsFile = args.dryRun ? (args.out ?? path.join(deps.config.dataDir, `backfill-dry-run-${dryTag}.jsonl`)) : undefined;
+    // Opening the tickets file empties it: never the alerts file, under any name (a link, another path).
+    if (fd !== undefined && ticketsFile && sameFile(fd, ticketsFile)) throw new Error(`--out ${ticketsFile} is the alerts file itself: name another file for the tickets`);
+    tickets = ticketsFile ? await openTicketsFile(ticketsFile) : undefined;
+    return await backfill(args, deps, { dryTag, fd, tickets, ticketsFile });
+  } finally {
+    // Stopped early or failed: the descriptor and the tickets file are closed all the same.
+    if (tickets && !tickets.writableFinished) tickets.destroy();
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function sameFile(fd: number, other: string): boolean {
+  const a = fs.fstatSync(fd);
+  const b = fs.statSync(other, { throwIfNoEntry: false });
+  return b !== undefined && a.dev === b.dev && a.ino === b.ino;
+}
+
+async function backfill(
+  args: BackfillArgs,
+  deps: { config: Config; client: Client; out: NodeJS.WritableStream; signal?: AbortSignal },
+  opened: { dryTag: string; fd?: number; tickets?: TicketsFile; ticketsFile?: string },
+): Promise<BackfillSummary> {
+  const { config, client, signal } = deps;
+  const { dryTag, fd, tickets, ticketsFile } = opened;
   const dryRunPolicy = { ...config.policy, dryRun: true };
   const starter: AlertStarter = createAlertStarter(client, config.temporal.taskQueue, {
     policy: args.dryRun ? dryRunPolicy : config.policy,
@@ -263,20 +311,15 @@ export async function runBackfill(
   const errors: string[] = [];
   let errorsNotListed = 0;
   const report = (error: string) => (errors.length < ERRORS_LISTED ? errors.push(error) : errorsNotListed++);
-  const ticketsFile = args.dryRun ? (args.out ?? path.join(config.dataDir, `backfill-dry-run-${dryTag}.jsonl`)) : undefined;
-  const tickets = ticketsFile ? await openTicketsFile(ticketsFile) : undefined;
   /** Dry runs whose ticket is still being awaited (one long poll each): at most DRY_RUNS_AWAITED at a time. */
   const awaiting = new Set<Promise<void>>();
   const stopped = new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener('abort', () => resolve(), { once: true })));
 
-  // The file opened once: the run reads this version whatever replaces it at the path, and the checkpoint
-  // read and every one written are of this version.
-  const fd = args.file ? fs.openSync(args.file, 'r') : undefined;
   const version = fd !== undefined ? versionOf(fd) : undefined;
   // A dry run tries every line, whatever a real run of the same file has already done.
   const skip = args.file && !args.restart && !args.dryRun ? readCheckpoint(args.file, version!) : 0;
   const total = fd !== undefined ? await countLines(fd) : undefined;
-  const alerts = fd !== undefined ? fileAlerts(fd, skip, config.pantherConsoleUrl) : pantherAlerts(config, args.panther!);
+  const alerts = fd !== undefined ? fileAlerts(fd, skip, config.pantherConsoleUrl) : pantherAlerts(config, args.panther!, signal);
   const progress = new Progress(deps.out, total);
   progress.note(`to ${await describeDestination(client, config)}`);
   // The triage settings travel in each workflow's input, from this process's environment, not the worker's.
@@ -285,8 +328,8 @@ export async function runBackfill(
   const checkpointFile = args.file && !args.dryRun ? args.file : undefined;
   const checkpoint = new CheckpointTracker();
   let inFlight: Promise<void>[] = [];
-  /** With --panther: the createdAt of the last alert read, where a stopped run resumes. */
-  let lastCreatedAt: string | undefined;
+  /** With --panther (no checkpoint): where a run carries on — the oldest alert whose start failed, else the last read. */
+  const resume = { lastRead: undefined as string | undefined, firstFailed: undefined as string | undefined };
 
   const settle = (line: number, outcome: LineOutcome) => {
     const due = checkpoint.settle(line, outcome);
@@ -315,7 +358,6 @@ export async function runBackfill(
         progress.update(summary);
         continue;
       }
-      if (item.undated) summary.undated++;
       while (awaiting.size >= DRY_RUNS_AWAITED && !signal?.aborted) await Promise.race([...awaiting, stopped]);
       await limiter.take(signal);
       if (signal?.aborted) {
@@ -323,8 +365,9 @@ export async function runBackfill(
         summary.total--;
         break;
       }
+      if (item.undated) summary.undated++;
       const alert = item.alert;
-      lastCreatedAt = alert.createdAt;
+      resume.lastRead = alert.createdAt;
       const where = args.file ? `line ${line} (alert ${alert.alertId})` : `Panther alert ${alert.alertId}`;
       const start = starter.start(alert).then(
         (outcome) => {
@@ -333,10 +376,10 @@ export async function runBackfill(
           settle(line, 'done');
           // A duplicate (the same alert twice in the file) is the same run: its ticket is written once.
           if (tickets && outcome.status === 'started') {
-            const written = writeDryRunTicket(client, outcome.workflowId, tickets)
+            const written = writeDryRunTicket(client, outcome.workflowId, tickets, signal)
               .catch((err: unknown) => {
                 summary.dryRunFailed++;
-                report(`dry run failed: ${where}: ${errorMessage(err)}`);
+                if (!signal?.aborted) report(`dry run failed: ${where}: ${errorMessage(err)}`);
               })
               .finally(() => awaiting.delete(written));
             awaiting.add(written);
@@ -344,11 +387,13 @@ export async function runBackfill(
         },
         (err: unknown) => {
           summary.rejected++;
-          const hint = err instanceof TemporalUnavailableError ? '' : ' (fix the cause and run the backfill again: it resumes here)';
+          const again = args.file ? 'run the backfill again: it resumes here' : 'run the range again: the alerts already started are counted duplicate';
+          const hint = err instanceof TemporalUnavailableError ? '' : ` (fix the cause and ${again})`;
           report(`rejected: ${where}: Temporal did not start it: ${errorMessage(err)}${hint}`);
           // The line was valid, so the refusal is the setup's (Temporal unreachable, a missing search attribute
           // or namespace, a denied permission): the checkpoint stays before it and the next run tries it again.
           settle(line, 'failed');
+          if (!resume.firstFailed || alert.createdAt < resume.firstFailed) resume.firstFailed = alert.createdAt;
         },
       );
       inFlight.push(start);
@@ -361,12 +406,12 @@ export async function runBackfill(
     if (signal?.aborted) summary.stopped = { reason: 'interrupted', message: 'interrupted' };
   } catch (err) {
     // The source failed (the Panther API, after its retries; the file unreadable): what was read still lands.
-    summary.stopped = { reason: 'failed', message: errorMessage(err) };
+    summary.stopped = signal?.aborted ? { reason: 'interrupted', message: 'interrupted' } : { reason: 'failed', message: errorMessage(err) };
   }
   // Each start has its own deadline, so this settles even with Temporal gone.
   await Promise.all(inFlight);
   if (checkpointFile && checkpoint.linesDone >= skip) writeCheckpoint(checkpointFile, version!, checkpoint.linesDone);
-  // Every start has settled, so every dry run still unfinished is in the set.
+  // Every start has settled, so every dry run still unfinished is in the set (a Ctrl-C cancels their waits).
   if (awaiting.size && !signal?.aborted) {
     const waiting = () => progress.note(`waiting for ${awaiting.size} dry-run triage(s) to render their tickets…`);
     waiting();
@@ -374,10 +419,8 @@ export async function runBackfill(
     await Promise.race([Promise.all(awaiting), stopped]).finally(() => clearInterval(every));
   }
   const unfinished = awaiting.size;
-  if (unfinished) {
-    summary.stopped ??= { reason: 'interrupted', message: 'interrupted' };
-    summary.dryRunFailed += unfinished;
-  }
+  await Promise.all(awaiting);
+  if (unfinished) summary.stopped ??= { reason: 'interrupted', message: 'interrupted' };
   if (tickets) {
     await new Promise<void>((resolve) => tickets.end(() => resolve()));
     const err = tickets.firstError();
@@ -396,16 +439,16 @@ export async function runBackfill(
   if (args.file && version && !stillThere(args.file, version)) {
     deps.out.write(`  note: ${args.file} changed while it was read: the next run checks every line again (none is started twice)\n`);
   }
-  if (summary.stopped) deps.out.write(`  ${stoppedNote(summary.stopped, args, unfinished, lastCreatedAt)}\n`);
+  if (summary.stopped) deps.out.write(`  ${stoppedNote(summary.stopped, args, unfinished, resume.firstFailed ?? resume.lastRead)}\n`);
   return summary;
 }
 
 /** What stopped the run early, and how to carry on from there. */
-function stoppedNote(stopped: NonNullable<BackfillSummary['stopped']>, args: BackfillArgs, unfinished: number, lastCreatedAt: string | undefined): string {
+function stoppedNote(stopped: NonNullable<BackfillSummary['stopped']>, args: BackfillArgs, unfinished: number, resumeFrom: string | undefined): string {
   const what = stopped.reason === 'interrupted' ? 'stopped by Ctrl-C' : `stopped: ${stopped.message}`;
   const lost = unfinished ? `; ${unfinished} dry-run ticket(s) were not awaited and are missing from the file` : '';
   if (args.panther) {
-    const from = lastCreatedAt ?? args.panther.from.toISOString();
+    const from = resumeFrom ?? args.panther.from.toISOString();
     return `${what}: carry on with --from ${from}${args.dryRun ? lost : ' (the alerts already started are counted duplicate)'}`;
   }
   return args.dryRun ? `${what}${lost}` : `${what}: run the same command again to carry on from the checkpoint`;
@@ -450,7 +493,9 @@ export function describePolicy(policy: TriagePolicy, opts: { decisionOnly?: bool
 }
 
 /** The dry run's tickets file, its folder created; a write error fails the backfill instead of crashing it. */
-async function openTicketsFile(file: string): Promise<fs.WriteStream & { firstError(): Error | undefined }> {
+type TicketsFile = fs.WriteStream & { firstError(): Error | undefined };
+
+async function openTicketsFile(file: string): Promise<TicketsFile> {
   await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const stream = fs.createWriteStream(file);
   await new Promise<void>((resolve, reject) => {
@@ -467,7 +512,7 @@ type Item = { kind: 'alert'; alert: Alert; undated?: boolean } | { kind: 'invali
 
 async function* fileAlerts(fd: number, skip: number, pantherConsoleUrl: string | undefined): AsyncGenerator<Item> {
   let n = 0;
-  for await (const raw of linesOf(fd, true)) {
+  for await (const raw of linesOf(fd)) {
     const line = raw.trim();
     if (!line) continue;
     n++;
@@ -486,10 +531,10 @@ async function* fileAlerts(fd: number, skip: number, pantherConsoleUrl: string |
   }
 }
 
-async function* pantherAlerts(config: Config, range: { from: Date; to: Date }): AsyncGenerator<Item> {
+async function* pantherAlerts(config: Config, range: { from: Date; to: Date }, signal?: AbortSignal): AsyncGenerator<Item> {
   if (!config.panther) throw new Error('--panther needs PANTHER_API_URL and PANTHER_API_TOKEN');
   const source = new PantherAlertSource(new PantherClient(config.panther), config.panther.consoleUrl);
-  for await (const payload of source.list(range.from, range.to)) {
+  for await (const payload of source.list(range.from, range.to, { signal })) {
     try {
       yield { kind: 'alert', alert: normalizePanther(payload, new Date()) };
     } catch (err) {
@@ -498,8 +543,10 @@ async function* pantherAlerts(config: Config, range: { from: Date; to: Date }): 
   }
 }
 
-async function writeDryRunTicket(client: Client, workflowId: string, out: NodeJS.WritableStream): Promise<void> {
-  const result = (await client.workflow.getHandle(workflowId).result()) as TriageResult;
+async function writeDryRunTicket(client: Client, workflowId: string, out: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
+  // A long poll: Ctrl-C cancels it, so the run ends with its summary instead of waiting on the server.
+  const wait = () => client.workflow.getHandle(workflowId).result() as Promise<TriageResult>;
+  const result = signal ? await client.withAbortSignal(signal, wait) : await wait();
   const ticket = buildTicket({
     workflowId,
     alert: result.alert,
@@ -537,8 +584,7 @@ async function main(): Promise<void> {
       stop.abort();
     };
     process.on('SIGINT', onInterrupt);
-    const summary = await runBackfill(args, { config, client, out: process.stderr, signal: stop.signal });
-    process.off('SIGINT', onInterrupt);
+    const summary = await runBackfill(args, { config, client, out: process.stderr, signal: stop.signal }).finally(() => process.off('SIGINT', onInterrupt));
     if (summary.stopped?.reason === 'interrupted') process.exitCode = 130;
     else if (summary.stopped || summary.rejected > 0 || summary.dryRunFailed > 0) process.exitCode = 1;
   } finally {

@@ -181,24 +181,28 @@ describe('backfill resume (real Temporal, real outages)', function () {
   });
 
   it('names the file version it read in the checkpoint: a file replaced during the run is checked again in full by the next', async () => {
-    const { file } = alertsFile(range(1, 20));
+    const { file, idOf } = alertsFile(range(1, 20));
     // Its own alerts, and one more of them (a file written in the same millisecond at the same size would
     // look the same as the old one to any checkpoint).
     const replacement = alertsFile(range(1, 21));
-    // The exporter writes a new file and renames it over the old one while the backfill reads the old one.
-    const run = backfill(file, client, {}, 20);
-    setTimeout(() => fs.renameSync(replacement.file, file), 200);
-    const out = printed();
+    // The exporter writes a new file and renames it over the old one while the backfill reads the old one
+    // (10 starts a second: two seconds of run, the rename once its second alert has started).
+    const during = printed();
+    const run = backfill(file, client, {}, 10, during);
+    assert.ok(await until(() => exists(client, idOf(2)), 30_000, 20));
+    fs.renameSync(replacement.file, file);
     const first = await run;
     assert.equal(first.started, 20, 'the run finished the version it opened');
-    const second = await backfill(file, client, {}, 1000, out);
+    assert.match(during.text, /changed while it was read/, 'the file was replaced during the run');
+    const second = await backfill(file, client, {}, 1000);
     assert.deepEqual([second.skipped, second.started], [0, 21], "the new file's alerts are started, not skipped as already done");
     for (const n of [1, 21]) assert.ok(await exists(client, replacement.idOf(n)));
 
     const changing = alertsFile(range(1, 20));
     const note = printed();
-    const run2 = backfill(changing.file, client, {}, 20, note);
-    setTimeout(() => fs.appendFileSync(changing.file, '\n'), 200);
+    const run2 = backfill(changing.file, client, {}, 10, note);
+    assert.ok(await until(() => exists(client, changing.idOf(2)), 30_000, 20));
+    fs.appendFileSync(changing.file, '\n');
     await run2;
     assert.match(note.text, /changed while it was read: the next run checks every line again/);
   });
@@ -208,11 +212,13 @@ describe('backfill resume (real Temporal, real outages)', function () {
     const stop = new AbortController();
     const config = parseConfig({ DATA_DIR: path.dirname(file), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('interrupted') });
     const out = printed();
-    const run = runBackfill({ file, rate: 20, dryRun: false, restart: false }, { config, client, out, signal: stop.signal });
-    setTimeout(() => stop.abort(), 500);
+    // 10 starts a second: four seconds of run, stopped once its third alert has started.
+    const run = runBackfill({ file, rate: 10, dryRun: false, restart: false }, { config, client, out, signal: stop.signal });
+    assert.ok(await until(() => exists(client, idOf(3)), 30_000, 20));
+    stop.abort();
     const first = await run;
     assert.equal(first.stopped?.reason, 'interrupted');
-    assert.ok(first.started > 0 && first.started < 40, `stopped part-way: ${first.started} started`);
+    assert.ok(first.started >= 3 && first.started < 40, `stopped part-way: ${first.started} started`);
     assert.equal(checkpointOf(file), first.started, 'every line started is in the checkpoint');
     assert.match(out.text, /stopped by Ctrl-C: run the same command again to carry on from the checkpoint/);
     const second = await backfill(file, client, { TEMPORAL_TASK_QUEUE: config.temporal.taskQueue });

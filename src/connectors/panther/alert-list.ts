@@ -3,14 +3,12 @@
  * them: `alerts(input: {createdAtAfter, createdAtBefore, cursor})` paged with its cursor.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nextTransientDelay } from '../../domain/transient-retry';
 import { ProviderError } from '../http';
 import type { PantherClient } from './client';
 
-/**
- * A page that fails the way a busy API fails (5xx, a timeout, a 429) is asked again: a backfill of a month
- * must not die on one bad page. Transient failures back off 1, 2, 4… s; a 429 waits its Retry-After.
- */
-export const PAGE_RETRY = { attempts: 6, firstDelayMs: 1000, maxDelayMs: 30_000 } as const;
+/** A 429 waits its Retry-After, up to this long each time. */
+const MAX_RETRY_AFTER_MS = 60_000;
 
 const LIST_ALERTS = `query ListAlerts($input: AlertsInput!) {
   alerts(input: $input) {
@@ -61,10 +59,11 @@ export class PantherAlertSource {
     private readonly consoleUrl: string,
   ) {}
 
-  async *list(from: Date, to: Date, pageSize = 50): AsyncGenerator<WebhookShapedAlert> {
+  async *list(from: Date, to: Date, opts: { pageSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<WebhookShapedAlert> {
+    const { pageSize = 50, signal } = opts;
     let cursor: string | null = null;
     for (;;) {
-      const page = await this.page({ createdAtAfter: from.toISOString(), createdAtBefore: to.toISOString(), pageSize, cursor, sortDir: 'ascending' });
+      const page = await this.page({ createdAtAfter: from.toISOString(), createdAtBefore: to.toISOString(), pageSize, cursor, sortDir: 'ascending' }, signal);
       for (const { node } of page.alerts.edges) {
         yield {
           id: node.origin?.id ?? 'Unknown.Detection',
@@ -85,15 +84,23 @@ export class PantherAlertSource {
     }
   }
 
-  private async page(input: Record<string, unknown>): Promise<AlertPage> {
+  /**
+   * One page. A page that fails the way a busy API fails is asked again — a backfill of a month must not die
+   * on one bad page: a 5xx or a timeout with the enrichments' backoff (1, 2, 4, 8 s… for up to 30 s), a 429
+   * after its Retry-After, as often as Panther asks. A stopped run (`signal`) is not retried.
+   */
+  private async page(input: Record<string, unknown>, signal?: AbortSignal): Promise<AlertPage> {
+    let failingSince: number | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.client.graphql<AlertPage>(LIST_ALERTS, { input });
+        return await this.client.graphql<AlertPage>(LIST_ALERTS, { input }, signal);
       } catch (err) {
-        const retryable = err instanceof ProviderError && (err.category === 'transient' || err.category === 'rate_limit');
-        if (!retryable || attempt >= PAGE_RETRY.attempts) throw err;
-        const backoff = Math.min(PAGE_RETRY.firstDelayMs * 2 ** (attempt - 1), PAGE_RETRY.maxDelayMs);
-        await sleep(err.category === 'rate_limit' ? Math.min(err.details.retryAfterMs ?? backoff, PAGE_RETRY.maxDelayMs) : backoff);
+        if (signal?.aborted || !(err instanceof ProviderError)) throw err;
+        let delay: number | undefined;
+        if (err.category === 'rate_limit') delay = Math.min(err.details.retryAfterMs ?? 1000, MAX_RETRY_AFTER_MS);
+        else if (err.category === 'transient') delay = nextTransientDelay(attempt, Date.now() - (failingSince ??= Date.now()));
+        if (delay === undefined) throw err;
+        await sleep(delay, undefined, { signal });
       }
     }
   }
