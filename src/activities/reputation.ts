@@ -208,6 +208,8 @@ export function createReputationActivities(deps: ReputationDeps) {
     async fetchReputation(input: FetchInput): Promise<unknown> {
       const source = deps.sources[input.provider];
       if (!source) throw ApplicationFailure.nonRetryable(`${PROVIDER_NAMES[input.provider]} is not configured on this worker`, 'NotConfigured');
+      // Lookups are refused before they get here; a cache run queued by an older release is stopped here.
+      if (!isPublicIp(input.indicator)) throw ApplicationFailure.nonRetryable('an internal or reserved address: not sent to an outside service', 'NotPublic');
       const permit = await permitPool(input.provider, source.dailyBudget).take();
       if (!permit.granted) {
         throw ApplicationFailure.create({
