@@ -73,13 +73,18 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       const call = slack.client.timeoutMs;
       const deadline = new AttemptDeadline('Slack');
       return classified(DELIVERY_POLICY, async () => {
+        const message = renderSlackMessage(buildTicket(input), input.workflowId);
         if (mayHaveWritten(input)) {
           // Each page, then still room for the post and its text-only fallback.
           const beforePage = () => deadline.ensure(3 * call, 'looking for an earlier post');
           const earlier = await slack.client.findAlertMessage(slack.channel, input.workflowId, new Date(input.notBefore), beforePage);
-          if (earlier) return { kind: 'slack', ...earlier };
+          if (earlier) {
+            // A reopened alert's earlier message shows the triage as it was then: bring it up to date. Nice to
+            // have — the ticket is there either way, and the next change to it renders it again.
+            if (input.mayExist) await slack.client.updateMessage(earlier, message).catch(() => undefined);
+            return { kind: 'slack', ...earlier };
+          }
         }
-        const message = renderSlackMessage(buildTicket(input), input.workflowId);
         try {
           deadline.ensure(call, 'posting the ticket');
           return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...message })) };
