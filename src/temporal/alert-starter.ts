@@ -76,6 +76,32 @@ export interface StarterOptions {
   pacer?: StartPacer;
 }
 
+/** Whether the alert's run is closed (and so a re-fire may reopen it); an unreadable status is taken as yes. */
+async function mayReopen(client: Client, workflowId: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const run = await client.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).describe());
+    if (run.status.name !== 'RUNNING') return false;
+    const status = run.typedSearchAttributes.get(SA.TriageStatus);
+    return status === undefined || status === 'closed' || status === 'auto_closed';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    if (isUnavailable(err)) throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(err)}`);
+    throw err;
+  }
+}
+
+/** How recent a run must be to be taken for the one an unanswered start created. */
+const JUST_NOW_MS = 30_000;
+
+async function startedJustNow(client: Client, workflowId: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const run = await client.withDeadline(Date.now() + Math.min(timeoutMs, 2000), () => client.workflow.getHandle(workflowId).describe());
+    return Date.now() - run.startTime.getTime() < JUST_NOW_MS;
+  } catch {
+    return false;
+  }
+}
+
 export function createAlertStarter(client: Client, taskQueue: string, options: StarterOptions = {}): AlertStarter {
   const { policy, onDuplicate = 'refire', timeoutMs = 5000 } = options;
   return {
@@ -106,8 +132,9 @@ export function createAlertStarter(client: Client, taskQueue: string, options: S
         return { workflowId, status: 'started' };
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          // The SIEM sent it again: a closed alert still in its reopen window reopens its ticket.
-          if (onDuplicate === 'refire') {
+          // The SIEM sent it again: a closed alert still in its reopen window reopens its ticket. Only a closed
+          // one is told: a SIEM that re-notifies an open alert every minute must not grow its history for nothing.
+          if (onDuplicate === 'refire' && (await mayReopen(client, workflowId, timeoutMs))) {
             const at = new Date().toISOString();
             await client
               .withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).signal(alertRefiredSignal, { at }))
@@ -121,7 +148,12 @@ export function createAlertStarter(client: Client, taskQueue: string, options: S
           }
           return { workflowId, status: 'duplicate' };
         }
-        if (isUnavailable(err)) throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(err)}`);
+        if (isUnavailable(err)) {
+          // The start may have reached the server with its answer lost. If this alert's run exists and began
+          // just now, it is this start's: answer 202, or the SIEM's resend would look like a re-fire.
+          if (await startedJustNow(client, workflowId, timeoutMs)) return { workflowId, status: 'started' };
+          throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(err)}`);
+        }
         throw err;
       }
     },

@@ -9,6 +9,7 @@ import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
 import type { AnalystAction } from '../../src/domain/triage-state';
 import { normalizePanther } from '../../src/intake/panther';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { createAlertStarter } from '../../src/temporal/alert-starter';
 import { SA } from '../../src/temporal/search-attributes';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery, type AutoCloseRequest } from '../../src/workflows/messages';
@@ -177,6 +178,22 @@ describe('triage lifecycle (real Temporal)', function () {
     await waitForTriage(handle(alert), () => s.fakes.slack.replies(message.ts).some((r) => /Reopened/.test(r.text)));
     assert.equal(s.fakes.slack.messages.filter((m) => m.channel === 'C0SOCALERTS' && JSON.stringify(m.metadata ?? {}).includes(alertWorkflowId(alert))).length, 1, 'the same ticket');
     assert.match(JSON.stringify(messageFor(alert)!.blocks), /autotriage_actions/, 'buttons are back');
+    await handle(alert).terminate('test done');
+  });
+
+  it('tells the run of a resent alert only once it is closed: resends of an open alert add nothing to its history', async () => {
+    const alert = forgotPassword('resent');
+    const starter = createAlertStarter(s.t.client, s.taskQueue, { policy: policy({ reopenWindowMs: 60_000 }) });
+    assert.equal((await starter.start(alert)).status, 'started');
+    await waitForTriage(handle(alert), (x) => x.state.status === 'awaiting_analyst');
+    for (let i = 0; i < 3; i++) assert.equal((await starter.start(alert)).status, 'duplicate');
+    const signals = async () => ((await handle(alert).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    assert.equal(await signals(), 0, 'the open alert was not told of the resends');
+    await handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
+    assert.equal((await starter.start(alert)).status, 'duplicate');
+    const reopened = await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.state.status === 'awaiting_analyst');
+    assert.equal(reopened.state.disposition, undefined, 'the closed alert fired again: reopened');
+    assert.equal(await signals(), 1);
     await handle(alert).terminate('test done');
   });
 
@@ -434,6 +451,8 @@ describe('triage lifecycle (real Temporal)', function () {
     const reopened = await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
     assert.equal(reopened.state.status, 'awaiting_analyst');
     assert.equal(posted(), 1, 'the reopened alert found its message instead of posting a second');
+    const jiraKey = reopened.jira?.status === 'ok' ? reopened.jira.data.key : 'none';
+    assert.match(JSON.stringify(messageFor(alert)?.blocks), new RegExp(`Jira ${jiraKey}`), 'and brought it up to date: it links the Jira issue made since');
     await handle(alert).terminate('test done');
   });
 
