@@ -17,7 +17,7 @@ import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { BUTTONS } from '../../src/tickets/actions';
 import { waitForTriage } from '../../src/temporal/triage-client';
 import { FAKE_CREDENTIALS, startFakes, type RunningFakes } from '../fakes';
-import { startServices, type RunningServices } from '../helpers/processes';
+import { startServices, NEUTRAL_CWD, type RunningServices } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
 import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -168,7 +168,8 @@ describe('end to end: the analyst loop in Slack', function () {
     await waitForTriage(client.workflow.getHandle(ids.attack), (s) => s.state.status === 'escalated');
     const run = async (): Promise<TriageReport> => {
       const { stdout } = await promisify(execFile)(process.execPath, [path.join(projectRoot(), 'dist/src/cli/report.js'), '--since', '1h', '--json'], {
-        env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: taskQueue },
+        cwd: NEUTRAL_CWD,
+      env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: taskQueue },
       });
       return JSON.parse(stdout) as TriageReport;
     };

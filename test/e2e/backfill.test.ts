@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { projectRoot } from '../../src/config/paths';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { graphqlRootIs } from '../fakes/panther';
+import { NEUTRAL_CWD } from '../helpers/processes';
 import { tempDir } from '../helpers/sample-logs';
 import { until } from '../helpers/until';
 import { testAddress, uniqueTaskQueue, visibilityCaughtUp } from '../helpers/temporal';
@@ -31,7 +32,7 @@ function alertsFile(n: number): string {
 
 async function backfill(args: string[], env: Record<string, string>): Promise<{ stderr: string; code: number }> {
   try {
-    const { stderr } = await run(process.execPath, [BACKFILL(), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 16 * 1024 * 1024 });
+    const { stderr } = await run(process.execPath, [BACKFILL(), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: NEUTRAL_CWD, maxBuffer: 16 * 1024 * 1024 });
     return { stderr, code: 0 };
   } catch (err) {
     const e = err as { stderr?: string; code?: number };
@@ -85,7 +86,8 @@ describe('backfill (real process, real Temporal)', function () {
     });
     assert.equal(res.code, 1);
     // Where the alerts go, and that nothing will triage them yet: no worker polls that queue.
-    assert.match(res.stderr, /to Temporal 127\.0\.0\.1:\d+, namespace default, task queue bad-\S+ \(no worker polls it now: the triages wait until one does\)/);
+    assert.ok(res.stderr.includes(`to Temporal ${testAddress()}, namespace default, task queue bad-`), res.stderr);
+    assert.match(res.stderr, /task queue bad-\S+ \(no worker polls it now: the triages wait until one does\)/);
     // The settings the triages carry come from the backfill's own environment: it says which.
     assert.match(res.stderr, /triage settings from this environment: auto-close off · SLA reminders HIGH 30 min · escalations/);
     assert.match(res.stderr, /started 2, duplicate 0, already done 0, rejected 2/);

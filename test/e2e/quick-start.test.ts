@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { projectRoot } from '../../src/config/paths';
 import { findTemporalCli } from '../../src/temporal/dev-server';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
-import { spawnScript, type ServiceProcess } from '../helpers/processes';
+import { NEUTRAL_CWD, spawnScript, type ServiceProcess } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
 import { testAddress, uniqueTaskQueue } from '../helpers/temporal';
 import { until } from '../helpers/until';
@@ -55,6 +55,7 @@ describe('quick start: npm start, then npm run demo (real processes, its own dev
     assert.ok(start!.output.some((l) => /holds no logs: writing sample Okta logs/.test(l)), 'npm start said it wrote the sample logs');
     assert.ok(fs.readdirSync(path.join(logsDir, 'okta_systemlog')).length > 0, 'in the default folder, created');
     const { stdout } = await promisify(execFile)(process.execPath, [path.join(projectRoot(), 'dist/src/cli/demo.js')], {
+      cwd: NEUTRAL_CWD,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       timeout: 150_000,
     });

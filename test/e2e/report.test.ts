@@ -12,6 +12,7 @@ import { projectRoot } from '../../src/config/paths';
 import { alertWorkflowId } from '../../src/domain/alert';
 import type { TriageReport } from '../../src/reporting/triage-report';
 import { SA } from '../../src/temporal/search-attributes';
+import { NEUTRAL_CWD } from '../helpers/processes';
 import { connectTestTemporal, testAddress, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import { until } from '../helpers/until';
 
@@ -49,6 +50,7 @@ describe('report: which runs it counts (real Temporal visibility)', function () 
 
   it('npm run report counts one alert, not two', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [path.join(projectRoot(), 'dist/src/cli/report.js'), '--since', '1h', '--json'], {
+      cwd: NEUTRAL_CWD,
       env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: taskQueue },
     });
     const report = JSON.parse(stdout) as TriageReport;

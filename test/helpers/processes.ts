@@ -16,17 +16,19 @@ export interface ServiceProcess {
 }
 
 /**
- * A folder with no `.env` in it, where the services run: from the project root they would read the
- * developer's `.env` (real API keys, SIEM=panther, another namespace) under the environment they are given.
+ * A folder with no `.env` in it, where the project's processes run in tests and the bench: from the project
+ * root they would read the developer's `.env` (real API keys, SIEM=panther, another namespace, a webhook
+ * secret) under the environment they are given. Pass it as `cwd` to any other child process of ours.
  */
 export const NEUTRAL_CWD = fs.mkdtempSync(path.join(os.tmpdir(), 'autotriage-cwd-'));
+process.once('exit', () => fs.rmSync(NEUTRAL_CWD, { recursive: true, force: true }));
 
 export function spawnService(name: 'api' | 'worker', env: Record<string, string>, nodeArgs: string[] = []): ServiceProcess {
-  return spawnScript(name, path.join('dist', 'src', name, 'main.js'), env, nodeArgs, NEUTRAL_CWD);
+  return spawnScript(name, path.join('dist', 'src', name, 'main.js'), env, nodeArgs);
 }
 
 /** Any of the project's scripts (a path under the project root) as a supervised process. */
-export function spawnScript(name: string, scriptPath: string, env: Record<string, string>, nodeArgs: string[] = [], cwd?: string): ServiceProcess {
+export function spawnScript(name: string, scriptPath: string, env: Record<string, string>, nodeArgs: string[] = [], cwd = NEUTRAL_CWD): ServiceProcess {
   const script = path.join(projectRoot(), scriptPath);
   const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, script], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },

@@ -96,6 +96,18 @@ function writeFixture(dir: string): void {
   );
 }
 
+
+/**
+ * Runs `node -e script` as the worker's user sees files: root reads any file, so as root it runs without
+ * root's capabilities (setpriv, util-linux). Returns what it printed.
+ */
+function withoutRootsCapabilities(script: string): string {
+  const asRoot = process.getuid?.() === 0;
+  const [command, args] = asRoot
+    ? ['setpriv', ['--inh-caps=-all', '--bounding-set=-all', process.execPath, '-e', script]]
+    : [process.execPath, ['-e', script]];
+  return execFileSync(command, args, { encoding: 'utf8' });
+}
 describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
   this.timeout(60_000);
   let dir: string;
@@ -383,12 +395,8 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
         process.stdout.write(JSON.stringify({ tables: first.tables.map((t) => t.table), login: again.logins.length, warnings }));
         await siem.close();
       })().catch((e) => { process.stdout.write(JSON.stringify({ error: String(e.message) })); });`;
-    const asRoot = process.getuid?.() === 0;
-    const [command, args] = asRoot
-      ? ['setpriv', ['--inh-caps=-all', '--bounding-set=-all', process.execPath, '-e', script]]
-      : [process.execPath, ['-e', script]];
     try {
-      const out = JSON.parse(execFileSync(command, args, { encoding: 'utf8' })) as {
+      const out = JSON.parse(withoutRootsCapabilities(script)) as {
         tables?: string[];
         login?: number;
         warnings?: string[];
@@ -425,12 +433,8 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
         process.stdout.write(JSON.stringify({ before, after, warnings }));
         await siem.close();
       })().catch((e) => { process.stdout.write(JSON.stringify({ error: String(e.message) })); });`;
-    const asRoot = process.getuid?.() === 0;
-    const [command, args] = asRoot
-      ? ['setpriv', ['--inh-caps=-all', '--bounding-set=-all', process.execPath, '-e', script]]
-      : [process.execPath, ['-e', script]];
     try {
-      const out = JSON.parse(execFileSync(command, args, { encoding: 'utf8' })) as { before?: number; after?: number; warnings?: string[]; error?: string };
+      const out = JSON.parse(withoutRootsCapabilities(script)) as { before?: number; after?: number; warnings?: string[]; error?: string };
       assert.equal(out.error, undefined, out.error);
       assert.equal(out.before, 0, 'skipped while unreadable');
       assert.ok(out.warnings?.some((w) => w.includes('2025-06-zz.jsonl') && /cannot be read/.test(w)), out.warnings?.join(' | '));
