@@ -76,17 +76,24 @@ export async function measureIntake(url: string, ratePerS: number, seconds: numb
  */
 export async function endIntakeWorkflows(stack: BenchStack, taskQueue: string): Promise<void> {
   const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;
-  await stack.client.workflowService.startBatchOperation({
-    namespace: 'default',
-    jobId: `bench-end-intake-${Date.now()}`,
-    visibilityQuery: query,
-    reason: 'bench: the intake phase is over',
-    terminationOperation: {},
-  });
   const deadline = Date.now() + 120_000;
-  while ((await stack.client.workflow.count(query)).count > 0) {
+  // A batch selects what visibility shows when it starts: runs indexed later are ended by the next one.
+  for (let batch = 1; (await stack.client.workflow.count(query)).count > 0; batch++) {
     if (Date.now() > deadline) throw new Error(`the intake phase's workflows were still running after 120 s`);
-    await sleep(500);
+    const jobId = `bench-end-intake-${Date.now()}-${batch}`;
+    await stack.client.workflowService.startBatchOperation({
+      namespace: 'default',
+      jobId,
+      visibilityQuery: query,
+      reason: 'bench: the intake phase is over',
+      terminationOperation: {},
+    });
+    for (;;) {
+      const { state } = await stack.client.workflowService.describeBatchOperation({ namespace: 'default', jobId });
+      // BATCH_OPERATION_STATE_RUNNING = 1; anything else is over (completed or failed).
+      if (state !== 1 || Date.now() > deadline) break;
+      await sleep(500);
+    }
   }
 }
 

@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       say(`${signal}: stopping the bench's processes…`);
-      void teardown.run().finally(() => process.exit(130));
+      void teardown.run().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
   const stack = await startBenchStack(args.latencies, say, [], args.env, teardown);
