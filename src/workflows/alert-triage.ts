@@ -23,7 +23,7 @@ import { jira, slackFollowUps } from './activities';
 import { cloudTrailTriage, genericTriage, gsuiteTriage, oktaTriage } from './log-type-triage';
 import { completeFromSiem, whereTicketIs, writeBackToSiem } from './siem-alert';
 import { PATCHES } from './patches';
-import { JIRA_DONE, completeLateEnrichments, deliverTicket, openJiraIssue, openTicket, postTicket } from './ticket-delivery';
+import { JIRA_DONE, completeLateEnrichments, deliverTicket, followLateEnrichments, hasPendingLookups, openJiraIssue, openTicket, postTicket } from './ticket-delivery';
 import { failureReason } from './settle';
 import { triageMetrics } from './sinks';
 import { TriageRun } from './triage-run';
@@ -121,13 +121,23 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
     await run.outside(async () => {
       run.siemWriteBack = await writeBackToSiem(ticketed, { name: 'ticketed', where });
     });
-    run.track(
-      completeLateEnrichments(run.ticket()).then((late) => {
-        if (!late) return;
-        run.onEnriched(late.enrichments, late.keys);
-        decideAgain(run);
-      }),
-    );
+    // Asked only when a lookup is still queued, so the usual run records no marker.
+    if (hasPendingLookups(run.enrichments) && patched(PATCHES.lateLookupsOneByOne)) {
+      run.track(
+        followLateEnrichments(run.ticket(), (enrichment, key) => {
+          run.onEnriched({ ...run.enrichments, ...enrichment }, [key]);
+          decideAgain(run);
+        }),
+      );
+    } else {
+      run.track(
+        completeLateEnrichments(run.ticket()).then((late) => {
+          if (!late) return;
+          run.onEnriched(late.enrichments, late.keys);
+          decideAgain(run);
+        }),
+      );
+    }
   }
 
   // 5. Wait for analysts, signals, timers and late enrichment, until closed past the reopen window.

@@ -46,4 +46,6 @@ export const PATCHES = {
   secondOpinionsAwaited: 'second-opinions-awaited',
   /** A Jira issue that lands after its alert was closed and opened again is not closed for the close it missed. */
   landedIssueFollowsState: 'landed-issue-follows-state',
+  /** Each late lookup updates the ticket (and lets the rules look again) when it lands, not when the slowest one does. */
+  lateLookupsOneByOne: 'late-lookups-one-by-one',
 } as const;

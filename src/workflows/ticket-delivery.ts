@@ -78,6 +78,21 @@ function pendingLookups(e: Enrichments): Array<{ key: EnrichmentKey; lookup: { p
  * (as long as it takes — a rate limit never drops a result) and returns the completed enrichment, or
  * undefined when nothing was pending. The caller updates the ticket.
  */
+/**
+ * Each lookup still queued behind a provider's rate budget when the ticket went out, handed to `landed` as
+ * it answers — VirusTotal's answer in minutes is not held back by GreyNoise's daily budget. Resolves when
+ * every one has landed.
+ */
+export async function followLateEnrichments(ticket: TicketInput, landed: (enrichment: Partial<Enrichments>, key: EnrichmentKey) => void): Promise<void> {
+  await Promise.all(
+    pendingLookups(ticket.enrichments).map(async ({ key, lookup }) => {
+      const outcome = await settle(lateReputation.awaitReputation(lookup), { provider: lookup.provider, step: 'awaitReputation' });
+      // The key is the provider's own (REPUTATION_KEYS), so the outcome is of its type.
+      landed({ [key]: outcome } as Partial<Enrichments>, key);
+    }),
+  );
+}
+
 export async function completeLateEnrichments(ticket: TicketInput): Promise<{ enrichments: Enrichments; keys: EnrichmentKey[] } | undefined> {
   const pending = pendingLookups(ticket.enrichments);
   if (pending.length === 0) return undefined;

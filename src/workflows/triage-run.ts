@@ -594,7 +594,8 @@ export class TriageRun {
     await jiraActivities
       .commentJiraIssue({
         issueKey: this.jira.data.key,
-        marker: `autotriage ${this.workflowId} late-enrichment`,
+        // One comment per landing: the marker names what landed, so a retry finds its own and no other.
+        marker: `autotriage ${this.workflowId} late-enrichment ${keys.join(',')}`,
         intro: 'Enrichment that was queued behind a rate budget when this issue was created:',
         ticket,
         sections: keys,

@@ -390,6 +390,33 @@ describe('a second opinion still queued behind its budget (real Temporal)', func
     await abuse.stop();
   });
 
+  it('updates the ticket with each late lookup as it lands: VirusTotal is not held back by a second opinion still queued', async () => {
+    const base = normalizePanther(demoPantherAlerts()[1]!.payload, new Date());
+    const alert: Alert = { ...base, alertId: `${base.alertId.slice(0, 16)}-one-by-one` };
+    const ip = alert.ips[0]!;
+    const virusTotal = s.holdVirusTotal((held) => held === ip);
+    let abuseHeld = true;
+    abuse.injectFaults(...Array.from({ length: 300 }, () => ({ status: 429, headers: { 'Retry-After': '1' }, match: (r: FakeRequest) => abuseHeld && r.query['ipAddress'] === ip })));
+    try {
+      const handle = await s.launch(alert);
+      const ticketed = await waitForTriage(handle, (x) => x.delivery !== undefined && x.state.status === 'awaiting_analyst');
+      assert.equal(ticketed.report.enrichments.ipReputation?.status, 'pending');
+      assert.equal(ticketed.report.enrichments.abuseIpdb?.status, 'pending');
+      assert.equal(JSON.stringify(s.ticketMessage(alert)!.blocks).split('pending:').length - 1, 2, 'the ticket went out with both pending');
+      virusTotal.release();
+      const first = await waitForTriage(handle, (x) => x.report?.enrichments.ipReputation?.status === 'ok', { timeoutMs: 60_000 });
+      assert.equal(first.report.enrichments.abuseIpdb?.status, 'pending', 'AbuseIPDB is still queued');
+      const pendingInTicket = () => JSON.stringify(s.ticketMessage(alert)!.blocks).split('pending:').length - 1;
+      assert.ok(await until(() => pendingInTicket() === 1), `the Slack ticket shows VirusTotal's answer, AbuseIPDB still pending (${pendingInTicket()} pending)`);
+      abuseHeld = false;
+      await waitForTriage(handle, (x) => x.report?.enrichments.abuseIpdb?.status === 'ok', { timeoutMs: 60_000 });
+      await handle.terminate('test done');
+    } finally {
+      virusTotal.release();
+      abuseHeld = false;
+    }
+  });
+
   it('enforce: known-location does not close while AbuseIPDB is pending, and leaves the alert open when it lands with a bad score', async () => {
     const base = normalizePanther(demoPantherAlerts()[0]!.payload, new Date()); // the user's home IP, clean on VirusTotal
     const alert: Alert = { ...base, alertId: `${base.alertId.slice(0, 16)}-abuse-pending` };
