@@ -10,9 +10,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TemporalUnavailableError, createAlertStarter, type AlertStarter } from '../temporal/alert-starter';
@@ -31,6 +30,7 @@ import { renderSlackMessage } from '../tickets/slack-message';
 import { buildTicket } from '../tickets/ticket';
 import type { TriageResult } from '../workflows/types';
 import { CheckpointTracker, type LineOutcome } from './backfill-checkpoint';
+import { linesOf } from './file-lines';
 import { dryRunWorkflowId } from './dry-run-id';
 import { Progress } from './progress';
 import { errorMessage } from '../logging/error-message';
@@ -191,29 +191,6 @@ function writeCheckpoint(file: string, version: FileVersion, linesDone: number):
   fs.writeFileSync(checkpointPath(file), `${JSON.stringify(c)}\n`);
 }
 
-const readAt = promisify(fs.read);
-
-/**
- * The lines of the open file, read from its start by position: the descriptor stays open for the next
- * reader, and a reader stopped early holds nothing (a stream on the descriptor would close it when destroyed).
- */
-async function* linesOf(fd: number): AsyncGenerator<string> {
-  const chunk = Buffer.alloc(64 * 1024);
-  const decoder = new StringDecoder('utf8');
-  let position = 0;
-  let rest = '';
-  for (;;) {
-    const { bytesRead } = await readAt(fd, chunk, 0, chunk.length, position);
-    if (bytesRead === 0) break;
-    position += bytesRead;
-    const lines = (rest + decoder.write(chunk.subarray(0, bytesRead))).split('\n');
-    rest = lines.pop()!;
-    for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
-  }
-  rest += decoder.end();
-  if (rest) yield rest;
-}
-
 async function countLines(fd: number): Promise<number> {
   let n = 0;
   for await (const line of linesOf(fd)) if (line.trim()) n++;
@@ -310,6 +287,8 @@ async function backfill(
   const summary: BackfillSummary = { total: 0, started: 0, duplicate: 0, rejected: 0, skipped: 0, dryRunFailed: 0, undated: 0, seconds: 0 };
   const errors: string[] = [];
   let errorsNotListed = 0;
+  /** Dry runs whose ticket Ctrl-C left unwritten. */
+  let notAwaited = 0;
   const report = (error: string) => (errors.length < ERRORS_LISTED ? errors.push(error) : errorsNotListed++);
   /** Dry runs whose ticket is still being awaited (one long poll each): at most DRY_RUNS_AWAITED at a time. */
   const awaiting = new Set<Promise<void>>();
@@ -379,7 +358,8 @@ async function backfill(
             const written = writeDryRunTicket(client, outcome.workflowId, tickets, signal)
               .catch((err: unknown) => {
                 summary.dryRunFailed++;
-                if (!signal?.aborted) report(`dry run failed: ${where}: ${errorMessage(err)}`);
+                if (signal?.aborted) notAwaited++;
+                else report(`dry run failed: ${where}: ${errorMessage(err)}`);
               })
               .finally(() => awaiting.delete(written));
             awaiting.add(written);
@@ -418,8 +398,9 @@ async function backfill(
     const every = setInterval(waiting, WAITING_NOTE_MS);
     await Promise.race([Promise.all(awaiting), stopped]).finally(() => clearInterval(every));
   }
-  const unfinished = awaiting.size;
+  // Cancelled by Ctrl-C, each settles at once.
   await Promise.all(awaiting);
+  const unfinished = notAwaited;
   if (unfinished) summary.stopped ??= { reason: 'interrupted', message: 'interrupted' };
   if (tickets) {
     await new Promise<void>((resolve) => tickets.end(() => resolve()));
@@ -544,9 +525,24 @@ async function* pantherAlerts(config: Config, range: { from: Date; to: Date }, s
 }
 
 async function writeDryRunTicket(client: Client, workflowId: string, out: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
-  // A long poll: Ctrl-C cancels it, so the run ends with its summary instead of waiting on the server.
   const wait = () => client.workflow.getHandle(workflowId).result() as Promise<TriageResult>;
-  const result = signal ? await client.withAbortSignal(signal, wait) : await wait();
+  let result: TriageResult;
+  if (!signal) result = await wait();
+  else {
+    // A long poll: Ctrl-C cancels it, so the run ends with its summary instead of waiting on the server.
+    // The SDK cancels only on the abort event (never for a signal aborted already) and adds a listener at
+    // each poll round: each wait gets a signal of its own, linked to the run's for as long as it lasts.
+    signal.throwIfAborted();
+    const own = new AbortController();
+    setMaxListeners(0, own.signal);
+    const cancel = () => own.abort(signal.reason);
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      result = await client.withAbortSignal(own.signal, wait);
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  }
   const ticket = buildTicket({
     workflowId,
     alert: result.alert,

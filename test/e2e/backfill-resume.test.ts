@@ -233,6 +233,26 @@ describe('backfill resume (real Temporal, real outages)', function () {
     assert.equal(checkpointOf(file), 40);
   });
 
+  it('Ctrl-C during a dry run cancels its waits for triages that are not finishing, and says which tickets are missing', async () => {
+    const { file } = alertsFile(range(1, 40));
+    // No worker on this queue: the dry-run triages never finish, so every wait is cut short by the Ctrl-C.
+    const taskQueue = uniqueTaskQueue('dry-interrupted');
+    const config = parseConfig({ DATA_DIR: path.dirname(file), TEMPORAL_TASK_QUEUE: taskQueue });
+    const stop = new AbortController();
+    const out = printed();
+    const run = runBackfill({ file, rate: 20, dryRun: true, restart: false, out: path.join(path.dirname(file), 'dry.jsonl') }, { config, client, out, signal: stop.signal });
+    assert.ok(await until(async () => (await client.workflow.count(`TaskQueue = '${taskQueue}'`)).count >= 3, 30_000, 50));
+    stop.abort();
+    const summary = await run;
+    assert.equal(summary.stopped?.reason, 'interrupted');
+    assert.ok(summary.started >= 3 && summary.started < 40, `stopped part-way: ${summary.started} started`);
+    assert.equal(summary.dryRunFailed, summary.started, 'no ticket was written: none of the triages finished');
+    assert.match(out.text, new RegExp(`stopped by Ctrl-C; ${summary.started} dry-run ticket\\(s\\) were not awaited and are missing from the file`));
+    for await (const w of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+      await client.workflow.getHandle(w.workflowId).terminate('test done');
+    }
+  });
+
   it('lists 20 problems one by one and counts the rest', async () => {
     const { file } = alertsFile([1, ...Array.from({ length: 25 }, () => 'not json')]);
     const out = printed();
