@@ -81,6 +81,9 @@ async function mayReopen(client: Client, workflowId: string, timeoutMs: number):
   try {
     const run = await client.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).describe());
     if (run.status.name !== 'RUNNING') return false;
+    // A close the run has not processed yet (an autoClose signal waiting for its workflow task) is not in
+    // the status: with a task pending, tell the run, which orders the close and the re-fire itself.
+    if (run.raw.pendingWorkflowTask) return true;
     const status = run.typedSearchAttributes.get(SA.TriageStatus);
     return status === undefined || status === 'closed' || status === 'auto_closed';
   } catch (err) {
@@ -90,13 +93,14 @@ async function mayReopen(client: Client, workflowId: string, timeoutMs: number):
   }
 }
 
-/** How recent a run must be to be taken for the one an unanswered start created. */
-const JUST_NOW_MS = 30_000;
+/** The clocks of this process and the server may differ by this much. */
+const CLOCK_SKEW_MS = 2000;
 
-async function startedJustNow(client: Client, workflowId: string, timeoutMs: number): Promise<boolean> {
+/** Whether the alert's run began after this start was sent: then it is the one the unanswered start made. */
+async function startedSince(client: Client, workflowId: string, sentAt: number, timeoutMs: number): Promise<boolean> {
   try {
     const run = await client.withDeadline(Date.now() + Math.min(timeoutMs, 2000), () => client.workflow.getHandle(workflowId).describe());
-    return Date.now() - run.startTime.getTime() < JUST_NOW_MS;
+    return run.startTime.getTime() >= sentAt - CLOCK_SKEW_MS;
   } catch {
     return false;
   }
@@ -108,6 +112,7 @@ export function createAlertStarter(client: Client, taskQueue: string, options: S
     async start(alert) {
       const workflowId = (options.workflowId ?? alertWorkflowId)(alert);
       const delayMs = options.pacer?.delayFor(alert.detectionId) ?? 0;
+      const sentAt = Date.now();
       try {
         await client.withDeadline(Date.now() + timeoutMs, () =>
           client.workflow.start<typeof alertTriage>('alertTriage', {
@@ -150,8 +155,8 @@ export function createAlertStarter(client: Client, taskQueue: string, options: S
         }
         if (isUnavailable(err)) {
           // The start may have reached the server with its answer lost. If this alert's run exists and began
-          // just now, it is this start's: answer 202, or the SIEM's resend would look like a re-fire.
-          if (await startedJustNow(client, workflowId, timeoutMs)) return { workflowId, status: 'started' };
+          // after the start was sent, it is this start's: answer 202, or the SIEM's resend would look like a re-fire.
+          if (await startedSince(client, workflowId, sentAt, timeoutMs)) return { workflowId, status: 'started' };
           throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(err)}`);
         }
         throw err;

@@ -64,6 +64,24 @@ describe('a start whose reply is lost (real Temporal)', function () {
     }
   });
 
+  it('still answers unavailable when the run that exists began before the lost start (an earlier delivery): the resend is a re-fire', async () => {
+    const a = alert('earlier-run');
+    const first = await createAlertStarter(t.client, uniqueTaskQueue('earlier-run')).start(a);
+    assert.equal(first.status, 'started');
+    // Past the clock-skew allowance: this run is clearly older than the start below.
+    await new Promise((r) => setTimeout(r, 2500));
+    const lose = loseNextStartReply();
+    const connection = await Connection.connect({ address: testAddress(), interceptors: [lose.interceptor] });
+    try {
+      const starter = createAlertStarter(new Client({ connection }), uniqueTaskQueue('earlier-run'));
+      await assert.rejects(starter.start(a), TemporalUnavailableError);
+      assert.ok(lose.lost());
+    } finally {
+      await connection.close();
+      await t.client.workflow.getHandle(alertWorkflowId(a)).terminate('test done');
+    }
+  });
+
   it('still answers unavailable when the lost start never made a run (the SIEM must resend)', async () => {
     // The request is refused before it reaches the server: nothing exists to find.
     const refuse: Interceptor = (options, nextCall) =>

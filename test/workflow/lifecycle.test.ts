@@ -185,7 +185,14 @@ describe('triage lifecycle (real Temporal)', function () {
     const alert = forgotPassword('resent');
     const starter = createAlertStarter(s.t.client, s.taskQueue, { policy: policy({ reopenWindowMs: 60_000 }) });
     assert.equal((await starter.start(alert)).status, 'started');
-    await waitForTriage(handle(alert), (x) => x.state.status === 'awaiting_analyst');
+    await waitForTriage(handle(alert), (x) => x.state.status === 'awaiting_analyst' && x.jira?.status === 'ok');
+    // Quiet (its Jira issue linked, nothing left to process): a run with a workflow task pending is told
+    // of a resend, since a close may be waiting in that task.
+    const quiet = async () => {
+      const { raw } = await handle(alert).describe();
+      return !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0;
+    };
+    assert.ok(await until(quiet, 30_000, 50), 'the run went quiet');
     for (let i = 0; i < 3; i++) assert.equal((await starter.start(alert)).status, 'duplicate');
     const signals = async () => ((await handle(alert).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
     assert.equal(await signals(), 0, 'the open alert was not told of the resends');
