@@ -74,11 +74,6 @@ function pendingLookups(e: Enrichments): Array<{ key: EnrichmentKey; lookup: { p
 }
 
 /**
- * Lookups that were still queued behind a provider's rate budget when the ticket went out: waits for them
- * (as long as it takes — a rate limit never drops a result) and returns the completed enrichment, or
- * undefined when nothing was pending. The caller updates the ticket.
- */
-/**
  * Each lookup still queued behind a provider's rate budget when the ticket went out, handed to `landed` as
  * it answers — VirusTotal's answer in minutes is not held back by GreyNoise's daily budget. Resolves when
  * every one has landed.
@@ -93,6 +88,12 @@ export async function followLateEnrichments(ticket: TicketInput, landed: (enrich
   );
 }
 
+/**
+ * Lookups that were still queued behind a provider's rate budget when the ticket went out: waits for them
+ * (as long as it takes — a rate limit never drops a result) and returns the completed enrichment, or
+ * undefined when nothing was pending. The caller updates the ticket (runs
+ * started before `late-lookups-one-by-one`, and reopened alerts).
+ */
 export async function completeLateEnrichments(ticket: TicketInput): Promise<{ enrichments: Enrichments; keys: EnrichmentKey[] } | undefined> {
   const pending = pendingLookups(ticket.enrichments);
   if (pending.length === 0) return undefined;

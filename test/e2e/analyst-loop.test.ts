@@ -169,7 +169,7 @@ describe('end to end: the analyst loop in Slack', function () {
     const run = async (): Promise<TriageReport> => {
       const { stdout } = await promisify(execFile)(process.execPath, [path.join(projectRoot(), 'dist/src/cli/report.js'), '--since', '1h', '--json'], {
         cwd: NEUTRAL_CWD,
-      env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: taskQueue },
+        env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: taskQueue },
       });
       return JSON.parse(stdout) as TriageReport;
     };
