@@ -43,13 +43,13 @@ const BLOCK_ERRORS = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_bl
 /** How long a retried create keeps looking for the issue an earlier attempt may have made (Jira's index lag). */
 const JIRA_INDEX_LAG_MS = 8_000;
 
-/** Whether an earlier attempt — of this activity, or one the workflow says failed before — may have written. */
-function mayHaveWritten(input: { mayExist?: boolean }): boolean {
-  return input.mayExist === true || Context.current().info.attempt > 1;
-}
-
 function isRetry(): boolean {
   return Context.current().info.attempt > 1;
+}
+
+/** Whether an earlier attempt — of this activity, or one the workflow says failed before — may have written. */
+function mayHaveWritten(input: { mayExist?: boolean }): boolean {
+  return input.mayExist === true || isRetry();
 }
 
 export function createDeliveryActivities(deps: DeliveryDeps) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { projectRoot } from '../../src/config/paths';
 import { findTemporalCli, isTemporalUp, startDevServer } from '../../src/temporal/dev-server';
 import { freePort, freeServicePorts } from '../setup/global';
-import { spawnService } from '../helpers/processes';
+import { spawnService, type ServiceProcess } from '../helpers/processes';
 import { tempDir } from '../helpers/sample-logs';
 import { testAddress } from '../helpers/temporal';
 
@@ -28,19 +28,30 @@ describe('isTemporalUp (the tests\' dev server)', () => {
   });
 });
 
+/** A real worker process pointed at a port where no Temporal listens, once it says it keeps retrying. */
+async function workerWaitingForTemporal(name: string): Promise<ServiceProcess> {
+  const { metricsPort } = await freeServicePorts();
+  const worker = spawnService('worker', {
+    TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    METRICS_PORT: String(metricsPort),
+    DATA_DIR: tempDir(name),
+    LOCAL_SIEM_LOGS: tempDir(`${name}-logs`),
+  });
+  try {
+    await worker.waitFor(/not reachable yet; retrying/, 20_000);
+    return worker;
+  } catch (err) {
+    await worker.stop();
+    throw err;
+  }
+}
+
 describe('the worker waiting for Temporal (real process)', function () {
   this.timeout(60_000);
 
   it('stops at once on SIGTERM while Temporal is not reachable yet, exiting 0', async () => {
-    const { metricsPort } = await freeServicePorts();
-    const worker = spawnService('worker', {
-      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
-      METRICS_PORT: String(metricsPort),
-      DATA_DIR: tempDir('worker-wait'),
-      LOCAL_SIEM_LOGS: tempDir('worker-wait-logs'),
-    });
+    const worker = await workerWaitingForTemporal('worker-wait');
     try {
-      await worker.waitFor(/not reachable yet; retrying/, 20_000);
       // Past the first retry delays, so an exit within the bound below is the signal's doing.
       await new Promise((r) => setTimeout(r, 2000));
       const exited = new Promise<number | null>((resolve) => worker.child.once('exit', (code) => resolve(code)));
@@ -60,15 +71,8 @@ describe("the services the tests and the bench start (real process)", function (
   this.timeout(60_000);
 
   it("run outside the project root, so a developer's .env (real keys, another SIEM or namespace) never reaches them", async () => {
-    const { metricsPort } = await freeServicePorts();
-    const worker = spawnService('worker', {
-      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
-      METRICS_PORT: String(metricsPort),
-      DATA_DIR: tempDir('worker-cwd'),
-      LOCAL_SIEM_LOGS: tempDir('worker-cwd-logs'),
-    });
+    const worker = await workerWaitingForTemporal('worker-cwd');
     try {
-      await worker.waitFor(/not reachable yet; retrying/, 20_000);
       const cwd = fs.realpathSync(`/proc/${worker.child.pid}/cwd`);
       assert.notEqual(cwd, fs.realpathSync(projectRoot()));
       assert.equal(fs.existsSync(path.join(cwd, '.env')), false);
