@@ -12,7 +12,13 @@ export interface RuleInput {
   playbook: PlaybookId;
   enrichments: Enrichments;
   /** Set for runs that decided on older rule code, so their replay decides as they did (a workflow patch). */
-  compat?: { unanalysedIpIsClean?: boolean; severalUsersAllowed?: boolean; pendingSecondOpinionIgnored?: boolean };
+  compat?: {
+    unanalysedIpIsClean?: boolean;
+    severalUsersAllowed?: boolean;
+    pendingSecondOpinionIgnored?: boolean;
+    /** known-location v2: people counted by the last segment of their names. */
+    peopleByLastSegment?: boolean;
+  };
 }
 
 export type RuleResult = { match: true; verdict: AutoCloseVerdict } | { match: false; why: string };

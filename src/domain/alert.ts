@@ -55,10 +55,49 @@ export function primaryUser(alert: Alert): string | undefined {
 
 /**
  * How many people the alert's user names stand for. SIEMs name one person several ways — an IAM user's ARN
- * and its user name, an email and its local part — so names are compared by their last segment
- * (`arn:aws:iam::1:user/alice` → `alice`, `alice@acme.io` → `alice`), case-insensitively.
+ * and its user name, an email and its local part — so a bare name (`alice`) is the same person as a
+ * qualified one with that name (`alice@acme.io`, `arn:aws:iam::1:user/alice`), case-insensitively. Two
+ * qualified names are one person only where they live in the same place: `admin@acme.io` and
+ * `admin@acme-dev.io` are two accounts, as are the IAM users `admin` of two AWS accounts. When in doubt
+ * this counts more people, never fewer: one person is what lets known-location close an alert.
  */
 export function distinctPeople(alert: Pick<Alert, 'users'>): number {
+  const names = alert.users.map(personName);
+  const qualified = new Set(names.filter((n) => n.realm !== undefined).map((n) => `${n.realm}\u0000${n.base}`));
+  const qualifiedBases = new Set(names.filter((n) => n.realm !== undefined).map((n) => n.base));
+  const bare = new Set(names.filter((n) => n.realm === undefined && !qualifiedBases.has(n.base)).map((n) => n.base));
+  return qualified.size + bare.size;
+}
+
+/** A user name as the person it names (`base`) and, for a qualified name, where that account lives. */
+function personName(raw: string): { base: string; realm?: string } {
+  const name = raw.trim().toLowerCase();
+  let realm: string | undefined;
+  let last = name;
+  const arn = /^arn:([^:]*):[^:]*:[^:]*:([^:]*):(.*)$/.exec(name);
+  if (arn) {
+    // arn:partition:service:region:account:resource — the account is where the user lives.
+    realm = `arn:${arn[1]}:${arn[2]}`;
+    last = arn[3]!.split(/[/:]/).at(-1)!;
+  } else {
+    // `path/alice` or a Windows `ACME\alice`: the prefix is where the user lives.
+    const cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+    if (cut >= 0) {
+      realm = name.slice(0, cut);
+      last = name.slice(cut + 1);
+    }
+  }
+  // An email (also an assumed role's session name, `…/Role/alice@acme.io`): its domain is where the account lives.
+  const at = last.lastIndexOf('@');
+  if (at > 0) return { base: last.slice(0, at), realm: `@${last.slice(at + 1)}` };
+  return { base: last, realm };
+}
+
+/**
+ * How known-location v2 counted people: by the last segment alone, so `admin@acme.io` and
+ * `admin@acme-dev.io` were one. Kept for the runs that decided with it (their replay decides as they did).
+ */
+export function distinctPeopleByLastSegment(alert: Pick<Alert, 'users'>): number {
   const person = (name: string) => (name.split('/').at(-1) ?? name).split('@')[0]!.toLowerCase();
   return new Set(alert.users.map(person)).size;
 }

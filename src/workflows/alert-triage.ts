@@ -11,8 +11,10 @@
  *      rules look again at it), a re-fired alert; until it is closed and its reopen window has passed.
  */
 import { ChildWorkflowFailure, executeChild, log, patched, workflowInfo } from '@temporalio/workflow';
-import { evaluateAutoClose } from '../autoclose/evaluate';
-import { distinctPeople } from '../domain/alert';
+import { evaluateAutoClose, type AutoCloseDecision } from '../autoclose/evaluate';
+import type { RuleInput } from '../autoclose/rule';
+import { knownLocation } from '../autoclose/rules/known-location';
+import { distinctPeople, distinctPeopleByLastSegment } from '../domain/alert';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { applyAutoClose, type AutoCloseVerdict } from '../domain/triage-state';
 import { unavailable, type Enrichments } from '../domain/enrichment';
@@ -73,7 +75,7 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
   const pendingSecondOpinionIgnored = secondOpinionPending && !patched(PATCHES.secondOpinionsAwaited);
   const compat =
     unanalysedIpIsClean || severalUsersAllowed || pendingSecondOpinionIgnored ? { unanalysedIpIsClean, severalUsersAllowed, pendingSecondOpinionIgnored } : undefined;
-  const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.report.enrichments, compat }, run.policy);
+  const decision = decide(run, { alert: run.alert, playbook: run.report.playbook, enrichments: run.report.enrichments, compat });
   log.info('auto-close decision', {
     enforced: decision.enforced?.ruleId ?? run.earlyAutoClose?.ruleId ?? null,
     shadow: decision.shadow?.ruleId ?? null,
@@ -154,7 +156,7 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
 function decideAgain(run: TriageRun): void {
   if (!run.untouched() || !run.report) return;
   const compat = severalUsersCompat(run) ? { severalUsersAllowed: true } : undefined;
-  const decision = evaluateAutoClose({ alert: run.alert, playbook: run.report.playbook, enrichments: run.enrichments, compat }, run.policy);
+  const decision = decide(run, { alert: run.alert, playbook: run.report.playbook, enrichments: run.enrichments, compat });
   const verdict = decision.enforced ?? decision.shadow;
   // patched() only when a rule matched, so runs with nothing to decide record no marker.
   if (!verdict || !patched(PATCHES.rulesOnLateEnrichment)) return;
@@ -164,11 +166,29 @@ function decideAgain(run: TriageRun): void {
 }
 
 /**
+ * The rules' decision. Runs that decided on known-location v2 (people told apart by the last segment of
+ * their names alone) decide as they did on replay, and keep v2 on their record. Asked only where v3 can
+ * differ — the rule matched (the version it records) or the two ways of counting people disagree — so
+ * other runs record no patch marker.
+ */
+function decide(run: TriageRun, input: RuleInput): AutoCloseDecision {
+  const decision = evaluateAutoClose(input, run.policy);
+  if (input.compat?.severalUsersAllowed) return decision;
+  const matched = decision.outcomes.some((o) => o.ruleId === knownLocation.id && o.result.match);
+  const countsDiffer = distinctPeople(run.alert) !== distinctPeopleByLastSegment(run.alert);
+  if ((matched || countsDiffer) && !patched(PATCHES.knownLocationV3)) {
+    return evaluateAutoClose({ ...input, compat: { ...input.compat, peopleByLastSegment: true } }, run.policy);
+  }
+  return decision;
+}
+
+/**
  * Runs that decided before known-location v2 (one user only) decide as they did on replay; asked only for
  * an alert that names several users, so the usual run records no patch marker.
  */
 function severalUsersCompat(run: TriageRun): boolean {
-  return distinctPeople(run.alert) > 1 && !patched(PATCHES.oneUserOnly);
+  // Counted as v2 counted them: the question is when those runs asked it.
+  return distinctPeopleByLastSegment(run.alert) > 1 && !patched(PATCHES.oneUserOnly);
 }
 
 /** What the ticket shows when the LogType's workflow failed: each enrichment of the playbook unavailable, and why. */

@@ -48,4 +48,6 @@ export const PATCHES = {
   landedIssueFollowsState: 'landed-issue-follows-state',
   /** Each late lookup updates the ticket (and lets the rules look again) when it lands, not when the slowest one does. */
   lateLookupsOneByOne: 'late-lookups-one-by-one',
+  /** known-location v3: two accounts that share a name in different domains or AWS accounts are two users. */
+  knownLocationV3: 'known-location-v3',
 } as const;

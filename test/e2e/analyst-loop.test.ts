@@ -179,7 +179,7 @@ describe('end to end: the analyst loop in Slack', function () {
       report = await run();
     }
     assert.equal(report.total, 2);
-    const rule = report.byRule.find((r) => r.key === 'known-location@2')!;
+    const rule = report.byRule.find((r) => r.key === 'known-location@3')!;
     assert.deepEqual(
       { alerts: rule.alerts, shadow: rule.shadowDecisions, judged: rule.judged, agreed: rule.agreed, precision: rule.precision },
       { alerts: 1, shadow: 1, judged: 1, agreed: 1, precision: 1 },

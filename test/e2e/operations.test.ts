@@ -76,7 +76,7 @@ describe('operations (real processes, real Temporal)', function () {
       assert.ok(delta(worker, before.worker, 'autotriage_activity_duration_seconds_count', { activity: 'topLoginLocations', provider: 'local' }) >= 2);
       assert.ok(delta(worker, before.worker, 'autotriage_enrichment_cache_lookups_total', { provider: 'virustotal' }) >= 2);
       assert.equal(delta(worker, before.worker, 'autotriage_triage_duration_seconds_count'), 2);
-      assert.equal(delta(worker, before.worker, 'autotriage_autoclose_decisions_total', { rule: 'known-location@2', mode: 'shadow' }), 1);
+      assert.equal(delta(worker, before.worker, 'autotriage_autoclose_decisions_total', { rule: 'known-location@3', mode: 'shadow' }), 1);
       assert.equal(delta(worker, before.worker, 'autotriage_enrichment_failures_total', { provider: 'virustotal', step: 'lookupReputation' }), 1);
       assert.equal(delta(worker, before.worker, 'autotriage_enrichment_failures_total'), 1, 'no other step failed, and no attempt counted as a step');
       assert.equal(delta(worker, before.worker, 'autotriage_jira_issues_total', { outcome: 'unavailable' }), 1);

@@ -88,6 +88,15 @@ async function record(): Promise<void> {
     );
     await save(s, 'alertTriage.several-users', several);
 
+    // The same name in two domains, under enforce: two accounts, so not one user's forgotten password (v3).
+    const twoDomains = sample(0, 'several-domains');
+    const local = twoDomains.users[0]!.split('@')[0]!;
+    const domains = await run(s, { ...twoDomains, users: [twoDomains.users[0]!, `${local}@acme-dev.example`] }, quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } }), (id) =>
+      // Refused by runs on known-location v2, which closed it themselves.
+      update(id, analyst('close_benign')).then(() => undefined, () => undefined),
+    );
+    await save(s, 'alertTriage.several-domains', domains);
+
     // Auto-closed, fired again within the reopen window: now ticketed, then closed by an analyst.
     const refired = await run(s, sample(0, 'auto-closed-refired'), quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' }, reopenWindowMs: 5000 }), async (id) => {
       await s.t.client.workflow.getHandle(id).signal(alertRefiredSignal, { at: new Date().toISOString() });

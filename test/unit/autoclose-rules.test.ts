@@ -66,17 +66,17 @@ function greyNoise(classification: string): GreyNoiseReport {
 }
 
 describe('known-location rule', () => {
-  it('is registered in RULES as known-location v2', () => {
+  it('is registered in RULES as known-location v3', () => {
     assert.ok(RULES.includes(knownLocation));
     assert.equal(knownLocation.id, 'known-location');
-    assert.equal(knownLocation.version, 2);
+    assert.equal(knownLocation.version, 3);
   });
 
   describe('closes', () => {
     it('closes as benign when the IP is the #1 location with 79 of 88 logins and VirusTotal is clean, recording the facts', () => {
       const verdict = matched(knownLocation.evaluate(forgotPassword()));
       assert.equal(verdict.ruleId, 'known-location');
-      assert.equal(verdict.ruleVersion, 2);
+      assert.equal(verdict.ruleVersion, 3);
       assert.equal(verdict.disposition, 'benign');
       assert.deepEqual(verdict.facts, {
         ip: ALERT_IP,
@@ -224,6 +224,16 @@ describe('known-location rule', () => {
       assert.equal(matched(knownLocation.evaluate({ ...forgotPassword({}, alert), compat: { severalUsersAllowed: true } })).ruleVersion, 1);
     });
 
+    it('the alert names the same user name in two domains or AWS accounts: two accounts, not one user (v3)', () => {
+      const local = USER.split('@')[0]!;
+      const twoDomains = forgotPasswordAlert({ users: [USER, `${local}@acme-dev.example`] });
+      assert.match(why(knownLocation.evaluate(forgotPassword({}, twoDomains))), /names 2 users: a spray/);
+      const twoAccounts = forgotPasswordAlert({ users: [USER, `arn:aws:iam::111111111111:user/${local}`, `arn:aws:iam::222222222222:user/${local}`] });
+      assert.match(why(knownLocation.evaluate(forgotPassword({}, twoAccounts))), /names 3 users: a spray/);
+      // Runs that decided on v2 (people by the last segment of their names) replay as they decided, as v2.
+      assert.equal(matched(knownLocation.evaluate({ ...forgotPassword({}, twoDomains), compat: { peopleByLastSegment: true } })).ruleVersion, 2);
+    });
+
     it('the alert names several IPs (an attacker\'s could hide behind the usual one)', () => {
       const alert = forgotPasswordAlert({ ips: [forgotPasswordAlert().ips[0]!, '203.0.113.66'] });
       assert.match(why(knownLocation.evaluate(forgotPassword({}, alert))), /names 2 IPs/);
@@ -291,7 +301,7 @@ describe('evaluateAutoClose', () => {
     assert.equal(decision.shadow?.disposition, 'benign');
     assert.deepEqual(
       decision.outcomes.map((o) => [o.ruleId, o.version, o.mode, o.result.match]),
-      [['known-location', 2, 'shadow', true]],
+      [['known-location', 3, 'shadow', true]],
     );
   });
 

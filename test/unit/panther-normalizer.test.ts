@@ -3,7 +3,7 @@
  * Payload shapes follow reference/panther.md §1 (the OSS struct, the 2022 docs, the SaaS test alert).
  */
 import assert from 'node:assert/strict';
-import { distinctPeople, type Alert } from '../../src/domain/alert';
+import { distinctPeople, distinctPeopleByLastSegment, type Alert } from '../../src/domain/alert';
 import { normalizePanther } from '../../src/intake/panther';
 import { ValidationError } from '../../src/intake/validation-error';
 
@@ -272,6 +272,19 @@ describe('normalizePanther: Panther webhook → Alert', () => {
       assert.equal(distinctPeople({ users: ['alice@acme.io', 'ALICE', 'alice'] }), 1);
       assert.equal(distinctPeople({ users: ['alice@acme.io', 'bob@acme.io'] }), 2);
       assert.equal(distinctPeople({ users: [] }), 0);
+    });
+
+    it('counts one name in two domains or AWS accounts as two people, and a bare name as whichever account bears it', () => {
+      assert.equal(distinctPeople({ users: ['admin@acme.io', 'admin@acme-dev.io'] }), 2);
+      assert.equal(distinctPeople({ users: ['arn:aws:iam::111111111111:user/admin', 'arn:aws:iam::222222222222:user/admin', 'admin'] }), 2);
+      assert.equal(distinctPeople({ users: ['ACME\\alice', 'acme\\Alice', 'alice'] }), 1);
+      assert.equal(distinctPeople({ users: ['alice', 'alice@acme.io', 'alice@acme-dev.io'] }), 2);
+      // An assumed role's session named by the user's email is that user.
+      assert.equal(distinctPeople({ users: ['arn:aws:sts::111111111111:assumed-role/Admins/alice@acme.io', 'alice@acme.io', 'alice'] }), 1);
+      // An IAM user and an email are two accounts, even with one name: more people, never fewer.
+      assert.equal(distinctPeople({ users: ['arn:aws:iam::111111111111:user/alice', 'alice@acme.io'] }), 2);
+      // How v2 counted (kept for the runs that decided with it): by the last segment alone.
+      assert.equal(distinctPeopleByLastSegment({ users: ['admin@acme.io', 'admin@acme-dev.io'] }), 1);
     });
   });
 

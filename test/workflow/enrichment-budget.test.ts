@@ -337,7 +337,7 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
       'the ticket says auto-closed, with the reason in its thread',
     );
     assert.doesNotMatch(JSON.stringify(message().blocks), /autotriage_actions/, 'no buttons once auto-closed');
-    assert.ok(await until(async () => (await e!.describe()).typedSearchAttributes.get(SA.AutoCloseRule) === 'known-location@2'), 'AutoCloseRule names the rule');
+    assert.ok(await until(async () => (await e!.describe()).typedSearchAttributes.get(SA.AutoCloseRule) === 'known-location@3'), 'AutoCloseRule names the rule');
     assert.ok(await until(() => s.fakes.jira.issues.some((i) => i.fields.labels.some((l) => l.includes(enforced.alertId)) && i.status === 'Done')), 'its Jira issue is closed');
 
     const recorded = await waitForTriage(sh!, (x) => x.report?.enrichments.ipReputation?.status === 'ok' && x.state.shadow !== undefined, { timeoutMs: 60_000 });

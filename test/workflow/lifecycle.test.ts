@@ -330,13 +330,31 @@ describe('triage lifecycle (real Temporal)', function () {
     await handle(closed.alert).result();
     const audit = s.fakes.slack.messages.filter((m) => m.channel === 'C0AUDIT' && m.text.includes(closed.workflowId));
     assert.equal(audit.length, 1, 'one audit line in the quiet channel');
-    assert.match(audit[0]!.text, /Auto-closed .* as benign .*known-location v2/);
+    assert.match(audit[0]!.text, /Auto-closed .* as benign .*known-location v3/);
     assert.equal((await handle(closed.alert).describe()).typedSearchAttributes.get(SA.Disposition), 'auto_closed');
 
     assert.equal(ticketed.state.status, 'awaiting_analyst');
     assert.equal(ticketed.state.autoClosed, undefined);
     assert.ok(messageFor(ticketed.alert), 'the attack got its ticket');
     await handle(ticketed.alert).terminate('test done');
+  });
+
+  it('enforce: a forgot-password alert that also names the same user name in another domain is ticketed, not closed as one user\'s', async () => {
+    const sample = forgotPassword('two-domains');
+    const [user] = sample.users;
+    const alert = { ...sample, users: [user!, `${user!.split('@')[0]}@acme-dev.example`] };
+    const ticketed = await start(alert, enforce('skip'));
+    assert.equal(ticketed.state.status, 'awaiting_analyst');
+    assert.equal(ticketed.state.autoClosed, undefined);
+    assert.ok(messageFor(alert), 'the analysts got a ticket');
+    // The run took known-location v3's path, which its history records for replay.
+    const history = await handle(alert).fetchHistory();
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+    assert.ok(
+      markers.some((e) => Buffer.from(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString().includes('known-location-v3')),
+      'known-location-v3 is recorded',
+    );
+    await handle(alert).terminate('test done');
   });
 
   it('shadow: both samples get tickets, and the forgot-password one says what the rule would have done', async () => {
@@ -347,7 +365,7 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(at.state.shadow, undefined);
     assert.match(JSON.stringify(messageFor(fp.alert)!.blocks), /Auto-close \(shadow\): would close as benign/);
     assert.ok(messageFor(at.alert));
-    assert.equal((await handle(fp.alert).describe()).typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@2');
+    assert.equal((await handle(fp.alert).describe()).typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@3');
     await Promise.all([handle(fp.alert).terminate('test done'), handle(at.alert).terminate('test done')]);
   });
 
@@ -372,8 +390,8 @@ describe('triage lifecycle (real Temporal)', function () {
     // The rule's decision stays on the run, for its record in the report.
     assert.equal(reopened.state.autoCloseReopened?.ruleId, 'known-location');
     const described = await handle(alert).describe();
-    assert.equal(described.typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@2');
-    assert.deepEqual((described.memo?.['triage'] as { autoCloseReopened?: unknown } | undefined)?.autoCloseReopened, { ruleId: 'known-location', ruleVersion: 2 });
+    assert.equal(described.typedSearchAttributes.get(SA.AutoCloseRule), 'known-location@3');
+    assert.deepEqual((described.memo?.['triage'] as { autoCloseReopened?: unknown } | undefined)?.autoCloseReopened, { ruleId: 'known-location', ruleVersion: 3 });
     await handle(alert).terminate('test done');
   });
 

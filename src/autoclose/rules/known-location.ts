@@ -1,5 +1,5 @@
 /**
- * known-location v2 — the mission's example: a brute-force alert where the source IP is one of the
+ * known-location v3 — the mission's example: a brute-force alert where the source IP is one of the
  * user's usual successful login locations over the last 90 days and the reputation providers call it
  * clean is benign: the user most likely forgot the password.
  *
@@ -12,15 +12,17 @@
  *
  * v2: one user only. A spray from a shared office or VPN egress IP names many users, and that IP being one
  * user's usual location says nothing about the others (v1 closed it as that user's forgotten password).
+ * v3: two accounts that share a name in different domains or AWS accounts (`admin@acme.io`,
+ * `admin@acme-dev.io`) are two users (v2 counted people by the name's last segment alone).
  */
-import { distinctPeople, primaryIp, primaryUser } from '../../domain/alert';
+import { distinctPeople, distinctPeopleByLastSegment, primaryIp, primaryUser } from '../../domain/alert';
 import { noMatch, type AutoCloseRule, type RuleResult } from '../rule';
 
 export const KNOWN_LOCATION_THRESHOLDS = { maxRank: 3, minLogins: 3, minShare: 0.1, maxAbuseScore: 25 } as const;
 
 export const knownLocation: AutoCloseRule = {
   id: 'known-location',
-  version: 2,
+  version: 3,
   description: "Brute force from the user's usual login location, and the IP is clean → benign (forgot password)",
   evaluate({ alert, playbook, enrichments: e, compat }): RuleResult {
     const t = KNOWN_LOCATION_THRESHOLDS;
@@ -29,7 +31,7 @@ export const knownLocation: AutoCloseRule = {
     if (!ip) return noMatch('the alert has no IP');
     // One source IP only: with several, an attacker's could hide behind the user's usual one.
     if (alert.ips.length > 1) return noMatch(`the alert names ${alert.ips.length} IPs`);
-    const people = distinctPeople(alert);
+    const people = compat?.peopleByLastSegment ? distinctPeopleByLastSegment(alert) : distinctPeople(alert);
     if (people > 1 && !compat?.severalUsersAllowed) return noMatch(`the alert names ${people} users: a spray, not one user's forgotten password`);
     if (e.loginLocations?.status !== 'ok') return noMatch('the user\'s login locations are not known');
     if (e.ipReputation?.status !== 'ok') return noMatch('no VirusTotal answer: cannot tell that the IP is clean');
@@ -61,8 +63,8 @@ export const knownLocation: AutoCloseRule = {
       match: true,
       verdict: {
         ruleId: this.id,
-        // A run that decided on v1 (it replays with compat) keeps that decision's version.
-        ruleVersion: compat?.severalUsersAllowed ? 1 : this.version,
+        // A run that decided on v1 or v2 (it replays with compat) keeps that decision's version.
+        ruleVersion: compat?.severalUsersAllowed ? 1 : compat?.peopleByLastSegment ? 2 : this.version,
         disposition: 'benign',
         reason:
           `the IP is the user's #${rank} login location (${location.count} of ${locations.totalLogins} logins in ${locations.days} days) ` +
