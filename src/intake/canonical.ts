@@ -15,7 +15,7 @@ import {
   SourceSchema,
 } from './alert-schema';
 import { parseTimestamp } from '../domain/time';
-import { resolveLogType, stripNewAlertPrefix } from './log-type';
+import { resolveLogType, stripDeliveryPrefixes } from './log-type';
 import { ValidationError } from './validation-error';
 
 export const CanonicalAlertInputSchema = z.strictObject({
@@ -37,6 +37,12 @@ export const CanonicalAlertInputSchema = z.strictObject({
   ips: z.array(IpSchema).max(20).optional(),
   user: z.string().min(1).max(256).optional(),
   users: z.array(z.string().min(1).max(256)).max(20).optional(),
+}).superRefine((c, ctx) => {
+  // `ip` joins `ips` (and `user` joins `users`): the limit is on the two together, and the error says so.
+  for (const [one, many, what] of [['ip', 'ips', 'IPs'], ['user', 'users', 'users']] as const) {
+    const count = new Set([...(c[one] ? [c[one]] : []), ...(c[many] ?? [])]).size;
+    if (count > 20) ctx.addIssue({ code: 'custom', path: [many], message: `at most 20 distinct ${what} with \`${one}\` (got ${count})` });
+  }
 });
 export type CanonicalAlertInput = z.infer<typeof CanonicalAlertInputSchema>;
 
@@ -44,7 +50,7 @@ export function normalizeCanonical(body: unknown, receivedAt: Date): Alert {
   const parsed = CanonicalAlertInputSchema.safeParse(body);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const c = parsed.data;
-  const title = stripNewAlertPrefix(c.title).trim() || c.title;
+  const title = stripDeliveryPrefixes(c.title).trim() || c.title;
   const { logType, source } = resolveLogType({ logType: c.logType, detectionId: c.detectionId, title });
   const alert = AlertSchema.safeParse({
     source: c.source,

@@ -75,10 +75,11 @@ export function extractUsers(context: Json, title: string): string[] {
   // "User [alice@acme.io] has exceeded…" (Standard.BruteForceByUser), "…logins to account alice@acme.io, due to…"
   // (Okta.BruteForceLogins), or any bracketed e-mail address.
   const titleUser = /\bUser \[([^\]]+)\]/.exec(title)?.[1];
-  const titleAccount = /\baccount ([^\s,\]]+)/.exec(title)?.[1];
+  // Only that rule's wording: "Service account created by […]" or "Root account activity: …" name no user.
+  const titleAccount = /\blogins to account ([^\s,\]]+)/.exec(title)?.[1];
   const bracketedEmails = bracketedValues(title).filter((v) => /^[^@\s]+@[^@\s]+$/.test(v));
   return unique(
-    [...fromContext, titleUser, titleAccount, ...bracketedEmails]
+    [...fromContext, titleUser, ...bracketedEmails, titleAccount]
       .filter((v): v is string => typeof v === 'string')
       .map((v) => v.trim())
       .filter((v) => PLAUSIBLE_USER.test(v) && !isIp(v) && v.toLowerCase() !== 'none' && v.toLowerCase() !== 'null'),

@@ -9,8 +9,18 @@ import { logTypeForDetection } from '../routing/route';
 
 const TITLE_PREFIX = /^([A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+):\s/;
 
-export function stripNewAlertPrefix(title: string): string {
-  return title.replace(/^New Alert:\s*/, '');
+/**
+ * What Panther puts before a title on delivery (`generateAlertTitle`): `New Alert: `, and `[Re-sent]: `
+ * when someone re-sends the alert from its page — the path of an alert whose deliveries all failed.
+ */
+const DELIVERY_PREFIX = /^(?:New Alert:|\[re-sent\]:?)\s*/i;
+/** Prefixes that say what kind of alert it is: kept in the title, skipped to read a LogType after them. */
+const KIND_PREFIX = /^(?:New rule error|Policy Failure):\s*/i;
+
+export function stripDeliveryPrefixes(title: string): string {
+  let out = title;
+  for (let next = out.replace(DELIVERY_PREFIX, ''); next !== out; next = out.replace(DELIVERY_PREFIX, '')) out = next;
+  return out;
 }
 
 function valid(candidate: unknown): string | undefined {
@@ -28,7 +38,7 @@ export function resolveLogType(input: {
   if (fromPayload) return { logType: fromPayload, source: 'payload' };
   const fromTable = logTypeForDetection(input.detectionId);
   if (fromTable) return { logType: fromTable, source: 'routing-table' };
-  const fromTitle = valid(TITLE_PREFIX.exec(stripNewAlertPrefix(input.title))?.[1]);
+  const fromTitle = valid(TITLE_PREFIX.exec(stripDeliveryPrefixes(input.title).replace(KIND_PREFIX, ''))?.[1]);
   if (fromTitle) return { logType: fromTitle, source: 'title' };
   return { logType: UNKNOWN_LOG_TYPE, source: 'default' };
 }

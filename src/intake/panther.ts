@@ -1,7 +1,7 @@
 /**
  * Panther "Custom Webhook" payload → canonical Alert (reference/panther.md §1, §4).
  * Quirks handled here: `id` is the detection id and `alertId` the alert id; titles may start with
- * `New Alert: `; there is usually no LogType; `alertContext` is free-form and `alertContext.ip` often null.
+ * `New Alert: ` or `[Re-sent]: `; there is usually no LogType; `alertContext` is free-form and `alertContext.ip` often null.
  * Required fields are strict (the error names them); optional fields are lenient (a bad link is dropped,
  * an over-long title truncated) so that a SIEM quirk never loses an alert.
  */
@@ -10,7 +10,7 @@ import type { Alert } from '../domain/alert';
 import { AlertIdSchema, AlertSchema, HttpUrlSchema, SeveritySchema } from './alert-schema';
 import { parseTimestamp } from '../domain/time';
 import { extractIps, extractUsers } from './indicators';
-import { resolveLogType, stripNewAlertPrefix } from './log-type';
+import { resolveLogType, stripDeliveryPrefixes } from './log-type';
 import { ValidationError } from './validation-error';
 
 /** Optional text: a number or boolean is taken as its text, anything else as absent — never a rejection. */
@@ -35,7 +35,7 @@ export const PantherWebhookSchema = z.looseObject({
     (v) => (typeof v === 'string' ? v.toUpperCase() : v),
     SeveritySchema,
   ),
-  // A string or epoch milliseconds (parseTimestamp reads both); anything else is absent.
+  // A string or epoch milliseconds/seconds (parseTimestamp reads them); anything else, or no real date, is absent.
   createdAt: z.unknown().optional(),
   type: optionalText,
   link: optionalText,
@@ -71,7 +71,7 @@ export function normalizePanther(body: unknown, receivedAt: Date): Alert {
   const parsed = PantherWebhookSchema.safeParse(body);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, 'invalid Panther alert');
   const p = parsed.data;
-  const title = truncate(stripNewAlertPrefix(p.title).trim() || p.title, 1000);
+  const title = truncate(stripDeliveryPrefixes(p.title).trim() || p.title, 1000);
   const { logType, source } = resolveLogType({ logType: p.logType, logTypes: p.logTypes, detectionId: p.id, title });
   const createdAt = parseTimestamp(p.createdAt) ?? receivedAt;
   const candidate = {

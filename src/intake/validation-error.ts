@@ -18,7 +18,7 @@ export class ValidationError extends Error {
   static fromZod(error: z.ZodError, prefix?: string): ValidationError {
     return new ValidationError(
       error.issues.slice(0, 20).map((issue) => ({
-        field: issue.path.length ? issue.path.map(String).join('.') : '(body)',
+        field: issue.path.length ? issue.path.map(String).join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(body)',
         message: issue.message,
       })),
       prefix,

@@ -53,6 +53,18 @@ describe('normalizeCanonical: canonical Alert JSON', () => {
     });
   });
 
+  it('counts `ip` with `ips` (and `user` with `users`) against the limit of 20, and says so', () => {
+    const ips = Array.from({ length: 20 }, (_, i) => `198.51.100.${i + 10}`);
+    assert.deepEqual(
+      rejection(input({ ips })).problems.map((p) => p.field),
+      ['ips'],
+    );
+    assert.match(rejection(input({ ips })).message, /ips: at most 20 distinct IPs with `ip` \(got 21\)/);
+    assert.equal(normalizeCanonical(input({ ips: [...ips.slice(0, 19), '198.51.100.7'] }), RECEIVED_AT).ips.length, 20, 'ip repeated in ips counts once');
+    const users = Array.from({ length: 20 }, (_, i) => `u${i}@acme.io`);
+    assert.match(rejection(input({ users })).message, /users: at most 20 distinct users with `user` \(got 21\)/);
+  });
+
   it('keeps an explicit logType with logTypeSource "payload"', () => {
     const alert = normalizeCanonical(input({ logType: 'AWS.CloudTrail' }), RECEIVED_AT);
     assert.equal(alert.logType, 'AWS.CloudTrail');
@@ -71,6 +83,8 @@ describe('normalizeCanonical: canonical Alert JSON', () => {
   it('rejects an unknown field and names it (a `logtype` typo is not silently ignored)', () => {
     const err = rejection(input({ logtype: 'Okta.SystemLog' }));
     assert.match(err.message, /logtype/);
+    // The field is the key itself, not "(body)".
+    assert.deepEqual(err.problems.map((p) => p.field), ['logtype']);
   });
 
   it('rejects a bad ip naming `ip`', () => {

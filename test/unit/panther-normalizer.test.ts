@@ -85,6 +85,20 @@ describe('normalizePanther: Panther webhook → Alert', () => {
       assert.equal(alert.title, 'Suspicious traffic detected from [123.123.123.123]');
     });
 
+    it('strips `[Re-sent]: ` (an alert re-sent from its Panther page) and reads the LogType after it', () => {
+      const resent = normalize({ id: 'Custom.NotInTheTable', title: '[Re-sent]: Okta.SystemLog: Login attempts from [203.0.113.9]' });
+      assert.equal(resent.title, 'Okta.SystemLog: Login attempts from [203.0.113.9]');
+      assert.equal(resent.logType, 'Okta.SystemLog');
+      assert.equal(resent.logTypeSource, 'title');
+      assert.equal(normalize({ title: '[re-sent] New Alert: Brute force from [203.0.113.9]' }).title, 'Brute force from [203.0.113.9]');
+    });
+
+    it('keeps `New rule error: ` in the title (the analyst must see it) and reads the LogType after it', () => {
+      const alert = normalize({ id: 'Custom.NotInTheTable', title: 'New rule error: Okta.SystemLog: KeyError ip' });
+      assert.equal(alert.title, 'New rule error: Okta.SystemLog: KeyError ip');
+      assert.equal(alert.logType, 'Okta.SystemLog');
+    });
+
     it('truncates a 5000-character title to 1000 characters instead of rejecting it', () => {
       const alert = normalize({ title: `Brute force ${'x'.repeat(4988)}` });
       assert.equal(alert.title.length, 1000);
@@ -104,6 +118,15 @@ describe('normalizePanther: Panther webhook → Alert', () => {
 
     it('parses a createdAt with nanoseconds', () => {
       assert.equal(normalize({ createdAt: '2022-04-26T03:17:32.099054303Z' }).createdAt, '2022-04-26T03:17:32.099Z');
+    });
+
+    it('reads a createdAt in epoch seconds as seconds, and one that is no real date as missing (the time received)', () => {
+      assert.equal(normalize({ createdAt: 1715706191 }).createdAt, '2024-05-14T17:03:11.000Z');
+      assert.equal(normalize({ createdAt: 1715706191123 }).createdAt, '2024-05-14T17:03:11.123Z');
+      for (const createdAt of [253402300800000, -62198755200001, '2024-02-30T00:00:00Z', '2023-02-29 10:00:00', '9999-12-31T23:59:59-12:00']) {
+        assert.equal(normalize({ createdAt }).createdAt, RECEIVED_AT.toISOString(), String(createdAt));
+      }
+      assert.equal(normalize({ createdAt: '2024-02-29T10:00:00Z' }).createdAt, '2024-02-29T10:00:00.000Z');
     });
 
     it("parses Panther's zone-less `2021-06-04 09:59:53.650807` timestamp as UTC", () => {
@@ -252,6 +275,11 @@ describe('normalizePanther: Panther webhook → Alert', () => {
         alertContext: { ip: null },
       });
       assert.deepEqual(alert.users, ['alice.martin@acme.io']);
+    });
+
+    it('takes no user from other titles that say "account" (a service account created, root account activity)', () => {
+      assert.deepEqual(normalize({ title: 'Service account created by [bob@acme.io]', alertContext: {} }).users, ['bob@acme.io']);
+      assert.deepEqual(normalize({ title: 'Root account activity: DeleteTrail', alertContext: {} }).users, []);
     });
 
     it('ignores implausible users (IPs, "None", values with spaces or markup)', () => {
