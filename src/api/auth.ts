@@ -35,7 +35,8 @@ export function authenticateWebhook(
   nowSeconds = Math.floor(Date.now() / 1000),
 ): AuthResult {
   if (!secret) return { ok: true, method: 'none' };
-  const signature = header(headers, 'x-signature-256');
+  // An empty header is no signature: a sender that always sends it may authenticate with the secret.
+  const signature = header(headers, 'x-signature-256')?.trim() || undefined;
   if (signature !== undefined) {
     const timestamp = header(headers, 'x-signature-timestamp');
     if (!timestamp || !/^\d{1,12}$/.test(timestamp)) {
@@ -44,7 +45,8 @@ export function authenticateWebhook(
     if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_TOLERANCE_SECONDS) {
       return { ok: false, reason: 'X-Signature-Timestamp is more than 5 minutes away from now' };
     }
-    return safeEqual(signature, signBody(secret, timestamp, rawBody))
+    // Hex is hex in either case (.NET's Convert.ToHexString writes upper case).
+    return safeEqual(signature.toLowerCase(), signBody(secret, timestamp, rawBody))
       ? { ok: true, method: 'hmac' }
       : { ok: false, reason: 'X-Signature-256 does not match the body' };
   }

@@ -15,7 +15,7 @@ import { StartPacer } from '../temporal/start-pacer';
 import { createActionSink } from './analyst-actions';
 import { createSlackResponder } from './slack-responder';
 import { createApp } from './app';
-import type { SearchSource } from './routes/siem-search';
+import { openOnFirstSearch, type SearchSource } from './routes/siem-search';
 import { stopWhenSupervisorDies } from '../cli/lifeline';
 
 /** How long a stop waits for requests in flight. */
@@ -43,11 +43,12 @@ async function main(): Promise<void> {
   });
   const slackClient = config.slack && new SlackClient({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl });
 
+  const siemConfig = config.siem;
+  /** The latest open, closed on shutdown. */
   let siem: Promise<LocalSiem> | undefined;
   const searchSource =
-    config.siem.kind === 'local'
-      ? async (): Promise<SearchSource> =>
-          (siem ??= LocalSiem.open({ logsDir: (config.siem as { logsDir: string }).logsDir, publicUrl: config.api.publicUrl }))
+    siemConfig.kind === 'local'
+      ? openOnFirstSearch<SearchSource>(() => (siem = LocalSiem.open({ logsDir: siemConfig.logsDir, publicUrl: config.api.publicUrl })))
       : undefined;
 
   const registry = createRegistry('api');

@@ -17,7 +17,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { sendError } from '../../src/api/errors';
-import { siemSearchRoutes } from '../../src/api/routes/siem-search';
+import { openOnFirstSearch, siemSearchRoutes } from '../../src/api/routes/siem-search';
 import { LocalSiem } from '../../src/siem/local/local-siem';
 import { searchLinkKey, signSearchLink } from '../../src/siem/local/search-link';
 import { SiemQueryError } from '../../src/siem/siem';
@@ -458,6 +458,19 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
       await empty.close();
       fs.rmSync(emptyDir, { recursive: true, force: true });
     }
+  });
+
+  it('opens the SIEM on the first search, keeps it, and tries again after an open that failed', async () => {
+    let opens = 0;
+    const source = openOnFirstSearch(async () => {
+      opens++;
+      if (opens === 1) throw new Error('logs folder not readable yet');
+      return { opened: opens };
+    });
+    await assert.rejects(source(), /not readable yet/);
+    assert.deepEqual(await source(), { opened: 2 });
+    assert.equal(await source(), await source());
+    assert.equal(opens, 2);
   });
 
   describe('results page (GET /siem/search, over real HTTP)', () => {

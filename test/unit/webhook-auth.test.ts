@@ -100,6 +100,13 @@ describe('authenticateWebhook', () => {
       assert.equal(authenticateWebhook(SECRET, noTimestamp, BODY, NOW).ok, false);
     });
 
+    it('accepts the signature in upper-case hex, and takes an empty X-Signature-256 for none (the secret then decides)', () => {
+      const upper = { ...signed(NOW), 'x-signature-256': hmacHeader(SECRET, NOW, BODY).toUpperCase() };
+      assert.deepEqual(authenticateWebhook(SECRET, upper, BODY, NOW), { ok: true, method: 'hmac' });
+      assert.deepEqual(authenticateWebhook(SECRET, { 'x-signature-256': ' ', 'x-webhook-secret': SECRET }, BODY, NOW), { ok: true, method: 'secret' });
+      assert.equal(authenticateWebhook(SECRET, { 'x-signature-256': '', 'x-webhook-secret': 'wrong' }, BODY, NOW).ok, false);
+    });
+
     it('does not fall back to a correct static secret when a bad signature is present', () => {
       const headers = { ...signed(NOW, BODY, 'other-secret'), 'x-webhook-secret': SECRET };
       assert.equal(authenticateWebhook(SECRET, headers, BODY, NOW).ok, false);

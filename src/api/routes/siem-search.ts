@@ -64,6 +64,16 @@ ${rows || '<tr><td colspan="3">no events</td></tr>'}
 </body></html>`;
 }
 
+/** Opens the SIEM on the first search and keeps it; an open that failed is tried again by the next search. */
+export function openOnFirstSearch<T>(open: () => Promise<T>): () => Promise<T> {
+  let opened: Promise<T> | undefined;
+  return () =>
+    (opened ??= open().catch((err: unknown) => {
+      opened = undefined;
+      throw err;
+    }));
+}
+
 /** `linkKey`: links must carry its signature (set whenever WEBHOOK_SECRET is, i.e. the API is exposed). */
 export function siemSearchRoutes(source: () => Promise<SearchSource | undefined>, linkKey?: Buffer): Router {
   const router = express.Router();
