@@ -23,6 +23,11 @@ export interface Alert {
   alertId: string;
   /** The detection (rule) that fired (Panther: `id`). */
   detectionId: string;
+  /**
+   * The SIEM's kind of alert, when it says (Panther's `type`: `RULE`, `POLICY`, `SCHEDULED_RULE`, or
+   * `RULE_ERROR`, `SYSTEM_ERROR`, … when the detection itself failed).
+   */
+  alertType?: string;
   detectionName?: string;
   title: string;
   severity: Severity;
@@ -43,6 +48,11 @@ export interface Alert {
 /** `alert/<source>/<alertId>` — the contract that makes intake idempotent. */
 export function alertWorkflowId(alert: Pick<Alert, 'source' | 'alertId'>): string {
   return `alert/${alert.source}/${alert.alertId}`;
+}
+
+/** The detection itself failed (Panther's `RULE_ERROR`, `SCHEDULED_RULE_ERROR`, `SYSTEM_ERROR`, …): no security event to triage by its playbook. */
+export function isDetectionError(alertType: string | undefined): boolean {
+  return alertType !== undefined && alertType.endsWith('_ERROR');
 }
 
 export function primaryIp(alert: Alert): string | undefined {

@@ -28,11 +28,15 @@ export const LogTypeSchema = z
 export const IpSchema = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 export const HttpUrlSchema = z.url({ protocol: /^https?$/ }).max(2048);
 
+/** `RULE`, `RULE_ERROR`: upper-case words joined by `_`. */
+export const AlertTypeSchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be upper-case letters, digits and _ (RULE, RULE_ERROR)');
+
 export const AlertSchema = z.object({
   source: SourceSchema,
   alertId: AlertIdSchema,
   detectionId: DetectionIdSchema,
   detectionName: z.string().max(512).optional(),
+  alertType: AlertTypeSchema.optional(),
   title: z.string().min(1).max(1000),
   severity: SeveritySchema,
   logType: LogTypeSchema,

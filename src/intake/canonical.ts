@@ -7,6 +7,7 @@ import { LOG_TYPE_SOURCES, type Alert } from '../domain/alert';
 import {
   AlertIdSchema,
   AlertSchema,
+  AlertTypeSchema,
   DetectionIdSchema,
   HttpUrlSchema,
   IpSchema,
@@ -23,6 +24,8 @@ export const CanonicalAlertInputSchema = z.strictObject({
   alertId: AlertIdSchema,
   detectionId: DetectionIdSchema,
   detectionName: z.string().max(512).optional(),
+  /** `RULE_ERROR` and other `*_ERROR` types: the detection itself failed (triaged by the fallback playbook). */
+  alertType: AlertTypeSchema.optional(),
   title: z.string().min(1).max(1000),
   severity: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), SeveritySchema),
   logType: LogTypeSchema.optional(),
@@ -57,6 +60,7 @@ export function normalizeCanonical(body: unknown, receivedAt: Date): Alert {
     alertId: c.alertId,
     detectionId: c.detectionId,
     detectionName: c.detectionName,
+    alertType: c.alertType,
     title,
     severity: c.severity,
     logType,

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Alert } from '../domain/alert';
-import { AlertIdSchema, AlertSchema, HttpUrlSchema, SeveritySchema } from './alert-schema';
+import { AlertIdSchema, AlertSchema, AlertTypeSchema, HttpUrlSchema, SeveritySchema } from './alert-schema';
 import { parseTimestamp } from '../domain/time';
 import { extractIps, extractUsers } from './indicators';
 import { resolveLogType, stripDeliveryPrefixes } from './log-type';
@@ -67,6 +67,11 @@ function nonEmpty(value: string | undefined, max: number): string | undefined {
   return trimmed ? truncate(trimmed, max) : undefined;
 }
 
+function alertType(value: string | undefined): string | undefined {
+  const upper = value?.trim().toUpperCase();
+  return upper && AlertTypeSchema.safeParse(upper).success ? upper : undefined;
+}
+
 export function normalizePanther(body: unknown, receivedAt: Date): Alert {
   const parsed = PantherWebhookSchema.safeParse(body);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, 'invalid Panther alert');
@@ -79,6 +84,8 @@ export function normalizePanther(body: unknown, receivedAt: Date): Alert {
     alertId: p.alertId,
     detectionId: p.id,
     detectionName: nonEmpty(p.name, 512),
+    // Lenient like the other optional fields: a type we cannot read is no type.
+    alertType: alertType(p.type),
     title,
     severity: p.severity,
     logType,

@@ -1,7 +1,7 @@
 /**
  * Routing decisions — pure functions over the Alert and the routing table.
  */
-import type { Alert } from '../domain/alert';
+import { isDetectionError, type Alert } from '../domain/alert';
 import { PLAYBOOKS, type PlaybookId } from './playbooks';
 import {
   DETECTION_ROUTES,
@@ -22,8 +22,11 @@ export interface LogTypeRoute {
 
 export interface PlaybookRoute {
   playbook: PlaybookId;
-  /** `fallback` when the detection is not in the routing table: the ticket says so. */
-  matchedBy: 'routing-table' | 'fallback';
+  /**
+   * `fallback` when the detection is not in the routing table, `detection-error` when the alert reports
+   * that the detection itself failed (its playbook expects a security event): the ticket says so.
+   */
+  matchedBy: 'routing-table' | 'fallback' | 'detection-error';
 }
 
 export function routeByLogType(logType: string): LogTypeRoute {
@@ -33,7 +36,8 @@ export function routeByLogType(logType: string): LogTypeRoute {
     : GENERIC_LOG_TYPE_WORKFLOW;
 }
 
-export function routeByDetection(detectionId: string): PlaybookRoute {
+export function routeByDetection(detectionId: string, alertType?: string): PlaybookRoute {
+  if (isDetectionError(alertType)) return { playbook: FALLBACK_PLAYBOOK, matchedBy: 'detection-error' };
   const entry = Object.hasOwn(DETECTION_ROUTES, detectionId) ? DETECTION_ROUTES[detectionId] : undefined;
   if (entry && Object.hasOwn(PLAYBOOKS, entry.playbook)) return { playbook: entry.playbook, matchedBy: 'routing-table' };
   return { playbook: FALLBACK_PLAYBOOK, matchedBy: 'fallback' };
@@ -49,5 +53,5 @@ export function childWorkflowId(parentWorkflowId: string, route: LogTypeRoute): 
 }
 
 export function describeRoute(alert: Alert): { logType: LogTypeRoute; playbook: PlaybookRoute } {
-  return { logType: routeByLogType(alert.logType), playbook: routeByDetection(alert.detectionId) };
+  return { logType: routeByLogType(alert.logType), playbook: routeByDetection(alert.detectionId, alert.alertType) };
 }

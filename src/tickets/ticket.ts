@@ -7,6 +7,7 @@ import type { Alert, Severity } from '../domain/alert';
 import { describeActor, type Actor, type AutoCloseVerdict, type Disposition, type TriageStatus } from '../domain/triage-state';
 import { ENRICHMENT_SECTIONS, type Enrichments, type Outcome } from '../domain/enrichment';
 import type { PlaybookId } from '../routing/playbooks';
+import type { PlaybookRoute } from '../routing/route';
 import { PLAYBOOKS } from '../routing/playbooks';
 import { ago, shortDate } from './format';
 import {
@@ -47,7 +48,7 @@ export interface TicketTriage {
 export interface TicketInput {
   workflowId: string;
   alert: Alert;
-  playbook: { id: PlaybookId; matchedBy: 'routing-table' | 'fallback'; logTypeWorkflow: string };
+  playbook: { id: PlaybookId; matchedBy: PlaybookRoute['matchedBy']; logTypeWorkflow: string };
   enrichments: Enrichments;
   jira?: { key: string; url: string };
   triage?: TicketTriage;
@@ -188,7 +189,9 @@ export function buildTicket(input: TicketInput): TicketDoc {
   const routing =
     input.playbook.matchedBy === 'fallback'
       ? `playbook ${playbook.id} (fallback: detection not in the routing table)`
-      : `playbook ${playbook.id}`;
+      : input.playbook.matchedBy === 'detection-error'
+        ? `playbook ${playbook.id} (fallback: the detection itself failed, ${alert.alertType ?? 'an error'}; fix the detection)`
+        : `playbook ${playbook.id}`;
   const logTypeNote = alert.logTypeSource === 'payload' ? '' : ` · LogType from ${alert.logTypeSource}`;
   return {
     title: alert.title,

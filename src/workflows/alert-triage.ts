@@ -45,7 +45,8 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
 
   // 1. Route.
   const logTypeRoute = routeByLogType(run.alert.logType);
-  const playbookRoute = routeByDetection(run.alert.detectionId);
+  // A detection that failed (RULE_ERROR) runs the fallback playbook: there is no event for its own.
+  const playbookRoute = routeByDetection(run.alert.detectionId, run.alert.alertType);
   // The SDK adds workflowId, runId and workflowType to every workflow log line (and mutes them on replay).
   log.info('alert routed', { detectionId: run.alert.detectionId, logType: run.alert.logType, child: logTypeRoute.workflow, playbook: playbookRoute.playbook });
 

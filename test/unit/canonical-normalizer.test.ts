@@ -39,6 +39,7 @@ describe('normalizeCanonical: canonical Alert JSON', () => {
       alertId: 'a1b2c3d4-0001',
       detectionId: 'Okta.BruteForceLogins',
       detectionName: undefined,
+      alertType: undefined,
       title: 'Suspected brute force on alice@acme.io',
       severity: 'MEDIUM',
       logType: 'Okta.SystemLog',

@@ -80,6 +80,13 @@ describe('normalizePanther: Panther webhook → Alert', () => {
       assert.deepEqual(alert.tags, ['DataModel', 'Credential Access:Brute Force']);
     });
 
+    it("keeps Panther's `type` as alertType, upper-cased, and drops one it cannot read", () => {
+      assert.equal(normalize({ type: 'RULE' }).alertType, 'RULE');
+      assert.equal(normalize({ type: 'rule_error' }).alertType, 'RULE_ERROR');
+      assert.equal(normalize({ type: 'not a type!' }).alertType, undefined);
+      assert.equal(normalize({ type: 42 }).alertType, undefined);
+    });
+
     it('strips the `New Alert: ` prefix from the title', () => {
       const alert = normalize({ title: 'New Alert: Suspicious traffic detected from [123.123.123.123]', id: 'AllLogs.IPMonitoring' });
       assert.equal(alert.title, 'Suspicious traffic detected from [123.123.123.123]');

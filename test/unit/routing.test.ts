@@ -133,6 +133,15 @@ describe('routing decisions', () => {
     assert.deepEqual(routeByDetection('Custom.NeverHeardOfIt'), { playbook: FALLBACK_PLAYBOOK, matchedBy: 'fallback' });
   });
 
+  it('routes a detection that itself failed (RULE_ERROR, SYSTEM_ERROR) to the fallback playbook, whatever the table says', () => {
+    for (const type of ['RULE_ERROR', 'SCHEDULED_RULE_ERROR', 'SYSTEM_ERROR']) {
+      assert.deepEqual(routeByDetection('Standard.BruteForceByIP', type), { playbook: FALLBACK_PLAYBOOK, matchedBy: 'detection-error' }, type);
+    }
+    for (const type of ['RULE', 'POLICY', 'SCHEDULED_RULE', undefined]) {
+      assert.deepEqual(routeByDetection('Standard.BruteForceByIP', type), { playbook: 'bruteForce', matchedBy: 'routing-table' }, String(type));
+    }
+  });
+
   it('does not treat Object.prototype names as detections', () => {
     for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
       assert.deepEqual(routeByDetection(name), { playbook: FALLBACK_PLAYBOOK, matchedBy: 'fallback' }, name);

@@ -255,5 +255,12 @@ describe('renderSlackMessage', () => {
       const footer = blockTexts(renderSlackMessage(buildTicket(input))).at(-1)?.text ?? '';
       assert.ok(footer.includes('genericTriage → playbook ipTriage (fallback: detection not in the routing table)'), footer);
     });
+
+    it('says when the detection itself failed (a RULE_ERROR alert) and so ran the fallback playbook', () => {
+      const alert = forgotPasswordAlert({ alertType: 'RULE_ERROR' });
+      const input = ticketInput({ alert, playbook: { id: 'identityTriage', matchedBy: 'detection-error', logTypeWorkflow: 'oktaTriage' } });
+      const footer = blockTexts(renderSlackMessage(buildTicket(input))).at(-1)?.text ?? '';
+      assert.ok(footer.includes('playbook identityTriage (fallback: the detection itself failed, RULE_ERROR; fix the detection)'), footer);
+    });
   });
 });

@@ -357,6 +357,16 @@ describe('triage lifecycle (real Temporal)', function () {
     await handle(alert).terminate('test done');
   });
 
+  it('enforce: a RULE_ERROR alert of a brute-force detection runs the fallback playbook, is ticketed and never auto-closed', async () => {
+    const alert = { ...forgotPassword('rule-error'), alertType: 'RULE_ERROR' };
+    const ticketed = await start(alert, enforce('skip'));
+    assert.equal(ticketed.state.status, 'awaiting_analyst');
+    assert.equal(ticketed.report.playbook, 'identityTriage');
+    assert.equal(ticketed.report.matchedBy, 'detection-error');
+    assert.match(JSON.stringify(messageFor(alert)!.blocks), /the detection itself failed, RULE_ERROR/);
+    await handle(alert).terminate('test done');
+  });
+
   it('shadow: both samples get tickets, and the forgot-password one says what the rule would have done', async () => {
     const p = policy({ autoClose: { mode: 'shadow', rules: {}, jira: 'skip' } });
     const [fp, at] = [await start(forgotPassword('shadow'), p), await start(attack('shadow'), p)];
