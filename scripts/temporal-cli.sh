@@ -31,9 +31,12 @@ if on_path="$(command -v temporal 2>/dev/null)" && works "$on_path"; then found 
 works "$tools/temporal" && found "$tools/temporal"
 gobin=""
 if command -v go >/dev/null 2>&1; then
+  # `go install` writes to GOBIN when it is set, else to GOPATH/bin; one built before GOBIN was set is in the latter.
+  gopath_bin="$(go env GOPATH | cut -d: -f1)/bin"
   gobin="$(go env GOBIN)"
-  [ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
+  [ -n "$gobin" ] || gobin="$gopath_bin"
   works "$gobin/temporal" && found "$gobin/temporal"
+  works "$gopath_bin/temporal" && found "$gopath_bin/temporal"
 fi
 
 # Download the release, as the Temporal SDK does, when the internet is reachable.
