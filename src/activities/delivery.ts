@@ -37,6 +37,17 @@ export interface PostTicketInput extends TicketInput {
   mayExist?: boolean;
 }
 
+export interface CreateJiraIssueOptions {
+  /** An earlier create of this alert failed (a reopened alert's issue): look even on the first attempt. */
+  mayExist?: boolean;
+  /**
+   * The run started before alerts of hyphenated sources got digest labels, so its issue may carry the old
+   * plain label: a retry looks for that too. False for later runs — the plain label may be another alert's
+   * (`acme`/`edr-1` beside `acme-edr`/`1`). Absent in the input of an activity scheduled before this flag: looks.
+   */
+  legacyLabel?: boolean;
+}
+
 /** Slack rejected the blocks themselves (our rendering, not the alert): fall back to text only. */
 const BLOCK_ERRORS = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_blocks_too_long', 'msg_too_long']);
 
@@ -77,7 +88,12 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
         if (mayHaveWritten(input)) {
           // Each page, then still room for the post and its text-only fallback.
           const beforePage = () => deadline.ensure(3 * call, 'looking for an earlier post');
-          const earlier = await slack.client.findAlertMessage(slack.channel, input.workflowId, new Date(input.notBefore), beforePage);
+          // A retry looks only since this activity was scheduled (less a minute of clock skew): no older post is
+          // its own, and in a busy channel — a storm whose posts Slack throttles — the look stays a page or two.
+          // A reopened alert's earlier ticket came from another activity: from the triage's start.
+          const notBefore = Date.parse(input.notBefore);
+          const since = new Date(input.mayExist ? notBefore : Math.max(notBefore, Context.current().info.scheduledTimestampMs));
+          const earlier = await slack.client.findAlertMessage(slack.channel, input.workflowId, since, beforePage);
           if (earlier) {
             // A reopened alert's earlier message shows the triage as it was then: bring it up to date. Nice to
             // have — the ticket is there either way, and the next change to it renders it again.
@@ -103,7 +119,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       return saveLocally(input, input.announce ?? true);
     },
 
-    async createJiraIssue(input: TicketInput & { mayExist?: boolean }): Promise<Outcome<JiraIssueRef>> {
+    async createJiraIssue(input: TicketInput & CreateJiraIssueOptions): Promise<Outcome<JiraIssueRef>> {
       const jira = deps.jira;
       if (!jira) return notConfigured('set JIRA_HOST, JIRA_EMAIL, JIRA_API_TOKEN and JIRA_PROJECT_KEY to open Jira issues');
       const deadline = new AttemptDeadline('Jira');
@@ -111,7 +127,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
         const label = alertLabel(input.alert);
         if (mayHaveWritten(input)) {
           // An earlier attempt may have created the issue a moment before it failed: give the index time.
-          const legacy = legacyAlertLabel(input.alert);
+          const legacy = input.legacyLabel === false ? undefined : legacyAlertLabel(input.alert);
           const existing = (await jira.findIssueByLabelSettled(label, JIRA_INDEX_LAG_MS)) ?? (legacy ? await jira.findIssueByLabel(legacy) : undefined);
           if (existing) return ok(existing);
         }

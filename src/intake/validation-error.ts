@@ -17,10 +17,14 @@ export class ValidationError extends Error {
 
   static fromZod(error: z.ZodError, prefix?: string): ValidationError {
     return new ValidationError(
-      error.issues.slice(0, 20).map((issue) => ({
-        field: issue.path.length ? issue.path.map(String).join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(body)',
-        message: issue.message,
-      })),
+      error.issues
+        .flatMap((issue): FieldProblem[] => {
+          const at = issue.path.map(String);
+          // Each unknown key is a field of its own: the sender looks for that name.
+          if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ field: [...at, k || '""'].join('.'), message: `Unrecognized key: ${JSON.stringify(k)}` }));
+          return [{ field: at.length ? at.join('.') : '(body)', message: issue.message }];
+        })
+        .slice(0, 20),
       prefix,
     );
   }

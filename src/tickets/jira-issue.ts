@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Alert } from '../domain/alert';
 import { truncate } from './format';
+import { jiraLabel, plainAlertLabel, usesDigestLabel } from './jira-label';
 import { rowLine, type Table } from './describe';
 import { oneLine, type Line, type Span } from './spans';
 import type { TicketDoc, TicketSection } from './ticket';
@@ -97,29 +98,23 @@ export function renderJiraComment(marker: string, intro: Line, sections: TicketS
   };
 }
 
-/** Jira labels may not contain spaces; keep letters, digits and a few separators. */
-export function jiraLabel(value: string): string {
-  return value.replace(/[^A-Za-z0-9._:@-]/g, '_').slice(0, 255);
-}
-
 /**
  * The label that identifies the alert: a retried create looks it up before creating, so no two alerts may
  * share it. `autotriage-<source>-<alertId>` is unambiguous while the source has no "-" (alert ids are
  * label-safe already); otherwise `acme-edr`/`1` and `acme`/`edr-1` would meet, and a digest is used.
  */
 export function alertLabel(alert: Pick<Alert, 'source' | 'alertId'>): string {
-  const plain = `autotriage-${alert.source}-${alert.alertId}`;
-  if (!alert.source.includes('-') && jiraLabel(plain) === plain) return plain;
+  if (!usesDigestLabel(alert)) return plainAlertLabel(alert);
   return `autotriage_${createHash('sha256').update(`${alert.source}\n${alert.alertId}`).digest('hex').slice(0, 40)}`;
 }
 
 /**
  * The label issues carried before sources with a "-" got a digest, where it differs: a create retried
- * across the upgrade (Jira retries last up to a day) still finds the issue its first attempt made.
+ * across the upgrade (Jira retries last up to a day) still finds the issue its first attempt made. Only
+ * for runs started before then (the workflow says so): it may be another alert's label now.
  */
 export function legacyAlertLabel(alert: Pick<Alert, 'source' | 'alertId'>): string | undefined {
-  const legacy = jiraLabel(`autotriage-${alert.source}-${alert.alertId}`);
-  return legacy === alertLabel(alert) ? undefined : legacy;
+  return usesDigestLabel(alert) ? jiraLabel(plainAlertLabel(alert)) : undefined;
 }
 
 export interface JiraIssueFields {

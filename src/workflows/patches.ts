@@ -50,4 +50,6 @@ export const PATCHES = {
   lateLookupsOneByOne: 'late-lookups-one-by-one',
   /** known-location v3: two accounts that share a name in different domains or AWS accounts are two users. */
   knownLocationV3: 'known-location-v3',
+  /** A retried Jira create of an alert with a digest label does not look under its plain label (another alert's). */
+  digestLabelOnly: 'digest-label-only',
 } as const;

@@ -2,10 +2,12 @@
  * The delivery steps of a triage, as workflow code: post the ticket and open the Jira issue, link them,
  * and later bring in enrichments that were still queued behind a rate budget when the ticket went out.
  */
-import { log } from '@temporalio/workflow';
+import { log, patched } from '@temporalio/workflow';
 import { REPUTATION_KEYS, type EnrichmentKey, type Enrichments } from '../domain/enrichment';
+import { usesDigestLabel } from '../tickets/jira-label';
 import type { TicketInput } from '../tickets/ticket';
 import { jira, lateReputation, local, slack, slackFollowUps } from './activities';
+import { PATCHES } from './patches';
 import { failureReason, settle } from './settle';
 import { triageMetrics } from './sinks';
 import type { Delivery, JiraOutcome } from './types';
@@ -35,7 +37,11 @@ export function postTicket(ticket: TicketInput, notBefore: Date, opts: { mayExis
  * earlier create of this alert's issue gave up, maybe after Jira made it: look before creating.
  */
 export function openJiraIssue(ticket: TicketInput, opts: { mayExist?: boolean } = {}): Promise<JiraOutcome> {
-  return jira.createJiraIssue(opts.mayExist ? { ...ticket, mayExist: true } : ticket).catch((err: unknown): JiraOutcome => {
+  // Runs from before digest labels may have an issue under the old plain label; later ones must not look
+  // there (another alert's). Asked only for an alert with a digest label, so other runs record no marker.
+  const legacyLabel = usesDigestLabel(ticket.alert) ? !patched(PATCHES.digestLabelOnly) : undefined;
+  const input = { ...ticket, ...(opts.mayExist ? { mayExist: true } : {}), ...(legacyLabel !== undefined ? { legacyLabel } : {}) };
+  return jira.createJiraIssue(input).catch((err: unknown): JiraOutcome => {
     triageMetrics.jiraUnavailable();
     return { status: 'unavailable', reason: failureReason(err) };
   });

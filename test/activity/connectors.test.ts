@@ -479,6 +479,20 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(fakes.slack.messages.length, 201, 'and it posted nothing');
     });
 
+    it('postTicket on attempt 2 looks only at the messages since its activity was scheduled (less a minute); a reopened alert\'s, since the triage began', async () => {
+      const activities = createActivities(deps);
+      const scheduled = Date.now() - 10 * 60_000;
+      const triageStart = scheduled - 60 * 60_000;
+      const input = { ...postInput(), notBefore: new Date(triageStart).toISOString() };
+      const attempt2 = new MockActivityEnvironment({ attempt: 2, scheduledTimestampMs: scheduled, startToCloseTimeoutMs: START_TO_CLOSE_MS }, { logger: new DefaultLogger('ERROR') });
+      await attempt2.run(activities.postTicket, input);
+      // The Web API client posts its arguments as a form.
+      const oldest = () => Number(new URLSearchParams(fakes.slack.requests.filter((r) => r.path === '/api/conversations.history').at(-1)?.body).get('oldest'));
+      assert.equal(oldest(), Math.floor(scheduled / 1000) - 60);
+      await attempt2.run(activities.postTicket, { ...input, mayExist: true });
+      assert.equal(oldest(), Math.floor(triageStart / 1000) - 60);
+    });
+
     it('postTicket on attempt 1 posts without looking first', async () => {
       const activities = createActivities(deps);
       await runAttempt(1, activities.postTicket, postInput());
@@ -568,6 +582,19 @@ describe('connectors and activities against the HTTP fakes', function () {
       const second = await runAttempt(2, activities.createJiraIssue, input);
       assert.equal(second.status === 'ok' ? second.data.key : undefined, issue.key);
       assert.equal(fakes.jira.issues.filter((i) => i.fields.labels.some((l) => l.includes('upgrade-1'))).length, 1, 'no second issue');
+    });
+
+    it('createJiraIssue of a later run (legacyLabel: false) never takes another alert\'s issue that bears its old plain label', async () => {
+      const activities = createActivities(deps);
+      // Alert acme/edr-1's own label is the plain `autotriage-acme-edr-1` — acme-edr/1's label of old.
+      const other = ticketInput({ alert: forgotPasswordAlert({ source: 'acme', alertId: 'edr-1' }) });
+      const otherIssue = await runAttempt(1, activities.createJiraIssue, other);
+      assert.equal(otherIssue.status, 'ok');
+      const mine = ticketInput({ alert: forgotPasswordAlert({ source: 'acme-edr', alertId: '1' }) });
+      // Its first attempt failed before Jira wrote anything: the retry finds nothing of its own, and creates.
+      const created = await runAttempt(2, activities.createJiraIssue, { ...mine, legacyLabel: false });
+      assert.ok(created.status === 'ok' && otherIssue.status === 'ok' && created.data.key !== otherIssue.data.key, 'its own issue');
+      assert.equal(fakes.jira.issues.filter((i) => i.fields.labels.includes(alertLabel(mine.alert))).length, 1);
     });
 
     it('postTicket without Slack writes <ticketsDir>/<source>/<alertId>.txt and prints the ticket', async () => {

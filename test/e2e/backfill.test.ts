@@ -133,8 +133,15 @@ describe('backfill (real process, real Temporal)', function () {
       panther.setAlert({ id: 'before-range', origin, createdAt: '2026-09-30T23:59:00.000Z', events: [event(0)] });
       panther.setAlert({ id: 'after-range', origin, createdAt: '2026-10-02T00:00:00.000Z', events: [event(0)] });
       const out = path.join(tempDir('dry-panther'), 'tickets.jsonl');
-      // A busy API on the way: a 502, then a 429 with its Retry-After; both pages are asked again.
-      panther.injectFaults({ match: graphqlRootIs('alerts'), status: 502 }, { match: graphqlRootIs('alerts'), status: 429, headers: { 'retry-after': '1' } });
+      // A busy API on the way: a 502, then a 429 with its Retry-After, then two without (API Gateway's
+      // throttle): each page is asked again, the throttled one after 1 s, then 2 s.
+      const pagesBefore = panther.requests.length;
+      panther.injectFaults(
+        { match: graphqlRootIs('alerts'), status: 502 },
+        { match: graphqlRootIs('alerts'), status: 429, headers: { 'retry-after': '1' } },
+        { match: graphqlRootIs('alerts'), status: 429 },
+        { match: graphqlRootIs('alerts'), status: 429 },
+      );
       // A range without a zone is UTC, also on a machine set to another zone.
       const env = { ...s.fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: s.taskQueue, DATA_DIR: tempDir('dry-panther-data'), TZ: 'America/New_York' };
       const res = await backfill(['--panther', '--from', '2026-10-01T00:00:00', '--to', '2026-10-01T23:59:59', '--dry-run', '--out', out, '--rate', '100'], env);
@@ -147,6 +154,10 @@ describe('backfill (real process, real Temporal)', function () {
         assert.match(t.text, /203\.0\.113\.1[012]/, 'the indicators came from the alert\'s events in Panther');
       }
       assert.equal(panther.comments.length + panther.statusUpdates.length, 0, 'nothing written to Panther');
+      const pages = panther.requests.slice(pagesBefore).filter(graphqlRootIs('alerts'));
+      assert.deepEqual(pages.slice(0, 5).map((r) => r.status), [502, 429, 429, 429, 200]);
+      const waited = (i: number) => pages[i + 1]!.at - pages[i]!.at;
+      assert.ok(waited(2) >= 950 && waited(3) >= 1950, `a 429 without Retry-After backs off: waited ${waited(2)} ms, then ${waited(3)} ms`);
     });
 
     it('with --panther, a page the API refuses stops the run with the alerts read so far triaged, and says where to carry on', async () => {

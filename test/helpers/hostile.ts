@@ -427,8 +427,9 @@ const canonicalMutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constantFrom('', 'u'.repeat(257)).map((v) => ({ ...set('users', ['ok', v]), field: 'users.1' })),
   fc.constantFrom(...INVALID_TIMESTAMPS).map((v) => set('createdAt', v)),
   fc.constantFrom('Okta SystemLog', '.Okta', 'L'.repeat(129), '<!here>', "Okta'--", '').map((v) => set('logType', v)),
-  fc.tuple(fc.constantFrom(...UNKNOWN_KEYS), fc.jsonValue({ maxDepth: 2 })).map(([k, v]): Mutation => ({ ...set(k, v), field: '(body)', says: k })),
-  fc.constantFrom(...PROTOTYPE_MEMBERS.filter((m) => m.startsWith('"__proto__"'))).map((raw): Mutation => ({ field: '(body)', says: '__proto__', raw, apply: (v) => v })),
+  // An unknown key is the field the error names.
+  fc.tuple(fc.constantFrom(...UNKNOWN_KEYS), fc.jsonValue({ maxDepth: 2 })).map(([k, v]): Mutation => ({ ...set(k, v), field: k, says: k })),
+  fc.constantFrom(...PROTOTYPE_MEMBERS.filter((m) => m.startsWith('"__proto__"'))).map((raw): Mutation => ({ field: '__proto__', says: '__proto__', raw, apply: (v) => v })),
 );
 
 /** A payload of `route` with exactly one field made wrong, and the 400 that names it. */

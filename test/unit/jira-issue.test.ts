@@ -1,6 +1,7 @@
 /** Ticket → Jira issue fields and ADF description (src/tickets/jira-issue.ts). */
 import assert from 'node:assert/strict';
-import { alertLabel, jiraLabel, renderJiraIssue, type AdfDoc, type AdfNode, type AdfText } from '../../src/tickets/jira-issue';
+import { alertLabel, renderJiraIssue, type AdfDoc, type AdfNode, type AdfText } from '../../src/tickets/jira-issue';
+import { jiraLabel } from '../../src/tickets/jira-label';
 import { link, text } from '../../src/tickets/spans';
 import { buildTicket, type TicketTriage } from '../../src/tickets/ticket';
 import { FORGED_LINE, HOSTILE, forgotPasswordAlert, hostileTicketInput, manyRowsTicketInput, ticketInput } from '../helpers/ticket-fixtures';

@@ -55,6 +55,13 @@ describe('triage lifecycle (real Temporal)', function () {
     return { recover: () => (down = false) };
   }
   const messageFor = (alert: Alert) => s.ticketMessage(alert);
+  /** The patch ids recorded in the alert's history. */
+  async function patchesOf(alert: Alert): Promise<string[]> {
+    const history = await handle(alert).fetchHistory();
+    return (history.events ?? [])
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .map((e) => (JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString()) as { id: string }).id);
+  }
 
   it('closes on an analyst\'s button: updates the message, replies in the thread, closes Jira, then ends after the reopen window', async () => {
     const alert = forgotPassword('close');
@@ -348,12 +355,19 @@ describe('triage lifecycle (real Temporal)', function () {
     assert.equal(ticketed.state.autoClosed, undefined);
     assert.ok(messageFor(alert), 'the analysts got a ticket');
     // The run took known-location v3's path, which its history records for replay.
+    assert.ok((await patchesOf(alert)).includes('known-location-v3'), 'known-location-v3 is recorded');
+    await handle(alert).terminate('test done');
+  });
+
+  it('an alert of a hyphenated source (a digest Jira label): its create never looks under the plain label, which may be another alert\'s', async () => {
+    const alert = { ...forgotPassword('digest-label'), source: 'acme-edr' };
+    await start(alert, policy());
+    await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok');
     const history = await handle(alert).fetchHistory();
-    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    assert.ok(
-      markers.some((e) => Buffer.from(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString().includes('known-location-v3')),
-      'known-location-v3 is recorded',
-    );
+    const create = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createJiraIssue');
+    const input = JSON.parse(Buffer.from(create?.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data ?? []).toString()) as { legacyLabel?: boolean };
+    assert.equal(input.legacyLabel, false);
+    assert.ok((await patchesOf(alert)).includes('digest-label-only'), 'digest-label-only is recorded');
     await handle(alert).terminate('test done');
   });
 

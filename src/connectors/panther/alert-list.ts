@@ -87,17 +87,20 @@ export class PantherAlertSource {
   /**
    * One page. A page that fails the way a busy API fails is asked again — a backfill of a month must not die
    * on one bad page: a 5xx or a timeout with the enrichments' backoff (1, 2, 4, 8 s… for up to 30 s), a 429
-   * after its Retry-After, as often as Panther asks. A stopped run (`signal`) is not retried.
+   * after its Retry-After, as often as Panther asks — and one without (API Gateway's throttle sends none)
+   * after 1, 2, 4… up to 60 s, so a throttled API is not asked every second. A stopped run (`signal`) is
+   * not retried.
    */
   private async page(input: Record<string, unknown>, signal?: AbortSignal): Promise<AlertPage> {
     let failingSince: number | undefined;
+    let throttled = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.client.graphql<AlertPage>(LIST_ALERTS, { input }, signal);
       } catch (err) {
         if (signal?.aborted || !(err instanceof ProviderError)) throw err;
         let delay: number | undefined;
-        if (err.category === 'rate_limit') delay = Math.min(err.details.retryAfterMs ?? 1000, MAX_RETRY_AFTER_MS);
+        if (err.category === 'rate_limit') delay = Math.min(err.details.retryAfterMs ?? 1000 * 2 ** throttled++, MAX_RETRY_AFTER_MS);
         else if (err.category === 'transient') delay = nextTransientDelay(attempt, Date.now() - (failingSince ??= Date.now()));
         if (delay === undefined) throw err;
         await sleep(delay, undefined, { signal });
