@@ -4,7 +4,8 @@
  */
 import { ruleMode, type AutoCloseMode, type TriagePolicy } from '../domain/policy';
 import type { AutoCloseVerdict } from '../domain/triage-state';
-import type { AutoCloseRule, RuleInput, RuleResult } from './rule';
+import { isDetectionError } from '../domain/alert';
+import { noMatch, type AutoCloseRule, type RuleInput, type RuleResult } from './rule';
 import { RULES } from './rules';
 
 export interface RuleOutcome {
@@ -22,10 +23,13 @@ export interface AutoCloseDecision {
 
 export function evaluateAutoClose(input: RuleInput, policy: TriagePolicy, rules: readonly AutoCloseRule[] = RULES): AutoCloseDecision {
   const outcomes: RuleOutcome[] = [];
+  // A detection that failed (RULE_ERROR) reports no event to decide on: no rule closes it. (An autoClose
+  // signal — someone's decision — still may.)
+  const failed = isDetectionError(input.alert.alertType) ? noMatch(`the detection itself failed (${input.alert.alertType}): nothing to decide on`) : undefined;
   for (const rule of rules) {
     const mode = ruleMode(policy, rule.id);
     if (mode === 'off') continue;
-    outcomes.push({ ruleId: rule.id, version: rule.version, mode, result: rule.evaluate(input) });
+    outcomes.push({ ruleId: rule.id, version: rule.version, mode, result: failed ?? rule.evaluate(input) });
   }
   const first = (mode: AutoCloseMode) => {
     const hit = outcomes.find((o) => o.mode === mode && o.result.match);

@@ -65,42 +65,51 @@ export function primaryUser(alert: Alert): string | undefined {
 
 /**
  * How many people the alert's user names stand for. SIEMs name one person several ways — an IAM user's ARN
- * and its user name, an email and its local part — so a bare name (`alice`) is the same person as a
- * qualified one with that name (`alice@acme.io`, `arn:aws:iam::1:user/alice`), case-insensitively. Two
- * qualified names are one person only where they live in the same place: `admin@acme.io` and
- * `admin@acme-dev.io` are two accounts, as are the IAM users `admin` of two AWS accounts. When in doubt
- * this counts more people, never fewer: one person is what lets known-location close an alert.
+ * and its user name, an email and its local part — so a name is that of a more qualified one it is part of:
+ * `alice` of `alice@acme.io` or `arn:aws:iam::1:user/alice`, `alice@acme.io` of an assumed role's session
+ * `arn:aws:sts::1:assumed-role/Admins/alice@acme.io` (case-insensitively). Names qualified differently are
+ * different people: `admin@acme.io` and `admin@acme-dev.io`, the IAM users `admin` of two AWS accounts, an
+ * IAM user and an email. When in doubt this counts more people, never fewer: one person is what lets
+ * known-location close an alert.
  */
 export function distinctPeople(alert: Pick<Alert, 'users'>): number {
   const names = alert.users.map(personName);
-  const qualified = new Set(names.filter((n) => n.realm !== undefined).map((n) => `${n.realm}\u0000${n.base}`));
-  const qualifiedBases = new Set(names.filter((n) => n.realm !== undefined).map((n) => n.base));
-  const bare = new Set(names.filter((n) => n.realm === undefined && !qualifiedBases.has(n.base)).map((n) => n.base));
-  return qualified.size + bare.size;
+  const key = (n: PersonName) => `${n.account ?? ''}\u0000${n.domain ?? ''}\u0000${n.base}`;
+  // A name is part of another when that one has the same base and every qualifier the first has.
+  const partOfAnother = (n: PersonName) =>
+    names.some((m) => m.base === n.base && key(m) !== key(n) && (n.account === undefined || n.account === m.account) && (n.domain === undefined || n.domain === m.domain));
+  return new Set(names.filter((n) => !partOfAnother(n)).map(key)).size;
 }
 
-/** A user name as the person it names (`base`) and, for a qualified name, where that account lives. */
-function personName(raw: string): { base: string; realm?: string } {
+interface PersonName {
+  base: string;
+  /** Where the account lives: an AWS account (`arn:aws:123…`), a path or Windows domain. */
+  account?: string;
+  /** An email's domain. */
+  domain?: string;
+}
+
+function personName(raw: string): PersonName {
   const name = raw.trim().toLowerCase();
-  let realm: string | undefined;
+  let account: string | undefined;
   let last = name;
   const arn = /^arn:([^:]*):[^:]*:[^:]*:([^:]*):(.*)$/.exec(name);
   if (arn) {
     // arn:partition:service:region:account:resource — the account is where the user lives.
-    realm = `arn:${arn[1]}:${arn[2]}`;
-    last = arn[3]!.split(/[/:]/).at(-1)!;
+    account = `arn:${arn[1]}:${arn[2]}`;
+    last = arn[3]!.split(/[/:]/).at(-1) || arn[3]!;
   } else {
     // `path/alice` or a Windows `ACME\alice`: the prefix is where the user lives.
     const cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
-    if (cut >= 0) {
-      realm = name.slice(0, cut);
+    if (cut > 0 && cut < name.length - 1) {
+      account = name.slice(0, cut);
       last = name.slice(cut + 1);
     }
   }
-  // An email (also an assumed role's session name, `…/Role/alice@acme.io`): its domain is where the account lives.
+  // An email (also an assumed role's session name, `…/Admins/alice@acme.io`): and the domain it lives in.
   const at = last.lastIndexOf('@');
-  if (at > 0) return { base: last.slice(0, at), realm: `@${last.slice(at + 1)}` };
-  return { base: last, realm };
+  if (at > 0 && at < last.length - 1) return { base: last.slice(0, at), account, domain: last.slice(at + 1) };
+  return { base: last, account };
 }
 
 /**

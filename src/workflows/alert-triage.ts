@@ -106,12 +106,12 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
     if (patched(PATCHES.jiraFollowsSlack)) {
       // Slack alone opens the alert to the analysts: a Jira outage or a revoked token must not hold their
       // buttons, SLA timers and the SIEM write-back. Jira gets a moment so the write-back can name the issue.
-      const jiraIssue = openJiraIssue(open);
+      const jiraIssue = openJiraIssue(open, { legacyLabel: run.legacyJiraLabel });
       run.ticketPosted(await postTicket(open, info.startTime));
       triageMetrics.ticketed(run.alert.logType, run.report.playbook, run.delivery!.kind, elapsed());
       await run.followJira(jiraIssue, JIRA_GRACE_MS);
     } else {
-      const { delivery, jira: jiraIssue } = await deliverTicket(open, info.startTime);
+      const { delivery, jira: jiraIssue } = await deliverTicket(open, info.startTime, run.legacyJiraLabel);
       run.jira = jiraIssue;
       run.ticketPosted(delivery, { applyEarlyAutoClose: false });
       triageMetrics.ticketed(run.alert.logType, run.report.playbook, delivery.kind, elapsed());
@@ -169,15 +169,16 @@ function decideAgain(run: TriageRun): void {
 /**
  * The rules' decision. Runs that decided on known-location v2 (people told apart by the last segment of
  * their names alone) decide as they did on replay, and keep v2 on their record. Asked only where v3 can
- * differ — the rule matched (the version it records) or the two ways of counting people disagree — so
- * other runs record no patch marker.
+ * differ — the rule matched (the version it records), or a brute force where one way of counting people
+ * finds one and the other several — so other runs record no patch marker.
  */
 function decide(run: TriageRun, input: RuleInput): AutoCloseDecision {
   const decision = evaluateAutoClose(input, run.policy);
   if (input.compat?.severalUsersAllowed) return decision;
   const matched = decision.outcomes.some((o) => o.ruleId === knownLocation.id && o.result.match);
-  const countsDiffer = distinctPeople(run.alert) !== distinctPeopleByLastSegment(run.alert);
-  if ((matched || countsDiffer) && !patched(PATCHES.knownLocationV3)) {
+  // Where one way counts one person and the other several, on an alert the rule looks at.
+  const peopleDiffer = input.playbook === 'bruteForce' && (distinctPeople(run.alert) > 1) !== (distinctPeopleByLastSegment(run.alert) > 1);
+  if ((matched || peopleDiffer) && !patched(PATCHES.knownLocationV3)) {
     return evaluateAutoClose({ ...input, compat: { ...input.compat, peopleByLastSegment: true } }, run.policy);
   }
   return decision;
@@ -221,12 +222,12 @@ async function recordAutoClose(run: TriageRun, verdict: AutoCloseVerdict): Promi
         if (run.delivery?.kind === 'none') run.delivery = audited(posted);
       }),
     );
-    if (createClosed) run.openClosedJiraIssue(openJiraIssue(run.ticket()));
+    if (createClosed) run.openClosedJiraIssue(openJiraIssue(run.ticket(), { legacyLabel: run.legacyJiraLabel }));
   } else {
     // Runs from before that patch, as they replay: each write awaited in place.
     run.delivery = audited((await audit()).posted);
     if (createClosed) {
-      run.jira = await openJiraIssue(run.ticket());
+      run.jira = await openJiraIssue(run.ticket(), { legacyLabel: run.legacyJiraLabel });
       if (run.jira.status === 'ok') {
         await jira.transitionJiraIssue({ issueKey: run.jira.data.key, targets: JIRA_DONE }).catch(() => undefined);
       }

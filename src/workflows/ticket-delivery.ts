@@ -3,6 +3,7 @@
  * and later bring in enrichments that were still queued behind a rate budget when the ticket went out.
  */
 import { log, patched } from '@temporalio/workflow';
+import type { Alert } from '../domain/alert';
 import { REPUTATION_KEYS, type EnrichmentKey, type Enrichments } from '../domain/enrichment';
 import { usesDigestLabel } from '../tickets/jira-label';
 import type { TicketInput } from '../tickets/ticket';
@@ -36,11 +37,18 @@ export function postTicket(ticket: TicketInput, notBefore: Date, opts: { mayExis
  * The Jira issue (retried until created; look-before-create keeps it one). Never rejects. `mayExist`: an
  * earlier create of this alert's issue gave up, maybe after Jira made it: look before creating.
  */
-export function openJiraIssue(ticket: TicketInput, opts: { mayExist?: boolean } = {}): Promise<JiraOutcome> {
-  // Runs from before digest labels may have an issue under the old plain label; later ones must not look
-  // there (another alert's). Asked only for an alert with a digest label, so other runs record no marker.
-  const legacyLabel = usesDigestLabel(ticket.alert) ? !patched(PATCHES.digestLabelOnly) : undefined;
-  const input = { ...ticket, ...(opts.mayExist ? { mayExist: true } : {}), ...(legacyLabel !== undefined ? { legacyLabel } : {}) };
+/**
+ * Whether the run may have a Jira issue under its alert's plain label of old: it started before alerts with
+ * a digest label stopped looking there (for later runs that label may be another alert's). Asked once, at
+ * the run's start — a replay of an older run finds no marker there, however late its create comes — and
+ * only for an alert with a digest label, so other runs record no marker.
+ */
+export function mayHaveLegacyJiraLabel(alert: Alert): boolean {
+  return usesDigestLabel(alert) && !patched(PATCHES.digestLabelOnly);
+}
+
+export function openJiraIssue(ticket: TicketInput, opts: { mayExist?: boolean; legacyLabel: boolean }): Promise<JiraOutcome> {
+  const input = { ...ticket, ...(opts.mayExist ? { mayExist: true } : {}), ...(usesDigestLabel(ticket.alert) ? { legacyLabel: opts.legacyLabel } : {}) };
   return jira.createJiraIssue(input).catch((err: unknown): JiraOutcome => {
     triageMetrics.jiraUnavailable();
     return { status: 'unavailable', reason: failureReason(err) };
@@ -51,8 +59,8 @@ export function openJiraIssue(ticket: TicketInput, opts: { mayExist?: boolean } 
  * How runs started before the `jira-follows-slack` patch delivered (kept so their histories replay): the
  * Slack ticket and the Jira issue in parallel, both awaited, then the Jira link into the Slack message.
  */
-export async function deliverTicket(ticket: TicketInput, notBefore: Date): Promise<{ delivery: Delivery; jira: JiraOutcome }> {
-  const [delivery, jiraIssue] = await Promise.all([postTicket(ticket, notBefore), openJiraIssue(ticket)]);
+export async function deliverTicket(ticket: TicketInput, notBefore: Date, legacyLabel: boolean): Promise<{ delivery: Delivery; jira: JiraOutcome }> {
+  const [delivery, jiraIssue] = await Promise.all([postTicket(ticket, notBefore), openJiraIssue(ticket, { legacyLabel })]);
   if (jiraIssue.status === 'ok') await refreshTicket({ ...ticket, jira: jiraIssue.data }, delivery);
   return { delivery, jira: jiraIssue };
 }

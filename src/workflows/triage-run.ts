@@ -48,7 +48,7 @@ import { failureReason } from './settle';
 import { triageMetrics } from './sinks';
 import { whereTicketIs, writeBackToSiem } from './siem-alert';
 import { PATCHES } from './patches';
-import { JIRA_DONE, JIRA_REOPENED, completeLateEnrichments, hasPendingLookups, openJiraIssue, openTicket, postTicket, refreshTicket } from './ticket-delivery';
+import { JIRA_DONE, JIRA_REOPENED, completeLateEnrichments, hasPendingLookups, mayHaveLegacyJiraLabel, openJiraIssue, openTicket, postTicket, refreshTicket } from './ticket-delivery';
 import { JIRA_PENDING, isJiraPending, type Delivery, type JiraOutcome, type PlaybookReport, type TriageResult, type TriageSnapshot } from './types';
 
 type Effect =
@@ -80,6 +80,8 @@ export class TriageRun {
   private outsideRunning = false;
   private events = 0;
   private background = 0;
+  /** The run may have a Jira issue under its alert's plain label of old (see mayHaveLegacyJiraLabel). */
+  readonly legacyJiraLabel: boolean;
 
   constructor(
     readonly workflowId: string,
@@ -87,6 +89,7 @@ export class TriageRun {
     readonly policy: TriagePolicy,
   ) {
     this.state = initialState(iso(Date.now()));
+    this.legacyJiraLabel = mayHaveLegacyJiraLabel(alert);
     setHandler(triageStateQuery, () => this.snapshot());
     setHandler(analystActionUpdate, (action) => this.onAnalystAction(action), {
       validator: (action) => {
@@ -526,7 +529,7 @@ export class TriageRun {
           // An issue still being created (a Jira outage) is linked when it lands: no second create. Asked only then.
           const creating = isJiraPending(this.jira) && patched(PATCHES.oneJiraCreate);
           // A post or a create that failed before may have landed all the same (an ambiguous timeout): look first.
-          const jiraIssue = this.jira.status === 'ok' || creating ? undefined : openJiraIssue(open, { mayExist: this.jira.status === 'unavailable' });
+          const jiraIssue = this.jira.status === 'ok' || creating ? undefined : openJiraIssue(open, { mayExist: this.jira.status === 'unavailable', legacyLabel: this.legacyJiraLabel });
           this.ticketPosted(await postTicket(open, workflowInfo().startTime, { mayExist: this.delivery.kind === 'failed' }), { applyEarlyAutoClose: false });
           if (jiraIssue) this.trackJira(jiraIssue);
           // Closed by a signal before its ticket, a lookup may still have been queued: the new ticket follows it.

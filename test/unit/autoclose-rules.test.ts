@@ -286,6 +286,16 @@ function fixedRule(id: string, match: boolean): AutoCloseRule {
 }
 
 describe('evaluateAutoClose', () => {
+  it('closes nothing whose detection itself failed (RULE_ERROR), whatever the enrichment says', () => {
+    const input = forgotPassword({}, forgotPasswordAlert({ alertType: 'RULE_ERROR' }));
+    const decision = evaluateAutoClose(input, policy('enforce'));
+    assert.equal(decision.enforced, undefined);
+    assert.equal(decision.shadow, undefined);
+    assert.match(why(decision.outcomes[0]!.result), /the detection itself failed \(RULE_ERROR\)/);
+    // The same alert as a RULE notification is closed.
+    assert.equal(evaluateAutoClose(forgotPassword({}, forgotPasswordAlert({ alertType: 'RULE' })), policy('enforce')).enforced?.ruleId, 'known-location');
+  });
+
   it('runs no rule in mode off', () => {
     const decision = evaluateAutoClose(forgotPassword(), policy('off'));
     assert.deepEqual(decision.outcomes, []);

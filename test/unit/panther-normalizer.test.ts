@@ -318,6 +318,11 @@ describe('normalizePanther: Panther webhook → Alert', () => {
       assert.equal(distinctPeople({ users: ['arn:aws:sts::111111111111:assumed-role/Admins/alice@acme.io', 'alice@acme.io', 'alice'] }), 1);
       // An IAM user and an email are two accounts, even with one name: more people, never fewer.
       assert.equal(distinctPeople({ users: ['arn:aws:iam::111111111111:user/alice', 'alice@acme.io'] }), 2);
+      // An email inside two accounts' names is two people; so are names that only end alike.
+      assert.equal(distinctPeople({ users: ['arn:aws:iam::111111111111:user/alice@acme.io', 'arn:aws:iam::222222222222:user/alice@acme.io', 'alice@acme.io'] }), 2);
+      assert.equal(distinctPeople({ users: ['corp/alice@acme.io', 'other/alice@acme.io'] }), 2);
+      assert.equal(distinctPeople({ users: ['alice/', 'alice\\'] }), 2);
+      assert.equal(distinctPeople({ users: ['arn:aws:iam::111111111111:user/', 'arn:aws:iam::111111111111:role/'] }), 2);
       // How v2 counted (kept for the runs that decided with it): by the last segment alone.
       assert.equal(distinctPeopleByLastSegment({ users: ['admin@acme.io', 'admin@acme-dev.io'] }), 1);
     });
