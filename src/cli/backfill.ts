@@ -400,8 +400,7 @@ async function backfill(
   }
   // Cancelled by Ctrl-C, each settles at once.
   await Promise.all(awaiting);
-  const unfinished = notAwaited;
-  if (unfinished) summary.stopped ??= { reason: 'interrupted', message: 'interrupted' };
+  if (notAwaited) summary.stopped ??= { reason: 'interrupted', message: 'interrupted' };
   if (tickets) {
     await new Promise<void>((resolve) => tickets.end(() => resolve()));
     const err = tickets.firstError();
@@ -420,7 +419,7 @@ async function backfill(
   if (args.file && version && !stillThere(args.file, version)) {
     deps.out.write(`  note: ${args.file} changed while it was read: the next run checks every line again (none is started twice)\n`);
   }
-  if (summary.stopped) deps.out.write(`  ${stoppedNote(summary.stopped, args, unfinished, resume.firstFailed ?? resume.lastRead)}\n`);
+  if (summary.stopped) deps.out.write(`  ${stoppedNote(summary.stopped, args, notAwaited, resume.firstFailed ?? resume.lastRead)}\n`);
   return summary;
 }
 

@@ -76,10 +76,13 @@ export interface StarterOptions {
   pacer?: StartPacer;
 }
 
+const describeRun = (client: Client, workflowId: string, timeoutMs: number) =>
+  client.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).describe());
+
 /** Whether the alert's run is closed (and so a re-fire may reopen it); an unreadable status is taken as yes. */
 async function mayReopen(client: Client, workflowId: string, timeoutMs: number): Promise<boolean> {
   try {
-    const run = await client.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).describe());
+    const run = await describeRun(client, workflowId, timeoutMs);
     if (run.status.name !== 'RUNNING') return false;
     // A close the run has not processed yet (an autoClose signal waiting for its workflow task) is not in
     // the status: with a task pending, tell the run, which orders the close and the re-fire itself.
@@ -99,7 +102,7 @@ const CLOCK_SKEW_MS = 2000;
 /** Whether the alert's run began after this start was sent: then it is the one the unanswered start made. */
 async function startedSince(client: Client, workflowId: string, sentAt: number, timeoutMs: number): Promise<boolean> {
   try {
-    const run = await client.withDeadline(Date.now() + Math.min(timeoutMs, 2000), () => client.workflow.getHandle(workflowId).describe());
+    const run = await describeRun(client, workflowId, Math.min(timeoutMs, 2000));
     return run.startTime.getTime() >= sentAt - CLOCK_SKEW_MS;
   } catch {
     return false;

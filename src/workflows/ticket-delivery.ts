@@ -34,10 +34,6 @@ export function postTicket(ticket: TicketInput, notBefore: Date, opts: { mayExis
 }
 
 /**
- * The Jira issue (retried until created; look-before-create keeps it one). Never rejects. `mayExist`: an
- * earlier create of this alert's issue gave up, maybe after Jira made it: look before creating.
- */
-/**
  * Whether the run may have a Jira issue under its alert's plain label of old: it started before alerts with
  * a digest label stopped looking there (for later runs that label may be another alert's). Asked once, at
  * the run's start — a replay of an older run finds no marker there, however late its create comes — and
@@ -47,6 +43,11 @@ export function mayHaveLegacyJiraLabel(alert: Alert): boolean {
   return usesDigestLabel(alert) && !patched(PATCHES.digestLabelOnly);
 }
 
+/**
+ * The Jira issue (retried until created; look-before-create keeps it one). Never rejects. `mayExist`: an
+ * earlier create of this alert's issue gave up, maybe after Jira made it: look before creating.
+ * `legacyLabel`: mayHaveLegacyJiraLabel's answer for the run.
+ */
 export function openJiraIssue(ticket: TicketInput, opts: { mayExist?: boolean; legacyLabel: boolean }): Promise<JiraOutcome> {
   const input = { ...ticket, ...(opts.mayExist ? { mayExist: true } : {}), ...(usesDigestLabel(ticket.alert) ? { legacyLabel: opts.legacyLabel } : {}) };
   return jira.createJiraIssue(input).catch((err: unknown): JiraOutcome => {

@@ -17,7 +17,7 @@ import { JiraClient } from '../../src/connectors/jira';
 import { ALERT_EVENT_TYPE, SlackClient } from '../../src/connectors/slack';
 import { VirusTotalClient } from '../../src/connectors/virustotal';
 import { SiemQueryError } from '../../src/siem/siem';
-import { alertLabel, renderJiraIssue } from '../../src/tickets/jira-issue';
+import { alertLabel, legacyAlertLabel, renderJiraIssue } from '../../src/tickets/jira-issue';
 import { renderSlackMessage } from '../../src/tickets/slack-message';
 import { buildTicket } from '../../src/tickets/ticket';
 import { FAKE_CREDENTIALS, adfText, isAdfDoc, startFakes, type RunningFakes } from '../fakes';
@@ -591,6 +591,7 @@ describe('connectors and activities against the HTTP fakes', function () {
       const otherIssue = await runAttempt(1, activities.createJiraIssue, other);
       assert.equal(otherIssue.status, 'ok');
       const mine = ticketInput({ alert: forgotPasswordAlert({ source: 'acme-edr', alertId: '1' }) });
+      assert.equal(legacyAlertLabel(mine.alert), alertLabel(other.alert), 'the two alerts meet under the old plain label');
       // Its first attempt failed before Jira wrote anything: the retry finds nothing of its own, and creates.
       const created = await runAttempt(2, activities.createJiraIssue, { ...mine, legacyLabel: false });
       assert.ok(created.status === 'ok' && otherIssue.status === 'ok' && created.data.key !== otherIssue.data.key, 'its own issue');

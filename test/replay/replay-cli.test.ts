@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../src/config/paths';
+import { NEUTRAL_CWD } from '../helpers/processes';
 import { testAddress } from '../helpers/temporal';
 
 const run = promisify(execFile);
@@ -11,7 +12,7 @@ const run = promisify(execFile);
 async function replay(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   const env = { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: testAddress() };
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(projectRoot(), 'dist/src/cli/replay.js'), ...args], { env });
+    const { stdout, stderr } = await run(process.execPath, [path.join(projectRoot(), 'dist/src/cli/replay.js'), ...args], { env, cwd: NEUTRAL_CWD });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; code?: number };

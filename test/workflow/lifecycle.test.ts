@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { alertWorkflowId, type Alert } from '../../src/domain/alert';
 import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
 import type { AnalystAction } from '../../src/domain/triage-state';
@@ -55,12 +56,18 @@ describe('triage lifecycle (real Temporal)', function () {
     return { recover: () => (down = false) };
   }
   const messageFor = (alert: Alert) => s.ticketMessage(alert);
+  /** The first payload of a history event's field, decoded (the tests' server stores plain JSON). */
+  const decoded = <T>(payloads: { payloads?: Payload[] | null } | null | undefined): T => {
+    const payload = payloads?.payloads?.[0];
+    assert.ok(payload, 'the event carries a payload');
+    return defaultPayloadConverter.fromPayload<T>(payload);
+  };
   /** The patch ids recorded in the alert's history. */
   async function patchesOf(alert: Alert): Promise<string[]> {
     const history = await handle(alert).fetchHistory();
     return (history.events ?? [])
       .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-      .map((e) => (JSON.parse(Buffer.from(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString()) as { id: string }).id);
+      .map((e) => decoded<{ id: string }>(e.markerRecordedEventAttributes?.details?.['patch-data']).id);
   }
 
   it('closes on an analyst\'s button: updates the message, replies in the thread, closes Jira, then ends after the reopen window', async () => {
@@ -365,7 +372,7 @@ describe('triage lifecycle (real Temporal)', function () {
     await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok');
     const history = await handle(alert).fetchHistory();
     const create = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createJiraIssue');
-    const input = JSON.parse(Buffer.from(create?.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data ?? []).toString()) as { legacyLabel?: boolean };
+    const input = decoded<{ legacyLabel?: boolean }>(create?.activityTaskScheduledEventAttributes?.input);
     assert.equal(input.legacyLabel, false);
     assert.ok((await patchesOf(alert)).includes('digest-label-only'), 'digest-label-only is recorded');
     await handle(alert).terminate('test done');
