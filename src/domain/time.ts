@@ -29,6 +29,16 @@ function inIsoRange(d: Date): Date | undefined {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * An alert dated more than a day after it reached us is a wrong clock or a misread epoch (99999999999 is
+ * year 5138), not a time: its enrichment windows, anchored on it, would search a future with no logs.
+ */
+export const MAX_ALERT_CLOCK_SKEW_MS = DAY_MS;
+
+export function isImplausiblyLate(createdAt: Date, receivedAt: Date): boolean {
+  return createdAt.getTime() - receivedAt.getTime() > MAX_ALERT_CLOCK_SKEW_MS;
+}
+
 /** `45 s`, `20 min`, `1.5 h`, `30 h`, `3 d`: how long something took or stayed open, for people to read. */
 export function humanDuration(ms: number): string {
   if (ms < 59_500) return `${Math.round(ms / 1000)} s`;

@@ -15,7 +15,7 @@ import {
   SeveritySchema,
   SourceSchema,
 } from './alert-schema';
-import { parseTimestamp } from '../domain/time';
+import { isImplausiblyLate, parseTimestamp } from '../domain/time';
 import { resolveLogType, stripDeliveryPrefixes } from './log-type';
 import { ValidationError } from './validation-error';
 
@@ -53,6 +53,10 @@ export function normalizeCanonical(body: unknown, receivedAt: Date): Alert {
   const parsed = CanonicalAlertInputSchema.safeParse(body);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const c = parsed.data;
+  const createdAt = parseTimestamp(c.createdAt) ?? receivedAt;
+  if (isImplausiblyLate(createdAt, receivedAt)) {
+    throw new ValidationError([{ field: 'createdAt', message: "must not be more than a day after the alert is received (check the sender's clock)" }]);
+  }
   const title = stripDeliveryPrefixes(c.title).trim() || c.title;
   const { logType, source } = resolveLogType({ logType: c.logType, detectionId: c.detectionId, title });
   const alert = AlertSchema.safeParse({
@@ -65,7 +69,7 @@ export function normalizeCanonical(body: unknown, receivedAt: Date): Alert {
     severity: c.severity,
     logType,
     logTypeSource: source,
-    createdAt: (parseTimestamp(c.createdAt) ?? receivedAt).toISOString(),
+    createdAt: createdAt.toISOString(),
     link: c.link,
     runbook: c.runbook,
     description: c.description,

@@ -61,10 +61,17 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
+/**
+ * A dotted quad standing on its own in the title: not part of a longer dotted run (`1.2.3.4.5`, an OID), nor
+ * glued to a word, path or version marker (`Chrome/120.0.0.0`, `v10.0.0.1`, `build-1.2.3.4`); a sentence's
+ * closing full stop is fine.
+ */
+const BARE_IPV4 = /(?<![\w./\\-])\d{1,3}(?:\.\d{1,3}){3}(?![\w/\\-]|\.\w)/g;
+
 export function extractIps(context: Json, title: string): string[] {
   const fromContext = IP_PATHS.flatMap((p) => strings(get(context, p)));
   const fromTitle = bracketedValues(title);
-  const bare = [...title.matchAll(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g)].map((m) => m[0]);
+  const bare = [...title.matchAll(BARE_IPV4)].map((m) => m[0]);
   return unique([...fromContext, ...fromTitle, ...bare].map((v) => v.trim()).filter(isIp)).slice(0, 20);
 }
 

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Alert } from '../domain/alert';
 import { AlertIdSchema, AlertSchema, AlertTypeSchema, HttpUrlSchema, SeveritySchema } from './alert-schema';
-import { parseTimestamp } from '../domain/time';
+import { isImplausiblyLate, parseTimestamp } from '../domain/time';
 import { extractIps, extractUsers } from './indicators';
 import { resolveLogType, stripDeliveryPrefixes } from './log-type';
 import { ValidationError } from './validation-error';
@@ -78,7 +78,9 @@ export function normalizePanther(body: unknown, receivedAt: Date): Alert {
   const p = parsed.data;
   const title = truncate(stripDeliveryPrefixes(p.title).trim() || p.title, 1000);
   const { logType, source } = resolveLogType({ logType: p.logType, logTypes: p.logTypes, detectionId: p.id, title });
-  const createdAt = parseTimestamp(p.createdAt) ?? receivedAt;
+  // Unreadable, or a day or more after receipt: the time received, as when Panther sends none.
+  const stated = parseTimestamp(p.createdAt);
+  const createdAt = stated && !isImplausiblyLate(stated, receivedAt) ? stated : receivedAt;
   const candidate = {
     source: 'panther',
     alertId: p.alertId,

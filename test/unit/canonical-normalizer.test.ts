@@ -119,6 +119,13 @@ describe('normalizeCanonical: canonical Alert JSON', () => {
     assert.deepEqual(rejection(input({ createdAt: 'yesterday' })).problems.map((p) => p.field), ['createdAt']);
   });
 
+  it('rejects a createdAt more than a day after receipt naming it, and takes a few hours of clock skew', () => {
+    const problems = rejection(input({ createdAt: '2025-06-19T14:31:03Z' })).problems;
+    assert.deepEqual(problems.map((p) => p.field), ['createdAt']);
+    assert.match(problems[0]!.message, /more than a day after/);
+    assert.equal(normalizeCanonical(input({ createdAt: '2025-06-18T20:00:00Z' }), RECEIVED_AT).createdAt, '2025-06-18T20:00:00.000Z');
+  });
+
   it('accepts a lower-case severity and rejects an unknown one naming `severity`', () => {
     assert.equal(normalizeCanonical(input({ severity: 'low' }), RECEIVED_AT).severity, 'LOW');
     assert.deepEqual(rejection(input({ severity: 'URGENT' })).problems.map((p) => p.field), ['severity']);

@@ -136,6 +136,13 @@ describe('normalizePanther: Panther webhook → Alert', () => {
       assert.equal(normalize({ createdAt: '2024-02-29T10:00:00Z' }).createdAt, '2024-02-29T10:00:00.000Z');
     });
 
+    it('takes a createdAt more than a day after receipt (a wrong clock, 99999999999 read as seconds) as the time received', () => {
+      for (const createdAt of [99999999999, '2025-06-19T14:31:03Z']) {
+        assert.equal(normalize({ createdAt }).createdAt, RECEIVED_AT.toISOString(), String(createdAt));
+      }
+      assert.equal(normalize({ createdAt: '2025-06-18T20:00:00Z' }).createdAt, '2025-06-18T20:00:00.000Z');
+    });
+
     it("parses Panther's zone-less `2021-06-04 09:59:53.650807` timestamp as UTC", () => {
       assert.equal(normalize({ createdAt: '2021-06-04 09:59:53.650807' }).createdAt, '2021-06-04T09:59:53.650Z');
     });
@@ -251,6 +258,15 @@ describe('normalizePanther: Panther webhook → Alert', () => {
         alertContext: { ip: '1.2.3.4; DROP', source_ip: '999.1.1.1', client: { ipAddress: 42 }, ips: ['198.51.100.7'] },
       });
       assert.deepEqual(alert.ips, ['198.51.100.7']);
+    });
+
+    it('takes a bare IP from the title, but not a dotted quad that is part of a version, path or longer run', () => {
+      const ips = (title: string) => normalize({ title, alertContext: { ip: null } }).ips;
+      assert.deepEqual(ips('Login from 185.220.101.47.'), ['185.220.101.47']);
+      assert.deepEqual(ips('Logins (ip=185.220.101.47, 198.51.100.7) failed'), ['185.220.101.47', '198.51.100.7']);
+      for (const title of ['Agent Chrome/120.0.0.0 seen', 'Sensor v10.0.0.1 outdated', 'OID 1.3.6.1.4.1 changed', 'build-1.2.3.4 deployed', 'C:\\tools\\1.2.3.4\\x.exe ran']) {
+        assert.deepEqual(ips(title), [], title);
+      }
     });
 
     it('survives a non-object alertContext', () => {
