@@ -139,6 +139,14 @@ async function record(): Promise<void> {
     await save(s, 'alertTriage.generic-signal', generic);
     await save(s, 'genericTriage.fallback', `${generic}/generic`);
 
+    // A detection error (Panther's RULE_ERROR) on a brute-force detection, under enforce: the fallback
+    // playbook in the Okta child, no auto-close rule applies, an analyst closes it.
+    const broken = await run(s, sample(0, 'detection-error', { alertType: 'RULE_ERROR' }), quick({ autoClose: { mode: 'enforce', rules: {}, jira: 'skip' } }), (id) =>
+      update(id, analyst('close_benign')).then(() => undefined),
+    );
+    await save(s, 'alertTriage.detection-error', broken);
+    await save(s, 'oktaTriage.detection-error', `${broken}/okta`);
+
     // The other LogType children.
     const ct = await run(s, sample(1, 'cloudtrail', { detectionId: 'AWS.Console.RootLoginFailed', logType: 'AWS.CloudTrail', logTypeSource: 'routing-table', ips: ['185.220.101.48'], users: [ROOT_ARN] }), quick(), (id) => update(id, analyst('close_benign')).then(() => undefined));
     await save(s, 'cloudTrailTriage.brute-force', `${ct}/cloudtrail`);
