@@ -14,6 +14,7 @@ import { findTemporalCli, isLoopbackHost, isTemporalUp, splitAddress, startDevSe
 import { ignoreClosedOutput } from './lifeline';
 import { printer, runNode, stop, type Supervised } from './supervisor';
 import { errorMessage } from '../logging/error-message';
+import { wantsColor } from '../logging/logger';
 
 const say = printer('start');
 
@@ -170,7 +171,8 @@ async function main(): Promise<void> {
     // glibc gives each thread (V8, the SDK's Rust core, DuckDB) its own malloc arena; two keep the
     // worker's RSS ~130 MB lower in a storm at no measured cost in throughput (npm run bench).
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
-    ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}),
+    // The children's stdout is our pipe: colour as this terminal would, unless the user said otherwise.
+    ...(wantsColor(process.env, process.stdout.isTTY === true) ? { FORCE_COLOR: '1' } : { FORCE_COLOR: '0' }),
   };
   children.push(runNode('worker', path.join(root, 'dist/src/worker/main.js'), env));
   children.push(runNode('api', path.join(root, 'dist/src/api/main.js'), env));

@@ -85,6 +85,17 @@ function serializeError(value: unknown): unknown {
   return typeof own === 'string' && out && typeof out === 'object' ? { ...out, failureType: own } : out;
 }
 
+/**
+ * Colour for pretty logs: `FORCE_COLOR` decides when set (`0` or `false` turn it off, as in Node and the
+ * usual libraries), then `NO_COLOR` (https://no-color.org), then whether stdout is a terminal.
+ */
+export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
+  if (env.NO_COLOR) return false;
+  return isTTY;
+}
+
 export function createLogger({ name, level = 'info', format = 'json', destination }: LoggerOptions): Logger {
   // formatters.log sees each line's object before pino serializes it; a child logger's bindings are not
   // walked (pino only passes the root's through formatters.bindings), so bind no secrets to a child.
@@ -99,7 +110,7 @@ export function createLogger({ name, level = 'info', format = 'json', destinatio
   if (format === 'pretty') {
     return pino(
       options,
-      pretty({ colorize: process.stdout.isTTY || !!process.env.FORCE_COLOR, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name', sync: true, ...(destination ? { destination } : {}) }),
+      pretty({ colorize: wantsColor(process.env, process.stdout.isTTY === true), translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name', sync: true, ...(destination ? { destination } : {}) }),
     );
   }
   // Synchronous stdout, as in pretty mode: pino's default asynchronous one is flushed at exit, and that

@@ -1,7 +1,7 @@
 /** Log redaction (src/logging/logger.ts): token-like keys are hidden in any case, at any depth, inside errors. */
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
-import { REDACTED, REDACT_MAX_DEPTH, createLogger, redactSecrets } from '../../src/logging/logger';
+import { REDACTED, REDACT_MAX_DEPTH, createLogger, redactSecrets, wantsColor } from '../../src/logging/logger';
 import { temporalLogger } from '../../src/worker/temporal-logger';
 
 const SECRETS = {
@@ -137,5 +137,17 @@ describe('logger redaction', () => {
     let deep: Record<string, unknown> = { token: 'beyond-the-cap' };
     for (let i = 0; i < REDACT_MAX_DEPTH; i++) deep = { next: deep };
     assert.equal(redactSecrets(deep), deep, 'past REDACT_MAX_DEPTH nothing is walked');
+  });
+});
+
+describe('logger colour', () => {
+  it('colours on a terminal, off one only with FORCE_COLOR, and never with FORCE_COLOR=0/false or NO_COLOR', () => {
+    assert.equal(wantsColor({}, true), true);
+    assert.equal(wantsColor({}, false), false);
+    assert.equal(wantsColor({ FORCE_COLOR: '1' }, false), true);
+    assert.equal(wantsColor({ FORCE_COLOR: '' }, false), true, 'set but empty forces colour, as in Node');
+    for (const off of ['0', 'false', 'FALSE']) assert.equal(wantsColor({ FORCE_COLOR: off }, true), false, off);
+    assert.equal(wantsColor({ NO_COLOR: '1' }, true), false);
+    assert.equal(wantsColor({ NO_COLOR: '1', FORCE_COLOR: '1' }, false), true, 'FORCE_COLOR wins');
   });
 });
