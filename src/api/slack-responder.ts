@@ -3,6 +3,7 @@ import { ProviderError } from '../connectors/http';
 import type { SlackClient } from '../connectors/slack';
 import type { SlackResponder } from './routes/slack-interactions';
 import { errorMessage } from '../logging/error-message';
+import { escapeMrkdwn } from '../tickets/slack-message';
 
 const GROUP_TTL_MS = 5 * 60_000;
 /** Slack wants its 200 within 3 s; a slower lookup refuses the click and fills the cache for the next one. */
@@ -50,7 +51,8 @@ export function createSlackResponder(client: SlackClient | undefined, allow: { u
   }
   return {
     async ephemeral(channel, user, text) {
-      await client?.postEphemeral(channel, user, text);
+      // Plain text: a refusal can quote who closed the alert (a rule id from an outside autoClose signal).
+      await client?.postEphemeral(channel, user, escapeMrkdwn(text));
     },
     async allowed(user, waitMs = GROUP_LOOKUP_WAIT_MS) {
       if (allow.users.length === 0 && allow.groups.length === 0) return true;

@@ -169,6 +169,11 @@ export function malformedAction(action: unknown): string | undefined {
 
 /** Why an analyst action is refused, or undefined when it is allowed. The message is shown to the analyst. */
 export function refuseAction(state: TriageState, action: AnalystAction): string | undefined {
+  if (state.status === 'expired') {
+    const expiredAt = [...state.timeline].reverse().find((e) => e.what.startsWith('expired'))?.at;
+    const escalated = state.disposition === 'escalated' ? ` (escalated by ${describeActor(state.closedBy)}, never closed)` : ', nobody closed it';
+    return `This alert expired${expiredAt ? ` at ${expiredAt}` : ''}${escalated}: autotriage no longer tracks it.`;
+  }
   if (isClosed(state)) {
     const what = state.status === 'auto_closed' ? 'auto-closed' : `closed as ${(state.disposition ?? 'closed').replace('_', ' ')}`;
     return `This alert is already ${what} by ${describeActor(state.closedBy)} at ${state.closedAt ?? 'an earlier time'}.`;

@@ -4,7 +4,7 @@
  * into their markup, each escaping text for its own destination — so escaping lives in exactly three places.
  */
 import type { Alert, Severity } from '../domain/alert';
-import { describeActor, type Actor, type AutoCloseVerdict, type Disposition, type TriageStatus } from '../domain/triage-state';
+import { type Actor, type AutoCloseVerdict, type Disposition, type TriageStatus } from '../domain/triage-state';
 import { ENRICHMENT_SECTIONS, type Enrichments, type Outcome } from '../domain/enrichment';
 import type { PlaybookId } from '../routing/playbooks';
 import type { PlaybookRoute } from '../routing/route';
@@ -21,7 +21,7 @@ import {
   recentLoginsTable,
   type Table,
 } from './describe';
-import { link, text, type Line, type Span } from './spans';
+import { actorSpan, link, text, type Line } from './spans';
 
 export interface TicketSection {
   title: string;
@@ -128,12 +128,6 @@ function tableFor(key: keyof Enrichments, input: TicketInput): Table | undefined
     return recentLoginsTable(e.recentLogins.data, alert.ips, anchor);
   }
   return undefined;
-}
-
-/** Slack renders `<@U…>` as the user; only real user ids qualify (they come from Slack's signed payload). */
-function actorSpan(actor: Actor | undefined): Span {
-  if (actor?.kind === 'analyst' && /^[UW][A-Z0-9]{2,20}$/.test(actor.id)) return { kind: 'mention', userId: actor.id };
-  return text(describeActor(actor));
 }
 
 function statusLine(t: TicketTriage | undefined): Line | undefined {

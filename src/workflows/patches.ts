@@ -30,6 +30,8 @@ export const PATCHES = {
   rulesOnLateEnrichment: 'rules-on-late-enrichment',
   /** A close that comes while a reopened alert's ticket is being posted stands (the post no longer reopens it). */
   closeOutlivesRepost: 'close-outlives-repost',
+  /** An analyst's escalation that comes while a reopened alert's ticket is being posted stands too. */
+  escalationOutlivesRepost: 'escalation-outlives-repost',
   /** An autoClose signal closes an alert whose ticket Slack refused (it used to be dropped). */
   autoCloseWithoutTicket: 'auto-close-without-ticket',
   /** A reopened alert's new ticket waits for a lookup still queued when a signal closed it before its first ticket. */

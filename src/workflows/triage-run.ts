@@ -40,7 +40,7 @@ import {
 import { verdictFromSignal } from '../domain/auto-close-signal';
 import { humanDuration } from '../domain/time';
 import { SA } from '../temporal/search-attributes';
-import { text, type Line } from '../tickets/spans';
+import { actorSpan, text, type Line } from '../tickets/spans';
 import type { TicketInput } from '../tickets/ticket';
 import { jira as jiraActivities, slackFollowUps } from './activities';
 import { alertRefiredSignal, analystActionUpdate, autoCloseSignal, triageStateQuery, type AutoCloseRequest } from './messages';
@@ -190,6 +190,11 @@ export class TriageRun {
       this.note(what);
       return;
     }
+    // So does an analyst's escalation: the new ticket's buttons were in Slack before the post's answer came.
+    if (this.state.status === 'escalated' && patched(PATCHES.escalationOutlivesRepost)) {
+      this.note(what);
+      return;
+    }
     this.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', what);
     // An autoClose signal that came in while the ticket was being posted.
     const pending = this.earlyAutoClose;
@@ -263,8 +268,7 @@ export class TriageRun {
       assign: '🙋 Assigned to ',
     }[action.kind];
     const close = action.kind === 'close_benign' ? 'benign' : action.kind === 'close_false_positive' ? 'false_positive' : undefined;
-    const actor: Line = action.by.kind === 'analyst' ? [{ kind: 'mention', userId: action.by.id }] : [text(describeActor(action.by))];
-    const line = [text(verb), ...actor];
+    const line: Line = [text(verb), actorSpan(action.by)];
     this.effects.push({ kind: 'decided', line, said: plain(line, action.by, at), status: this.state.status, close, eventKey: this.nextEventKey(action.kind) });
     return this.state;
   }

@@ -19,6 +19,7 @@ import { normalizePanther } from '../../src/intake/panther';
 import { createLogger } from '../../src/logging/logger';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { waitForTriage } from '../../src/temporal/triage-client';
+import { autoCloseSignal } from '../../src/workflows/messages';
 import { BUTTONS } from '../../src/tickets/actions';
 import { FAKE_CREDENTIALS, SlackFake, signSlackRequest } from '../fakes';
 import { tcpSwitch } from '../helpers/tcp-switch';
@@ -174,6 +175,16 @@ describe('Slack interactions: the user-group allow-list cannot be read', functio
     const [first, second] = await applied();
     assert.match(first!, new RegExp(`^${LISTED} assigned`));
     assert.match(second!, new RegExp(`^${MEMBER} closed as benign`));
+  });
+
+  it("escapes the refusal it shows the analyst: a closing rule's id with Slack link markup is shown as text, not a link", async () => {
+    const h = stack.t.client.workflow.getHandle(workflowId);
+    await h.signal(autoCloseSignal, { reason: 'pentest', ruleId: '<https://evil.example/sso|re-login to autotriage>' });
+    await waitForTriage(h, (x) => x.state.status === 'auto_closed');
+    assert.equal((await click(LISTED)).status, 200);
+    const said = await ephemeralTo(LISTED);
+    assert.match(said, /already auto-closed by &lt;https:\/\/evil\.example\/sso\|re-login to autotriage&gt;/);
+    assert.ok(!said.includes('<https://'), said);
   });
 });
 

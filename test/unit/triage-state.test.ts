@@ -104,10 +104,10 @@ describe('triage state', () => {
       assert.match(message, /already auto-closed by known-location@1/);
     });
 
-    it('refuses acting on an expired alert', () => {
-      const message = refuseAction(applyExpiry(awaiting(), T3), act('close_benign'));
-      assert.ok(message);
-      assert.match(message, /already closed as expired by autotriage/);
+    it('refuses acting on an expired alert, saying it expired (and, if escalated, who escalated it), not that someone closed it', () => {
+      assert.equal(refuseAction(applyExpiry(awaiting(), T3), act('close_benign')), `This alert expired at ${T3}, nobody closed it: autotriage no longer tracks it.`);
+      const escalated = applyExpiry(applyAction(awaiting(), act('escalate', ALICE), T2), T3);
+      assert.equal(refuseAction(escalated, act('close_benign', BOB)), `This alert expired at ${T3} (escalated by alice, never closed): autotriage no longer tracks it.`);
     });
 
     it('refuses assigning twice to the same analyst', () => {

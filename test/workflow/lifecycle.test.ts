@@ -181,6 +181,19 @@ describe('triage lifecycle (real Temporal)', function () {
     await h.terminate('test done');
   });
 
+  it("names a script's Update whose actor id is no Slack user id (`channel`) in plain text: its thread reply pings no one", async () => {
+    const alert = attack('script-actor');
+    await start(alert, policy());
+    const message = messageFor(alert)!;
+    await handle(alert).executeUpdate(analystActionUpdate, { args: [{ kind: 'assign', by: { kind: 'analyst', id: 'channel', name: 'ops-script' } }] });
+    await handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('escalate')] });
+    const replies = await waitForTriage(handle(alert), () => s.fakes.slack.replies(message.ts).length >= 2).then(() => s.fakes.slack.replies(message.ts).map((r) => r.text));
+    assert.ok(replies.some((r) => /Assigned to ops-script/.test(r)), replies.join('\n'));
+    assert.ok(!replies.some((r) => r.includes('<!channel>') || r.includes('<@channel>')), replies.join('\n'));
+    assert.ok(replies.some((r) => /Escalated by <@U0ANALYST1>/.test(r)), 'a real Slack user id is still a mention');
+    await handle(alert).terminate('test done');
+  });
+
   it('reopens the same ticket when a closed alert fires again', async () => {
     const alert = forgotPassword('reopen');
     await start(alert, policy({ reopenWindowMs: 60_000 }));
@@ -465,6 +478,30 @@ describe('triage lifecycle (real Temporal)', function () {
     const blocks = () => JSON.stringify(messageFor(alert)?.blocks ?? '');
     assert.ok(await until(() => /🤖 Auto-closed/.test(blocks()) && !/autotriage_actions/.test(blocks())), `the ticket says auto-closed, without buttons: ${blocks()}`);
     assert.ok(await until(async () => (await handle(alert).describe()).typedSearchAttributes.get(SA.TriageStatus) === 'auto_closed'), 'TriageStatus says auto_closed');
+    await handle(alert).terminate('test done');
+  });
+
+  it("keeps an analyst's escalation clicked while a reopened alert's ticket is being posted: the post does not undo it", async () => {
+    const alert = forgotPassword('escalate-during-repost');
+    const closed = await start(alert, enforce('skip', { reopenWindowMs: 60_000 }));
+    assert.equal(closed.state.status, 'auto_closed');
+    // Slack stores the reopened alert's ticket (its buttons are in the channel) but answers only after 6 s.
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), hangMs: 6_000, afterHandling: true });
+    await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
+    await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.state.status === 'awaiting_analyst');
+    assert.ok(await until(() => messageFor(alert) !== undefined), 'the new ticket is in the channel');
+    await handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('escalate')] });
+    const posted = await waitForTriage(handle(alert), (x) => x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
+    assert.equal(posted.state.status, 'escalated', 'the escalation stands once the ticket is out');
+    assert.equal(posted.state.disposition, 'escalated');
+    assert.ok(posted.state.timeline.some((e) => e.what === 'ticket posted'), 'the post is on the timeline');
+    assert.deepEqual(await patchesOf(alert).then((ids) => ids.filter((id) => id === 'escalation-outlives-repost')), ['escalation-outlives-repost']);
+    await assert.rejects(
+      handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('escalate', 'U0ANALYST2')] }),
+      (err: unknown) => err instanceof WorkflowUpdateFailedError && /already escalated by ana/.test(String(err.cause?.message)),
+      'a second Escalate is refused',
+    );
+    assert.ok(await until(async () => (await handle(alert).describe()).typedSearchAttributes.get(SA.TriageStatus) === 'escalated'), 'TriageStatus says escalated');
     await handle(alert).terminate('test done');
   });
 

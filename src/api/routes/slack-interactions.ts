@@ -7,6 +7,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../logging/logger';
 import { actionForButton } from '../../tickets/actions';
+import { SLACK_USER_ID } from '../../tickets/spans';
 import type { ActionOutcome, ActionSink } from '../analyst-actions';
 import { sendError } from '../errors';
 import { verifySlackSignature } from '../slack-signature';
@@ -32,7 +33,7 @@ export interface SlackInteractionOptions {
 
 const BlockActionsSchema = z.looseObject({
   type: z.literal('block_actions'),
-  user: z.looseObject({ id: z.string().regex(/^[UW][A-Z0-9]{2,20}$/), username: z.string().max(100).optional(), name: z.string().max(100).optional() }),
+  user: z.looseObject({ id: z.string().regex(SLACK_USER_ID), username: z.string().max(100).optional(), name: z.string().max(100).optional() }),
   channel: z.looseObject({ id: z.string().max(40) }).optional(),
   container: z.looseObject({ channel_id: z.string().max(40).optional() }).optional(),
   actions: z
