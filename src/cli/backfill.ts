@@ -108,6 +108,7 @@ export function parseArgs(argv: string[]): BackfillArgs {
         throw new Error(`unknown argument ${flag}\n${USAGE}`);
     }
   }
+  if (!panther && (from || to)) throw new Error(`--from and --to choose the range Panther lists: use them with --panther (a file's lines are all triaged)\n${USAGE}`);
   if (panther) {
     if (!from || !to || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
       throw new Error(`--panther needs --from and --to, ISO times with from < to\n${USAGE}`);
@@ -310,17 +311,35 @@ async function backfill(
   /** With --panther (no checkpoint): where a run carries on — the oldest alert whose start failed, else the last read. */
   const resume = { lastRead: undefined as string | undefined, firstFailed: undefined as string | undefined };
 
+  // A checkpoint that cannot be written (a read-only folder) is found before anything starts: without
+  // it a re-run could not resume. Writing where the run begins changes nothing it would read.
+  if (checkpointFile) {
+    try {
+      writeCheckpoint(checkpointFile, version!, skip);
+    } catch (err) {
+      throw new Error(`cannot write the checkpoint ${checkpointPath(checkpointFile)} (${errorMessage(err)}): nothing was started; make its folder writable, or copy the alerts file somewhere that is`);
+    }
+  }
+  /** A later write that fails (a full disk) is reported, not fatal: the starts themselves are safe to repeat. */
+  let checkpointError: string | undefined;
+  const saveCheckpoint = (linesDone: number) => {
+    try {
+      writeCheckpoint(checkpointFile!, version!, linesDone);
+    } catch (err) {
+      checkpointError ??= errorMessage(err);
+    }
+  };
   const settle = (line: number, outcome: LineOutcome) => {
     const due = checkpoint.settle(line, outcome);
     // Never behind the checkpoint this run began from (the lines it skips settle first, 50 at a time).
-    if (checkpointFile && due !== undefined && due > skip) writeCheckpoint(checkpointFile, version!, due);
+    if (checkpointFile && due !== undefined && due > skip) saveCheckpoint(due);
   };
 
   try {
     for await (const item of alerts) {
       if (signal?.aborted) break;
       summary.total++;
-      // One item per non-empty line, in file order: the count is the line's number.
+      // One item per non-empty line, in file order: the count is the line's number for the checkpoint.
       const line = summary.total;
       if (item.kind === 'done-before') {
         summary.skipped++;
@@ -347,7 +366,7 @@ async function backfill(
       if (item.undated) summary.undated++;
       const alert = item.alert;
       resume.lastRead = alert.createdAt;
-      const where = args.file ? `line ${line} (alert ${alert.alertId})` : `Panther alert ${alert.alertId}`;
+      const where = args.file ? `line ${item.lineNo ?? line} (alert ${alert.alertId})` : `Panther alert ${alert.alertId}`;
       const start = starter.start(alert).then(
         (outcome) => {
           if (outcome.status === 'started') summary.started++;
@@ -390,7 +409,7 @@ async function backfill(
   }
   // Each start has its own deadline, so this settles even with Temporal gone.
   await Promise.all(inFlight);
-  if (checkpointFile && checkpoint.linesDone >= skip) writeCheckpoint(checkpointFile, version!, checkpoint.linesDone);
+  if (checkpointFile && checkpoint.linesDone >= skip) saveCheckpoint(checkpoint.linesDone);
   // Every start has settled, so every dry run still unfinished is in the set (a Ctrl-C cancels their waits).
   if (awaiting.size && !signal?.aborted) {
     const waiting = () => progress.note(`waiting for ${awaiting.size} dry-run triage(s) to render their tickets…`);
@@ -415,6 +434,9 @@ async function backfill(
     deps.out.write(
       `  note: ${summary.undated} alert(s) had no readable createdAt: their enrichment looked at the days before this backfill, not before the alert\n`,
     );
+  }
+  if (checkpointError) {
+    deps.out.write(`  note: the checkpoint ${checkpointPath(args.file!)} could not be updated (${checkpointError}): the next run checks the lines since its last update again (none is started twice)\n`);
   }
   if (args.file && version && !stillThere(args.file, version)) {
     deps.out.write(`  note: ${args.file} changed while it was read: the next run checks every line again (none is started twice)\n`);
@@ -488,11 +510,15 @@ async function openTicketsFile(file: string): Promise<TicketsFile> {
   return Object.assign(stream, { firstError: () => writeError });
 }
 
-type Item = { kind: 'alert'; alert: Alert; undated?: boolean } | { kind: 'invalid'; error: string } | { kind: 'done-before' };
+/** `lineNo`: the line's number in the file as an editor shows it (blank lines count), for messages. */
+type Item = { kind: 'alert'; alert: Alert; undated?: boolean; lineNo?: number } | { kind: 'invalid'; error: string } | { kind: 'done-before' };
 
 async function* fileAlerts(fd: number, skip: number, pantherConsoleUrl: string | undefined): AsyncGenerator<Item> {
+  // `n` counts the non-empty lines (what the checkpoint counts); `lineNo` every line, for the messages.
   let n = 0;
+  let lineNo = 0;
   for await (const raw of linesOf(fd)) {
+    lineNo++;
     const line = raw.trim();
     if (!line) continue;
     n++;
@@ -504,9 +530,9 @@ async function* fileAlerts(fd: number, skip: number, pantherConsoleUrl: string |
       // A line without a createdAt is dated when it is read (as the webhook dates a live alert): say so.
       const read = new Date();
       const alert = parseAlertLine(line, read, pantherConsoleUrl);
-      yield { kind: 'alert', alert, undated: alert.createdAt === read.toISOString() };
+      yield { kind: 'alert', alert, undated: alert.createdAt === read.toISOString(), lineNo };
     } catch (err) {
-      yield { kind: 'invalid', error: `line ${n}: ${errorMessage(err)}` };
+      yield { kind: 'invalid', error: `line ${lineNo}: ${errorMessage(err)}` };
     }
   }
 }

@@ -76,7 +76,8 @@ describe('backfill (real process, real Temporal)', function () {
     const good = JSON.stringify(payload);
     const { createdAt: _, ...rest } = payload;
     const undated = JSON.stringify({ ...rest, alertId: randomBytes(16).toString('hex') });
-    fs.writeFileSync(file, `${good}\nnot json\n{"id":"Okta.BruteForceLogins"}\n${undated}\n`);
+    // A blank line too: the lines are numbered as an editor shows them.
+    fs.writeFileSync(file, `${good}\n\nnot json\n{"id":"Okta.BruteForceLogins"}\n${undated}\n`);
     const res = await backfill(['--file', file], {
       TEMPORAL_ADDRESS: testAddress(),
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('bad'),
@@ -91,9 +92,21 @@ describe('backfill (real process, real Temporal)', function () {
     // The settings the triages carry come from the backfill's own environment: it says which.
     assert.match(res.stderr, /triage settings from this environment: auto-close off · SLA reminders HIGH 30 min · escalations/);
     assert.match(res.stderr, /started 2, duplicate 0, already done 0, rejected 2/);
-    assert.match(res.stderr, /line 2: .*JSON/);
-    assert.match(res.stderr, /line 3: invalid Panther alert: alertId/);
+    assert.match(res.stderr, /line 3: .*JSON/);
+    assert.match(res.stderr, /line 4: invalid Panther alert: alertId/);
     assert.match(res.stderr, /note: 1 alert\(s\) had no readable createdAt: their enrichment looked at the days before this backfill/);
+  });
+
+  it('refuses to start when its checkpoint cannot be written, and says so before starting anything', async () => {
+    const taskQueue = uniqueTaskQueue('no-checkpoint');
+    const file = alertsFile(3);
+    // A folder where the checkpoint goes: not writable as a file, even by root.
+    fs.mkdirSync(`${file}.backfill-checkpoint.json`);
+    const res = await backfill(['--file', file], { TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: tempDir('no-checkpoint-data') });
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /cannot write the checkpoint .*alerts\.jsonl\.backfill-checkpoint\.json \(EISDIR[^)]*\): nothing was started/);
+    await visibilityCaughtUp(client, taskQueue);
+    assert.equal((await client.workflow.count(`TaskQueue = "${taskQueue}" AND WorkflowType = "alertTriage"`)).count, 0, 'no triage started');
   });
 
   describe('--dry-run', () => {

@@ -9,6 +9,13 @@ describe('backfill arguments and lines', () => {
     assert.equal(parseArgs(['--file', 'a.jsonl', '--rate', '40']).rate, 40);
   });
 
+  it('refuses --from/--to without --panther instead of triaging the whole file', () => {
+    for (const flag of ['--from', '--to']) {
+      assert.throws(() => parseArgs(['--file', 'a.jsonl', flag, '2026-10-20T00:00:00Z']), /--from and --to choose the range Panther lists: use them with --panther/);
+    }
+    assert.deepEqual(parseArgs(['--panther', '--from', '2026-10-20T00:00:00Z', '--to', '2026-10-21T00:00:00Z']).panther?.to, new Date('2026-10-21T00:00:00Z'));
+  });
+
   it('refuses a tickets file that is the alerts file (opening it for the tickets would empty it)', () => {
     assert.throws(() => parseArgs(['--file', 'alerts.jsonl', '--dry-run', '--out', './alerts.jsonl']), /--out \.\/alerts\.jsonl is the alerts file itself/);
     assert.equal(parseArgs(['--file', 'alerts.jsonl', '--dry-run', '--out', 'tickets.jsonl']).out, 'tickets.jsonl');
