@@ -21,7 +21,7 @@ export interface ReplayOutcome {
   workflowId: string;
   ok: boolean;
   error?: string;
-  /** Its history could not be fetched, so it was not replayed. */
+  /** Its history could not be fetched (or its file read), so it was not replayed. */
   unfetched?: boolean;
 }
 
@@ -41,22 +41,25 @@ export async function replayHistories(
 /**
  * History files: `{workflowId, history}` as `npm run record-histories` writes them (the workflow id
  * matters — child ids are derived from it), or a bare history as `temporal workflow show -o json` writes
- * it, replayed under the file's name.
+ * it, replayed under the file's name. A file that is no history (not JSON, no events) is reported as a
+ * failure of its own, and the others are still replayed.
  */
-export function readHistoryFiles(dir: string): Array<HistoryAndWorkflowId & { file: string }> {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => {
-      const parsed = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { workflowId?: unknown; history?: unknown; events?: unknown };
-      const wrapped = typeof parsed.workflowId === 'string' && parsed.history !== undefined;
-      return {
-        file: path.basename(f, '.json'),
-        workflowId: wrapped ? (parsed.workflowId as string) : path.basename(f, '.json'),
-        history: wrapped ? parsed.history : parsed,
-      };
-    });
+export function readHistoryFiles(dir: string): { histories: Array<HistoryAndWorkflowId & { file: string }>; unreadable: ReplayOutcome[] } {
+  const histories: Array<HistoryAndWorkflowId & { file: string }> = [];
+  const unreadable: ReplayOutcome[] = [];
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const file = path.basename(f, '.json');
+    try {
+      const parsed = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { workflowId?: unknown; history?: unknown; events?: unknown } | null;
+      const wrapped = typeof parsed?.workflowId === 'string' && parsed.history !== undefined;
+      const history = (wrapped ? parsed.history : parsed) as { events?: unknown } | null;
+      if (!Array.isArray(history?.events) || history.events.length === 0) throw new Error('no history events in it (expected {"events": [...]} or {"workflowId", "history"})');
+      histories.push({ file, workflowId: wrapped ? (parsed.workflowId as string) : file, history });
+    } catch (err) {
+      unreadable.push({ workflowId: path.join(dir, f), ok: false, unfetched: true, error: `could not read it: ${errorMessage(err)}` });
+    }
+  }
+  return { histories, unreadable };
 }
 
 const USAGE = "usage: npm run replay -- <workflowId>… | --query '<visibility query>' | --dir <folder>";
@@ -78,6 +81,7 @@ function parseArgs(argv: string[]): { ids: string[]; query?: string; dir?: strin
   }
   if (!out.ids.length && !out.query && !out.dir) throw new Error(USAGE);
   if (out.dir && (out.ids.length || out.query)) throw new Error(`--dir replays the files in a folder: give workflow ids or --query without it\n${USAGE}`);
+  if (out.query && out.ids.length) throw new Error(`give workflow ids or --query, not both (the ids would not be replayed)\n${USAGE}`);
   return out;
 }
 
@@ -92,7 +96,8 @@ async function main(): Promise<void> {
   const converter = dataConverter(config);
   let outcomes: ReplayOutcome[];
   if (args.dir) {
-    outcomes = await replayHistories(readHistoryFiles(args.dir), { dataConverter: converter });
+    const { histories, unreadable } = readHistoryFiles(args.dir);
+    outcomes = [...(await replayHistories(histories, { dataConverter: converter })), ...unreadable];
   } else {
     const connection = await Connection.connect(connectionOptions(config));
     try {
@@ -126,7 +131,7 @@ async function main(): Promise<void> {
   for (const o of outcomes) console.log(`${o.ok ? 'ok  ' : 'FAIL'}  ${o.workflowId}${o.error ? `\n      ${o.error}` : ''}`);
   const failed = outcomes.filter((o) => !o.ok).length;
   const unreadable = outcomes.filter((o) => o.unfetched).length;
-  console.log(`${outcomes.length - unreadable} replayed, ${failed - unreadable} failed${unreadable ? `, ${unreadable} not fetched` : ''}`);
+  console.log(`${outcomes.length - unreadable} replayed, ${failed - unreadable} failed${unreadable ? `, ${unreadable} not ${args.dir ? 'read' : 'fetched'}` : ''}`);
   if (outcomes.length === 0) {
     // Silence is not a pass: a query with a typo matches nothing.
     console.log(args.dir ? `no history files (*.json) in ${args.dir}` : 'no workflow matched: nothing was replayed');

@@ -16,7 +16,9 @@ import { describeIndicatorSearch } from '../../src/tickets/describe';
 import { PantherSiem } from '../../src/siem/panther/panther-siem';
 import { loginLocationsSql, recentLoginsSql, sqlString } from '../../src/siem/panther/sql';
 import { SiemQueryError } from '../../src/siem/siem';
-import { FAKE_CREDENTIALS, PantherFake } from '../fakes';
+import { FAKE_CREDENTIALS, PantherFake, type FakeRequest } from '../fakes';
+import { graphqlRootIs } from '../fakes/panther';
+import { PantherAlertSource } from '../../src/connectors/panther/alert-list';
 import { forgotPasswordAlert, ticketInput } from '../helpers/ticket-fixtures';
 import { until } from '../helpers/until';
 
@@ -269,5 +271,32 @@ describe('PantherSiem against the Panther fake', () => {
     const pages = fake.requests.filter((r) => r.path === '/alert-comments' && r.method === 'GET');
     assert.equal(pages.length, 2, 'two pages of 50');
     assert.equal(await alerts.hasComment('busy', '[autotriage alert/panther/other]'), false);
+  });
+});
+
+describe('PantherAlertSource (the backfill\'s alert listing) against the Panther fake', () => {
+  let fake: PantherFake;
+  before(async () => {
+    fake = new PantherFake({ apiKey: FAKE_CREDENTIALS.pantherApiToken });
+    await fake.start();
+  });
+  after(() => fake.stop());
+
+  it('stops with an error, after the alerts read so far, when the API hands back the cursor it was given', async () => {
+    const origin = { id: 'Okta.BruteForceLogins', name: 'Okta brute force' };
+    for (let i = 0; i < 3; i++) fake.setAlert({ id: `stuck-${i}`, origin, createdAt: new Date(Date.UTC(2026, 9, 5, 0, i)).toISOString() });
+    // Every page after the first answers the same cursor, with no alerts: a server whose paging is stuck.
+    const stuck = { data: { alerts: { edges: [], pageInfo: { hasNextPage: true, endCursor: 'stuck' } } } };
+    fake.injectFaults(...Array.from({ length: 5 }, () => ({ match: (r: FakeRequest) => graphqlRootIs('alerts')(r) && !r.body.includes('"cursor":null'), status: 200, body: stuck })));
+    const source = new PantherAlertSource(new PantherClient({ apiUrl: fake.graphqlUrl, apiToken: FAKE_CREDENTIALS.pantherApiToken }), 'https://acme.runpanther.net');
+    const read: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const alert of source.list(new Date('2026-10-05T00:00:00Z'), new Date('2026-10-06T00:00:00Z'), { pageSize: 2 })) read.push(alert.alertId);
+      })(),
+      /answered the page after cursor "stuck" with the same cursor: its paging is stuck/,
+    );
+    assert.deepEqual(read, ['stuck-0', 'stuck-1'], 'the first page was read');
+    assert.equal(fake.requests.filter(graphqlRootIs('alerts')).length, 3, 'it stopped at the first repeat');
   });
 });

@@ -1,10 +1,12 @@
 /** `npm run replay` as an operator runs it (a real process; the tests' dev server for --query). */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../src/config/paths';
 import { NEUTRAL_CWD } from '../helpers/processes';
+import { tempDir } from '../helpers/sample-logs';
 import { testAddress } from '../helpers/temporal';
 
 const run = promisify(execFile);
@@ -33,6 +35,26 @@ describe('npm run replay (real process)', function () {
     const res = await replay(['--query', 'WorkflowId = "alert/panther/no-such-alert-anywhere"']);
     assert.equal(res.code, 1, res.stdout + res.stderr);
     assert.match(res.stdout, /0 replayed, 0 failed\nno workflow matched: nothing was replayed/);
+  });
+
+  it('reports a file that is no history as a failure of its own, replays the others, and exits 1', async () => {
+    const dir = tempDir('replay-bad-files');
+    const recorded = path.join(projectRoot(), 'test/histories/oktaTriage.brute-force.json');
+    fs.copyFileSync(recorded, path.join(dir, 'oktaTriage.brute-force.json'));
+    fs.writeFileSync(path.join(dir, 'a-truncated.json'), '{"workflowId": "alert/x", "history": {"eve');
+    fs.writeFileSync(path.join(dir, 'b-empty.json'), '{}');
+    const res = await replay(['--dir', dir]);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    assert.match(res.stdout, /^ok {4}alert\/panther\/rec-analyst-closed\/okta$/m, 'the good file is replayed');
+    assert.match(res.stdout, /^FAIL {2}.*a-truncated\.json\n {6}could not read it: .*JSON/m);
+    assert.match(res.stdout, /^FAIL {2}.*b-empty\.json\n {6}could not read it: no history events in it/m);
+    assert.match(res.stdout, /^1 replayed, 0 failed, 2 not read$/m);
+  });
+
+  it('refuses workflow ids given with --query instead of ignoring them', async () => {
+    const res = await replay(['alert/panther/x', '--query', 'WorkflowType = "alertTriage"']);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /give workflow ids or --query, not both/);
   });
 
   it('refuses ids or a query given with --dir instead of ignoring them', async () => {

@@ -10,16 +10,18 @@ import { projectRoot } from '../../src/config/paths';
 describe('replay of recorded histories', function () {
   this.timeout(120_000);
   const dir = path.join(projectRoot(), 'test', 'histories');
-  const histories = readHistoryFiles(dir);
+  const { histories, unreadable } = readHistoryFiles(dir);
   /** Recorded by earlier code: the old branches of patched() changes, kept until the patch is deprecated. */
-  const previous = readHistoryFiles(path.join(dir, 'previous'));
+  const older = readHistoryFiles(path.join(dir, 'previous'));
+  const previous = older.histories;
 
   it('has a recorded history of every workflow type', () => {
+    assert.deepEqual([...unreadable, ...older.unreadable], [], 'every file is a history');
     const types = new Set(histories.map((h) => h.file.split('.')[0]));
     for (const type of ['alertTriage', 'oktaTriage', 'genericTriage', 'cloudTrailTriage', 'gsuiteTriage', 'enrichmentCache', 'rateBudget']) {
       assert.ok(types.has(type), `no recorded ${type} history`);
     }
-    for (const path_ of ['analyst-closed', 'auto-closed', 'auto-closed-jira', 'several-users', 'several-domains', 'auto-closed-refired', 'enrichment-failed', 'sla-reopened', 'generic-signal', 'dry-run', 'second-opinion-pending']) {
+    for (const path_ of ['analyst-closed', 'auto-closed', 'auto-closed-jira', 'several-users', 'several-domains', 'auto-closed-refired', 'enrichment-failed', 'sla-reopened', 'generic-signal', 'dry-run', 'second-opinion-pending', 'detection-error', 'late-rule-closed']) {
       assert.ok(histories.some((h) => h.file === `alertTriage.${path_}`), `no recorded alertTriage ${path_} history`);
     }
   });

@@ -80,6 +80,10 @@ export class PantherAlertSource {
         };
       }
       if (!page.alerts.pageInfo.hasNextPage || !page.alerts.pageInfo.endCursor) return;
+      // The same cursor again would list the same page for ever: stop, and say where the run got to.
+      if (page.alerts.pageInfo.endCursor === cursor) {
+        throw new Error(`the Panther API answered the page after cursor ${JSON.stringify(cursor)} with the same cursor: its paging is stuck`);
+      }
       cursor = page.alerts.pageInfo.endCursor;
     }
   }
