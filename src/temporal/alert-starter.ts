@@ -4,7 +4,7 @@
  */
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { alertWorkflowId, type Alert } from '../domain/alert';
-import { SA } from './search-attributes';
+import { SA, keywordValue } from './search-attributes';
 import type { TriagePolicy } from '../domain/policy';
 import type { alertTriage } from '../workflows';
 import { alertRefiredSignal } from '../workflows/messages';
@@ -111,59 +111,68 @@ async function startedSince(client: Client, workflowId: string, sentAt: number, 
 
 export function createAlertStarter(client: Client, taskQueue: string, options: StarterOptions = {}): AlertStarter {
   const { policy, onDuplicate = 'refire', timeoutMs = 5000 } = options;
+  async function tryStart(alert: Alert, workflowId: string, delayMs: number): Promise<StartOutcome> {
+    const sentAt = Date.now();
+    try {
+      await client.withDeadline(Date.now() + timeoutMs, () =>
+        client.workflow.start<typeof alertTriage>('alertTriage', {
+          taskQueue,
+          workflowId,
+          args: [{ alert, policy }],
+          // FAIL (not USE_EXISTING) so the duplicate is reported to the caller; either way nothing is started twice.
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...(delayMs > 0 ? { startDelay: delayMs } : {}),
+          staticSummary: webUiSummary(alert),
+          typedSearchAttributes: [
+            { key: SA.AlertSource, value: alert.source },
+            { key: SA.AlertId, value: alert.alertId },
+            { key: SA.DetectionId, value: keywordValue(alert.detectionId) },
+            { key: SA.LogType, value: alert.logType },
+            { key: SA.Severity, value: alert.severity },
+            { key: SA.TriageStatus, value: 'received' },
+          ],
+        }),
+      );
+      return { workflowId, status: 'started' };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        // The SIEM sent it again: a closed alert still in its reopen window reopens its ticket. Only a closed
+        // one is told: a SIEM that re-notifies an open alert every minute must not grow its history for nothing.
+        if (onDuplicate === 'refire' && (await mayReopen(client, workflowId, timeoutMs))) {
+          const at = new Date().toISOString();
+          await client
+            .withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).signal(alertRefiredSignal, { at }))
+            .catch((signalErr: unknown) => {
+              // The run has ended (past its reopen window): there is nothing to reopen.
+              if (signalErr instanceof WorkflowNotFoundError) return;
+              // Answered 503, so the SIEM sends it again and the re-fire is not lost.
+              if (isUnavailable(signalErr)) throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(signalErr)}`);
+              throw signalErr;
+            });
+        }
+        return { workflowId, status: 'duplicate' };
+      }
+      if (isUnavailable(err)) {
+        // The start may have reached the server with its answer lost. If this alert's run exists and began
+        // after the start was sent, it is this start's: answer 202, or the SIEM's resend would look like a re-fire.
+        if (await startedSince(client, workflowId, sentAt, timeoutMs)) return { workflowId, status: 'started' };
+        throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(err)}`);
+      }
+      throw err;
+    }
+  }
   return {
     async start(alert) {
       const workflowId = (options.workflowId ?? alertWorkflowId)(alert);
       const delayMs = options.pacer?.delayFor(alert.detectionId) ?? 0;
-      const sentAt = Date.now();
-      try {
-        await client.withDeadline(Date.now() + timeoutMs, () =>
-          client.workflow.start<typeof alertTriage>('alertTriage', {
-            taskQueue,
-            workflowId,
-            args: [{ alert, policy }],
-            // FAIL (not USE_EXISTING) so the duplicate is reported to the caller; either way nothing is started twice.
-            workflowIdConflictPolicy: 'FAIL',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            ...(delayMs > 0 ? { startDelay: delayMs } : {}),
-            staticSummary: webUiSummary(alert),
-            typedSearchAttributes: [
-              { key: SA.AlertSource, value: alert.source },
-              { key: SA.AlertId, value: alert.alertId },
-              { key: SA.DetectionId, value: alert.detectionId },
-              { key: SA.LogType, value: alert.logType },
-              { key: SA.Severity, value: alert.severity },
-              { key: SA.TriageStatus, value: 'received' },
-            ],
-          }),
-        );
-        return { workflowId, status: 'started' };
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          // The SIEM sent it again: a closed alert still in its reopen window reopens its ticket. Only a closed
-          // one is told: a SIEM that re-notifies an open alert every minute must not grow its history for nothing.
-          if (onDuplicate === 'refire' && (await mayReopen(client, workflowId, timeoutMs))) {
-            const at = new Date().toISOString();
-            await client
-              .withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).signal(alertRefiredSignal, { at }))
-              .catch((signalErr: unknown) => {
-                // The run has ended (past its reopen window): there is nothing to reopen.
-                if (signalErr instanceof WorkflowNotFoundError) return;
-                // Answered 503, so the SIEM sends it again and the re-fire is not lost.
-                if (isUnavailable(signalErr)) throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(signalErr)}`);
-                throw signalErr;
-              });
-          }
-          return { workflowId, status: 'duplicate' };
-        }
-        if (isUnavailable(err)) {
-          // The start may have reached the server with its answer lost. If this alert's run exists and began
-          // after the start was sent, it is this start's: answer 202, or the SIEM's resend would look like a re-fire.
-          if (await startedSince(client, workflowId, sentAt, timeoutMs)) return { workflowId, status: 'started' };
-          throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(err)}`);
-        }
+      // Only a start takes a slot of its detection's pace: a duplicate or a failure gives it back.
+      const outcome = await tryStart(alert, workflowId, delayMs).catch((err: unknown) => {
+        options.pacer?.release(alert.detectionId);
         throw err;
-      }
+      });
+      if (outcome.status !== 'started') options.pacer?.release(alert.detectionId);
+      return outcome;
     },
     async ready() {
       try {

@@ -15,6 +15,16 @@ export const SA = {
   AutoCloseRule: defineSearchAttributeKey('AutoCloseRule', SearchAttributeType.KEYWORD),
 } as const;
 
+/**
+ * A Keyword value as every visibility store keeps it: SQL visibility's Keyword columns are VARCHAR(255),
+ * and a longer value (a 256-character detection id) would drop the run from `temporal workflow list` and
+ * the report. Cut at 255 characters, never inside one.
+ */
+export function keywordValue(value: string): string {
+  const chars = [...value];
+  return chars.length <= 255 ? value : chars.slice(0, 255).join('');
+}
+
 export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SA) as (keyof typeof SA)[];
 
 /** `--search-attribute Name=Keyword` arguments for `temporal server start-dev`. */

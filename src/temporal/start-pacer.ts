@@ -32,6 +32,16 @@ export class StartPacer {
     return Math.max(0, Math.ceil(slot - now));
   }
 
+  /**
+   * Gives back the slot `delayFor` just took, for an alert that started nothing (a resend of a running
+   * alert, Temporal unreachable): a SIEM re-notifying open alerts must not push new ones minutes out.
+   */
+  release(detectionId: string): void {
+    if (this.perSecond === 0) return;
+    const slot = this.nextSlot.get(detectionId);
+    if (slot !== undefined) this.nextSlot.set(detectionId, slot - 1000 / this.perSecond);
+  }
+
   /** Detections back at full credit need no entry. */
   private forgetIdle(now: number, interval: number): void {
     for (const [id, slot] of this.nextSlot) if (slot <= now - this.burst * interval) this.nextSlot.delete(id);

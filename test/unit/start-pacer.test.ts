@@ -26,6 +26,18 @@ describe('StartPacer (admission control for alert storms)', () => {
     assert.deepEqual([0, 1, 2, 3].map(() => pacer.delayFor('d')), [0, 0, 0, 100], 'after a long pause: the burst again, no more');
   });
 
+  it('gives back a slot released by an alert that started nothing', () => {
+    const pacer = new StartPacer(5, 0, clock);
+    assert.equal(pacer.delayFor('d'), 0);
+    for (let i = 0; i < 10; i++) {
+      pacer.delayFor('d');
+      pacer.release('d');
+    }
+    assert.equal(pacer.delayFor('d'), 200, 'ten released slots cost nothing: the next start is one slot out');
+    pacer.release('other'); // a detection with no entry: nothing to give back
+    assert.equal(pacer.delayFor('other'), 0);
+  });
+
   it('does nothing at rate 0, and refuses negative settings', () => {
     const pacer = new StartPacer(0, 0, clock);
     assert.ok(Array.from({ length: 100 }, () => pacer.delayFor('d')).every((d) => d === 0));

@@ -42,8 +42,13 @@ describe('admission control: paced triage starts (real Temporal)', function () {
     assert.deepEqual(started.map((o) => o.status), ['started', 'started', 'started', 'started']);
     // Resent while its start is still delayed: a duplicate, nothing new.
     assert.equal((await starter.start(noisy[2]!)).status, 'duplicate');
+    // A SIEM re-notifying its open alerts: duplicates take no slot, so the next new alert is not pushed out.
+    for (const alert of [...noisy, ...noisy]) assert.equal((await starter.start(alert)).status, 'duplicate');
+    const next = await starter.start(alertOf('Noisy.Rule'));
+    assert.equal(await startDelayMs(next.workflowId), 2000, 'the next new alert takes the slot after the last start, not after the resends');
+    started.push(next);
 
-    const delays = await Promise.all(started.map((o) => startDelayMs(o.workflowId)));
+    const delays = await Promise.all(started.slice(0, 4).map((o) => startDelayMs(o.workflowId)));
     assert.equal(delays[0], 0);
     assert.equal(delays[1], 0, 'within the burst');
     assert.equal(delays[2], 1000, 'the third waits one second for its slot');
