@@ -128,24 +128,24 @@ export class JiraClient {
   }
 
   /**
-   * Moves the issue to the first transition whose name or target status matches one of `targets`
-   * (case-insensitive), or whose target is in the `done` category when `targets` includes `done`.
-   * Transition ids differ per Jira workflow, so they are always looked up. Returns the status reached,
-   * or undefined when the issue is already there or no transition matches.
+   * Moves the issue to the first of `targets` (case-insensitive) that a transition's name or target status
+   * matches, in the order of `targets`; failing those, when `targets` includes `done`, to the first status
+   * in the `done` category. Transition ids differ per Jira workflow, so they are always looked up. Returns
+   * the status reached, or undefined when the issue is already there (for `done`: already in a done
+   * status, such as an analyst's `Won't Do`, which is kept) or no transition matches.
    */
   async transition(issueKey: string, targets: string[]): Promise<string | undefined> {
     const wanted = targets.map((t) => t.toLowerCase());
+    const lower = (v: unknown) => String(v ?? '').toLowerCase();
     try {
       const issue = await this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: ['status'] });
-      const current = String((issue.fields as { status?: { name?: string } } | undefined)?.status?.name ?? '').toLowerCase();
-      if (wanted.includes(current)) return undefined;
+      const status = (issue.fields as { status?: { name?: string; statusCategory?: { key?: string } } } | undefined)?.status;
+      if (wanted.includes(lower(status?.name))) return undefined;
+      if (wanted.includes('done') && status?.statusCategory?.key === 'done') return undefined;
       const { transitions = [] } = await this.client.issues.getTransitions({ issueIdOrKey: issueKey });
-      const match = transitions.find(
-        (t) =>
-          wanted.includes(String(t.name ?? '').toLowerCase()) ||
-          wanted.includes(String(t.to?.name ?? '').toLowerCase()) ||
-          (wanted.includes('done') && t.to?.statusCategory?.key === 'done'),
-      );
+      // `Done` before `Won't Do`, whichever the workflow lists first: a named target beats the category.
+      const named = wanted.map((w) => transitions.find((t) => lower(t.name) === w || lower(t.to?.name) === w)).find((t) => t !== undefined);
+      const match = named ?? (wanted.includes('done') ? transitions.find((t) => t.to?.statusCategory?.key === 'done') : undefined);
       if (!match?.id) return undefined;
       await this.client.issues.doTransition({ issueIdOrKey: issueKey, transition: { id: match.id } });
       return match.to?.name ?? match.name;

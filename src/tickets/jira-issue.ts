@@ -100,8 +100,9 @@ export function renderJiraComment(marker: string, intro: Line, sections: TicketS
 
 /**
  * The label that identifies the alert: a retried create looks it up before creating, so no two alerts may
- * share it. `autotriage-<source>-<alertId>` is unambiguous while the source has no "-" (alert ids are
- * label-safe already); otherwise `acme-edr`/`1` and `acme`/`edr-1` would meet, and a digest is used.
+ * share it. `autotriage-<source>-<alertId>` is unambiguous while the source has no "-" and the id no
+ * capitals (alert ids are label-safe already); otherwise `acme-edr`/`1` and `acme`/`edr-1` would meet, or
+ * `AbC1` and `abc1` (Jira matches labels regardless of case), and a digest is used.
  */
 export function alertLabel(alert: Pick<Alert, 'source' | 'alertId'>): string {
   if (!usesDigestLabel(alert)) return plainAlertLabel(alert);

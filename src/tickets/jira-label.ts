@@ -16,9 +16,10 @@ export function plainAlertLabel(alert: Pick<Alert, 'source' | 'alertId'>): strin
 
 /**
  * Whether the alert's label is a digest: its source has a "-" (`acme-edr`/`1` and `acme`/`edr-1` would
- * share the plain label) or its id is not label-safe.
+ * share the plain label), its id has capitals (Jira's `labels =` ignores case, so `AbC1` and `abc1`
+ * would find each other's issue), or its id is not label-safe.
  */
 export function usesDigestLabel(alert: Pick<Alert, 'source' | 'alertId'>): boolean {
   const plain = plainAlertLabel(alert);
-  return alert.source.includes('-') || jiraLabel(plain) !== plain;
+  return alert.source.includes('-') || alert.alertId !== alert.alertId.toLowerCase() || jiraLabel(plain) !== plain;
 }

@@ -13,10 +13,6 @@ import { failureReason, settle } from './settle';
 import { triageMetrics } from './sinks';
 import type { Delivery, JiraOutcome } from './types';
 
-/** Jira statuses tried, in order, to close an issue and to reopen it (workflows differ between sites). */
-export const JIRA_DONE = ['done', 'Done', 'Closed', 'Resolved'];
-export const JIRA_REOPENED = ['To Do', 'Open', 'Reopened', 'Reopen'];
-
 /** The ticket as it goes out: open, with its buttons. */
 export function openTicket(ticket: TicketInput): TicketInput {
   return { ...ticket, triage: { ...ticket.triage!, status: 'awaiting_analyst' } };

@@ -48,7 +48,8 @@ import { failureReason } from './settle';
 import { triageMetrics } from './sinks';
 import { whereTicketIs, writeBackToSiem } from './siem-alert';
 import { PATCHES } from './patches';
-import { JIRA_DONE, JIRA_REOPENED, completeLateEnrichments, hasPendingLookups, mayHaveLegacyJiraLabel, openJiraIssue, openTicket, postTicket, refreshTicket } from './ticket-delivery';
+import { completeLateEnrichments, hasPendingLookups, mayHaveLegacyJiraLabel, openJiraIssue, openTicket, postTicket, refreshTicket } from './ticket-delivery';
+import { JIRA_DONE, JIRA_REOPENED } from '../tickets/jira-statuses';
 import { JIRA_PENDING, isJiraPending, type Delivery, type JiraOutcome, type PlaybookReport, type TriageResult, type TriageSnapshot } from './types';
 
 type Effect =

@@ -9,6 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { Version3Client } from 'jira.js';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities, type ActivityDeps, type PostTicketInput } from '../../src/activities';
 import { DELIVERY_POLICY, ENRICHMENT_POLICY, toActivityFailure } from '../../src/activities/failures';
@@ -17,6 +18,7 @@ import { JiraClient } from '../../src/connectors/jira';
 import { ALERT_EVENT_TYPE, SlackClient } from '../../src/connectors/slack';
 import { VirusTotalClient } from '../../src/connectors/virustotal';
 import { SiemQueryError } from '../../src/siem/siem';
+import { JIRA_DONE, JIRA_REOPENED } from '../../src/tickets/jira-statuses';
 import { alertLabel, legacyAlertLabel, renderJiraIssue } from '../../src/tickets/jira-issue';
 import { renderSlackMessage } from '../../src/tickets/slack-message';
 import { buildTicket } from '../../src/tickets/ticket';
@@ -398,6 +400,31 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(err.category, 'config');
       assert.equal(err.details.status, 401);
       assert.ok(!err.message.includes('wrong-token'));
+    });
+
+    it("closes to Done, not to a done-category status the workflow lists first (Won't Do), and reopens to To Do", async () => {
+      const input = ticketInput();
+      const jira = client();
+      const { key } = await jira.createIssue(renderJiraIssue(buildTicket(input), input.alert));
+      assert.equal(await jira.transition(key, JIRA_DONE), 'Done');
+      assert.equal(fakes.jira.issue(key)?.status, 'Done');
+      assert.equal(await jira.transition(key, JIRA_DONE), undefined, 'already there');
+      assert.equal(await jira.transition(key, JIRA_REOPENED), 'To Do');
+      assert.equal(fakes.jira.issue(key)?.status, 'To Do');
+    });
+
+    it("keeps an issue an analyst resolved another way (Won't Do) when the alert closes", async () => {
+      const input = ticketInput();
+      const jira = client();
+      const { key } = await jira.createIssue(renderJiraIssue(buildTicket(input), input.alert));
+      // The analyst, in Jira's own UI.
+      const analyst = new Version3Client({ host: fakes.jira.url, authentication: { basic: { email: FAKE_CREDENTIALS.jiraEmail, apiToken: FAKE_CREDENTIALS.jiraApiToken } } });
+      await analyst.issues.doTransition({ issueIdOrKey: key, transition: { id: '41' } });
+      assert.equal(fakes.jira.issue(key)?.status, "Won't Do");
+      const moves = fakes.jira.issue(key)!.transitions.length;
+      assert.equal(await jira.transition(key, JIRA_DONE), undefined);
+      assert.equal(fakes.jira.issue(key)?.status, "Won't Do");
+      assert.equal(fakes.jira.issue(key)!.transitions.length, moves, 'no transition was made');
     });
 
     it("classifies a 429 as 'rate_limit' with Retry-After", async () => {

@@ -329,9 +329,10 @@ describe('test fakes', function () {
       assert.deepEqual(transitions?.map((t) => [t.id, t.name, t.to?.statusCategory?.key]), [
         ['11', 'To Do', 'new'],
         ['21', 'In Progress', 'indeterminate'],
+        ['41', "Won't Do", 'done'],
         ['31', 'Done', 'done'],
       ]);
-      const done = transitions?.find((t) => t.to?.statusCategory?.key === 'done');
+      const done = transitions?.find((t) => t.name === 'Done');
       await jira.issues.doTransition({ issueIdOrKey: key, transition: { id: done?.id ?? '' } });
       assert.equal(fakes.jira.issue(key)?.status, 'Done');
       assert.equal(fakes.jira.requests.at(-1)?.status, 204);

@@ -31,7 +31,7 @@ export interface AdfDoc {
   content: AdfNode[];
 }
 
-export type JiraStatusName = 'To Do' | 'In Progress' | 'Done';
+export type JiraStatusName = 'To Do' | 'In Progress' | "Won't Do" | 'Done';
 
 /**
  * Fields as submitted (and later edited), with project/issuetype/priority references resolved to both
@@ -80,11 +80,14 @@ const DEFAULT_ISSUE_TYPES = ['Task', 'Bug', 'Story', 'Epic', 'Incident'];
 const STATUSES: Record<JiraStatusName, { id: string; category: { id: number; key: string; colorName: string; name: string } }> = {
   'To Do': { id: '10000', category: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' } },
   'In Progress': { id: '3', category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' } },
+  "Won't Do": { id: '10002', category: { id: 3, key: 'done', colorName: 'green', name: 'Done' } },
   Done: { id: '10001', category: { id: 3, key: 'done', colorName: 'green', name: 'Done' } },
 };
+/** In workflow order, as Jira lists them: a second done-category status (`Won't Do`) before `Done`. */
 const TRANSITIONS: ReadonlyArray<{ id: string; to: JiraStatusName }> = [
   { id: '11', to: 'To Do' },
   { id: '21', to: 'In Progress' },
+  { id: '41', to: "Won't Do" },
   { id: '31', to: 'Done' },
 ];
 

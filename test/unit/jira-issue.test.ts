@@ -158,7 +158,12 @@ describe('renderJiraIssue', () => {
     const alert = forgotPasswordAlert({ alertId: 'Test.Alert', detectionId: 'Custom Rule: brute\tforce on <users>' });
     const { labels } = renderJiraIssue(buildTicket(ticketInput({ alert })), alert);
     assert.ok(labels.includes(alertLabel(alert)));
-    assert.equal(alertLabel(alert), 'autotriage-panther-Test.Alert');
+    assert.equal(alertLabel({ source: 'panther', alertId: '5f0c1e3b9a7d4c22' }), 'autotriage-panther-5f0c1e3b9a7d4c22');
+    // Jira's `labels =` ignores case: an id with capitals gets a digest, so `AbC1` never finds `abc1`'s issue.
+    assert.match(alertLabel(alert), /^autotriage_[0-9a-f]{40}$/);
+    const [upper, lower] = [alertLabel({ source: 'siem', alertId: 'AbC1' }), alertLabel({ source: 'siem', alertId: 'abc1' })];
+    assert.equal(lower, 'autotriage-siem-abc1');
+    assert.notEqual(upper.toLowerCase(), lower.toLowerCase());
     // A source with "-" could meet another alert's label: those get a digest, one per alert.
     const [a, b] = [alertLabel({ source: 'acme-edr', alertId: '1' }), alertLabel({ source: 'acme', alertId: 'edr-1' })];
     assert.equal(b, 'autotriage-acme-edr-1');
