@@ -24,10 +24,30 @@ export class AttemptDeadline {
   ensure(callMs: number, what: string): void {
     const left = this.at - this.now();
     if (callMs <= left) return;
-    throw new ProviderError(
+    throw this.tooLate(left, callMs, what);
+  }
+
+  /**
+   * `wait` (something a call waits for, such as a rate-budget permit), given up retryably at the last
+   * moment that still leaves `callMs` for the call: an attempt never calls after its deadline has passed.
+   */
+  async within<T>(wait: Promise<T>, callMs: number, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.tooLate(this.at - this.now(), callMs, what)), Math.max(0, this.at - callMs - this.now()));
+    });
+    try {
+      return await Promise.race([wait, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private tooLate(left: number, callMs: number, what: string): ProviderError {
+    return new ProviderError(
       this.provider,
       `${what}: not started with ${Math.max(0, Math.round(left / 1000))} s of this attempt left (it needs up to ${Math.round(callMs / 1000)} s); ` +
-        'the next attempt starts afresh, so no two attempts post at once',
+        'the next attempt starts afresh, so no two attempts call at once',
     );
   }
 }

@@ -28,6 +28,10 @@ import { lookupUpdate, type CacheAnswer, type enrichmentCache } from '../workflo
 import { takePermitUpdate, type rateBudget } from '../workflows/rate-budget';
 import { ENRICHMENT_POLICY, classified } from './failures';
 import { heartbeating } from './heartbeat';
+import { AttemptDeadline } from './attempt-deadline';
+
+/** One provider call: the clients give up after 8 s. */
+const PROVIDER_CALL_MS = 10_000;
 
 export interface ReputationSource<P extends ReputationProvider = ReputationProvider> {
   fetch(indicator: string, signal: AbortSignal): Promise<ReputationReports[P]>;
@@ -210,7 +214,10 @@ export function createReputationActivities(deps: ReputationDeps) {
       if (!source) throw ApplicationFailure.nonRetryable(`${PROVIDER_NAMES[input.provider]} is not configured on this worker`, 'NotConfigured');
       // Lookups are refused before they get here; a cache run queued by an older release is stopped here.
       if (!isPublicIp(input.indicator)) throw ApplicationFailure.nonRetryable('an internal or reserved address: not sent to an outside service', 'NotPublic');
-      const permit = await permitPool(input.provider, source.dailyBudget).take();
+      // The permit comes from a workflow on the busy main queue: an attempt still waiting for it at its
+      // deadline would call the provider beside its own retry, so it gives up while a call still fits.
+      const name = PROVIDER_NAMES[input.provider];
+      const permit = await new AttemptDeadline(name).within(permitPool(input.provider, source.dailyBudget).take(), PROVIDER_CALL_MS, 'waiting for the rate budget');
       if (!permit.granted) {
         throw ApplicationFailure.create({
           message: `${PROVIDER_NAMES[input.provider]}'s daily budget of ${permit.perDay} calls is used up; waiting for 00:00 UTC`,
@@ -220,7 +227,6 @@ export function createReputationActivities(deps: ReputationDeps) {
       }
       const fetchReport = source.fetch as (indicator: string, signal: AbortSignal) => Promise<unknown>;
       const call = () => fetchReport(input.indicator, Context.current().cancellationSignal);
-      const name = PROVIDER_NAMES[input.provider];
       return classified(ENRICHMENT_POLICY, () => (input.transientFailsOnce ? transientFailsOnce(name, call) : retryTransientInAttempt(name, call)));
     },
   };

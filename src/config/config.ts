@@ -311,7 +311,8 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.ENRICHMENT_WAIT > 90_000) throw new ConfigError('ENRICHMENT_WAIT: at most 90s (the ticket would wait too long)');
   // A SIEM query's attempt ends at 60 s (src/workflows/activities.ts); one cut off there would be run again.
   // Every request of the query stops at this deadline; its cancellation may take 15 s more.
-  for (const name of ['ENRICHMENT_WAIT', 'PANTHER_QUERY_TIMEOUT', 'MAX_OPEN'] as const) {
+  // A cache TTL of 0 would call every answer stale the moment it lands (and show the lookup failed).
+  for (const name of ['ENRICHMENT_WAIT', 'PANTHER_QUERY_TIMEOUT', 'MAX_OPEN', 'VIRUSTOTAL_CACHE_TTL', 'ABUSEIPDB_CACHE_TTL', 'GREYNOISE_CACHE_TTL'] as const) {
     if (env[name] <= 0) throw new ConfigError(`${name}: must be longer than 0`);
   }
   if (env.PANTHER_QUERY_TIMEOUT > 40_000) throw new ConfigError('PANTHER_QUERY_TIMEOUT: at most 40s (a SIEM step is given 60 s, the cancellation of a query included)');

@@ -138,6 +138,9 @@ describe('parseConfig', () => {
   it('refuses a zero duration where zero cannot work', () => {
     assert.match(configError({ MAX_OPEN: '0s' }).message, /MAX_OPEN: must be longer than 0/);
     assert.match(configError({ ENRICHMENT_WAIT: '0s' }).message, /ENRICHMENT_WAIT: must be longer than 0/);
+    for (const ttl of ['VIRUSTOTAL_CACHE_TTL', 'ABUSEIPDB_CACHE_TTL', 'GREYNOISE_CACHE_TTL']) {
+      assert.match(configError({ [ttl]: '0s' }).message, new RegExp(`${ttl}: must be longer than 0`), 'every answer would be stale on arrival');
+    }
     assert.equal(parseConfig({ REOPEN_WINDOW: '0s' }).policy.reopenWindowMs, 0, 'no reopening at all is a choice');
   });
 

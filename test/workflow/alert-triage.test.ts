@@ -194,6 +194,27 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     assert.ok(recent?.status === 'ok' && recent.data.logins.filter((l) => l.ip === PROXY_IP).length === 4, "the attacker's successes are in the recent logins");
   });
 
+  it("keeps the attack out of the usual locations when the alert's time is ahead of the clock (a zone-less local time)", async () => {
+    // The same quiet account, the alert dated 6 hours ahead: its own time would put the attack margin
+    // after the attack. The run's start caps it, and this runs within minutes of the logs' time.
+    const alert: Alert = {
+      ...forgotPasswordAlert(),
+      createdAt: new Date((await sampleLogsTime()).getTime() + 6 * 3_600_000).toISOString(),
+      alertId: `quiet-ahead-${Date.now()}`,
+      detectionId: 'GSuite.BruteForceLogin',
+      title: 'GSuite Brute Force Login',
+      logType: 'GSuite.ActivityEvent',
+      logTypeSource: 'routing-table',
+      ips: [PROXY_IP],
+      users: [QUIET_USER],
+    };
+    const { result } = await triage(alert);
+    const locations = result.report.enrichments.loginLocations;
+    assert.equal(locations?.status, 'ok');
+    if (locations?.status === 'ok') assert.deepEqual(locations.data.locations.map((l) => [l.ip, l.count]), [[QUIET_HOME_IP, 3]]);
+    assert.equal(result.state.shadow, undefined, 'the known-location rule would not close it');
+  });
+
   it('leaves one Jira issue when a create times out after Jira created it and is retried', async () => {
     fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', afterHandling: true, hangMs: 25_000 });
     const alert = { ...forgotPasswordAlert(), alertId: `jiradup-${Date.now()}` };

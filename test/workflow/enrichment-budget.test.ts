@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../src/activities';
 import { PermitPool } from '../../src/activities/permit-pool';
 import { budgetPermits } from '../../src/activities/reputation';
 import { budgetWorkflowId } from '../../src/temporal/task-queues';
+import { PREBUILT_BUNDLE } from '../../src/temporal/workflow-source';
 import type { Alert } from '../../src/domain/alert';
 import { RETRIED_IN_ATTEMPT } from '../../src/domain/transient-retry';
 import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
@@ -132,10 +133,43 @@ describe('a failing provider retried through its budget (real Temporal, rate-lim
     assert.ok(gaps.every((gap) => gap >= 3000), `each retry waited for the budget (one call every 5 s): gaps ${gaps.join(', ')} ms`);
   });
 
+  it('gives up waiting for a budget that does not answer while a call still fits its attempt, and calls no provider', async () => {
+    // The budget workflow of a queue no worker polls: its permit never comes.
+    const stalled = uniqueTaskQueue('stalled-budget');
+    const deps: ActivityDeps = { ...s.deps, reputation: { ...s.deps.reputation, temporal: { ...s.deps.reputation.temporal, taskQueue: stalled } } };
+    const { fetchReputation } = createActivities(deps);
+    // 13 s to start-to-close: 1 s of margin and 10 s for the call leave 2 s to wait for the permit.
+    const env = new MockActivityEnvironment({ startToCloseTimeoutMs: 13_000 }, { logger: new DefaultLogger('ERROR') });
+    const began = Date.now();
+    const err = await env.run(fetchReputation, { provider: 'virustotal' as const, indicator: '198.18.204.9', transientFailsOnce: true }).catch((e: unknown) => e);
+    const waited = Date.now() - began;
+    assert.match(String(err), /waiting for the rate budget: not started with \d+ s of this attempt left/);
+    assert.ok(waited >= 1_500 && waited < 6_000, `gave up after ${waited} ms`);
+    assert.equal(s.fakes.vt.requests.length, 0, 'VirusTotal was not called');
+    // A worker comes for that queue: the budget answers the permit the first attempt asked for, and the
+    // next attempt, with the time a call needs, takes it and calls VirusTotal.
+    const budgetWorker = await Worker.create({ connection: s.t.native, taskQueue: stalled, workflowBundle: { codePath: PREBUILT_BUNDLE } });
+    const running = budgetWorker.run();
+    try {
+      const report = await new MockActivityEnvironment({ startToCloseTimeoutMs: 60_000 }, { logger: new DefaultLogger('ERROR') }).run(fetchReputation, {
+        provider: 'virustotal' as const,
+        indicator: '198.18.204.9',
+        transientFailsOnce: true,
+      });
+      assert.equal((report as { ip?: string }).ip, '198.18.204.9');
+      assert.equal(s.fakes.vt.requests.length, 1);
+    } finally {
+      await s.t.client.workflow.getHandle(budgetWorkflowId(stalled, 'virustotal')).terminate('test done');
+      budgetWorker.shutdown();
+      await running;
+    }
+  });
+
   it('lets a cache run started on the previous release retry inside the activity, as that code expects', async () => {
     const ip = '198.18.204.2';
     const { fetchReputation } = createActivities(s.deps);
-    const env = () => new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
+    // As the cache workflow schedules it: 60 s to start-to-close.
+    const env = () => new MockActivityEnvironment({ startToCloseTimeoutMs: 60_000 }, { logger: new DefaultLogger('ERROR') });
     s.fakes.vt.injectFaults({ status: 500 });
     const failed = await env().run(fetchReputation, { provider: 'virustotal' as const, indicator: ip, transientFailsOnce: true }).catch((err: unknown) => err);
     assert.ok(failed instanceof ApplicationFailure && failed.nonRetryable, `fails at once for the workflow to retry: ${String(failed)}`);

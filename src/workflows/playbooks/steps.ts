@@ -2,6 +2,7 @@
  * The enrichment steps playbooks are made of. Each decides whether it applies to the alert, runs its
  * activity with its provider's budget, and always resolves to an Outcome.
  */
+import { workflowInfo } from '@temporalio/workflow';
 import type { Alert } from '../../domain/alert';
 import {
   REPUTATION_KEYS,
@@ -27,9 +28,13 @@ const AFTER_ALERT_MS = 5 * 60 * 1000;
  */
 const ATTACK_MARGIN_MS = 60 * 60 * 1000;
 
-/** `days` back from the alert, ending `endOffsetMs` after it (negative: before it). */
+/**
+ * `days` back from the alert, ending `endOffsetMs` after it (negative: before it). The alert's time is
+ * the sender's word: one later than this run's start (a clock ahead, a zone-less local time read as UTC)
+ * would slide the attack margin past the attack, so the run's start caps it.
+ */
 function windowAroundAlert(alert: Alert, days: number, endOffsetMs = AFTER_ALERT_MS): { from: string; to: string } {
-  const anchor = new Date(alert.createdAt).getTime();
+  const anchor = Math.min(new Date(alert.createdAt).getTime(), workflowInfo().startTime.getTime());
   return { from: new Date(anchor - days * DAY_MS).toISOString(), to: new Date(anchor + endOffsetMs).toISOString() };
 }
 
