@@ -3,6 +3,7 @@
  * answers at TEMPORAL_ADDRESS), sample logs for the embedded SIEM (when there are none), the worker and
  * the API. Ctrl-C stops the API, then the worker, then the server.
  */
+import type { ChildProcess } from 'node:child_process';
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { projectRoot } from '../config/paths';
 import { writeSampleLogs } from '../sample-data/write-logs';
 import { connectionOptions, type TemporalConnectionOptions } from '../temporal/connection-options';
 import { findTemporalCli, isLoopbackHost, isTemporalUp, splitAddress, startDevServer, type DevServer } from '../temporal/dev-server';
+import { forgetServer, recordServer, serverRecordFile, stopLeftoverServer } from './leftover-server';
 import { ignoreClosedOutput } from './lifeline';
 import { printer, runNode, stop, type Supervised } from './supervisor';
 import { errorMessage } from '../logging/error-message';
@@ -57,8 +59,12 @@ async function ensureTemporal(
   namespace: string,
   codecEndpoint: string | undefined,
   signal: AbortSignal,
+  onSpawn: (child: ChildProcess) => void,
 ): Promise<DevServer | undefined> {
   const { address } = connection;
+  const record = serverRecordFile(dataDir);
+  const leftover = await stopLeftoverServer(record);
+  if (leftover) say(`stopped the Temporal dev server (pid ${leftover}) that an earlier npm start, killed outright, left running`);
   // A remote server (Temporal Cloud, a TLS cluster) is reached as the worker and the API will reach it.
   if (await isTemporalUp(connection)) {
     say(`using the Temporal server already running at ${address}`);
@@ -86,6 +92,11 @@ async function ensureTemporal(
     detached: true,
     signal,
     onOutput: printer('temporal'),
+    onSpawn: (child) => {
+      // Named for the next npm start, should this one be killed outright (see leftover-server.ts).
+      if (child.pid) recordServer(record, child.pid, dbFile);
+      onSpawn(child);
+    },
   });
   say(`Temporal dev server ready in ${((Date.now() - started) / 1000).toFixed(1)} s (closed runs kept ${DEV_SERVER_RETENTION_DAYS} days)`);
   return server;
@@ -95,9 +106,13 @@ async function ensureTemporal(
 const SIGNAL_ECHO_MS = 1000;
 
 async function main(): Promise<void> {
+  // Ctrl-C in `npm start | tee log` stops tee too: a message to the closed pipe must not crash the stop.
+  ignoreClosedOutput();
   const config = loadConfigOrExit();
   const root = projectRoot();
   let server: DevServer | undefined;
+  /** The dev server's process from the moment it is spawned: an exit during its boot still kills it. */
+  let serverProcess: ChildProcess | undefined;
   const children: Supervised[] = [];
   let stopping = false;
   // A Ctrl-C while the server boots: it runs in its own process group, so the signal never reaches it.
@@ -115,6 +130,7 @@ async function main(): Promise<void> {
       if (p) await stop(p);
     }
     await server?.stop();
+    if (server) forgetServer(serverRecordFile(config.dataDir));
     say('stopped');
     process.exit(code);
   };
@@ -134,13 +150,13 @@ async function main(): Promise<void> {
   // The terminal closed (or the SSH session dropped): the children run in their own process group and get
   // no SIGHUP of their own, so without this they would outlive us and hold the ports. Writing to the
   // closed terminal then fails (EIO): that must not crash the stop.
-  process.on('SIGHUP', () => {
-    ignoreClosedOutput();
-    onSignal('the terminal closed (SIGHUP)', 'wait')();
-  });
+  process.on('SIGHUP', onSignal('the terminal closed (SIGHUP)', 'wait'));
   process.once('exit', () => {
     for (const c of children) c.child.kill('SIGKILL');
-    server?.process.kill('SIGKILL');
+    if (serverProcess && serverProcess.exitCode === null && serverProcess.signalCode === null) {
+      serverProcess.kill('SIGKILL');
+      forgetServer(serverRecordFile(config.dataDir));
+    }
   });
 
   // Checked before anything starts: a log folder that cannot be used stops us with its reason. The
@@ -149,10 +165,20 @@ async function main(): Promise<void> {
   const needsSampleLogs = logsDir !== undefined && !(await hasLogs(logsDir, logsDir !== path.resolve(DEFAULT_LOCAL_SIEM_LOGS)));
 
   const codecEndpoint = config.codec ? `${config.api.publicUrl}/codec` : undefined;
-  const starting = ensureTemporal(connectionOptions(config), config.temporal.uiPort, config.dataDir, config.temporal.namespace, codecEndpoint, aborter.signal);
+  const starting = ensureTemporal(connectionOptions(config), config.temporal.uiPort, config.dataDir, config.temporal.namespace, codecEndpoint, aborter.signal, (child) => {
+    serverProcess = child;
+  });
   serverStarting = starting;
   // Interrupted: the shutdown under way reports it and exits.
   server = await starting.catch((err: unknown) => (stopping ? new Promise<never>(() => undefined) : Promise.reject(err)));
+  // Watched from here on: a server that dies while the sample logs are written stops us too.
+  if (server) {
+    const running = server;
+    const died = running.process.exitCode !== null || running.process.signalCode !== null;
+    void (died ? Promise.resolve() : new Promise((r) => running.process.once('exit', r))).then(() => {
+      if (!stopping) void shutdown('the Temporal server exited', 1);
+    });
+  }
   if (codecEndpoint) {
     say(`payloads are encrypted; the Web UI decodes them through ${codecEndpoint} — open ${codecEndpoint}/login once in the browser and paste CODEC_AUTH_TOKEN`);
   }
@@ -162,6 +188,8 @@ async function main(): Promise<void> {
     say(`LOCAL_SIEM_LOGS (${logsDir}) holds no logs: writing sample Okta logs (as \`npm run sample-data\` does)…`);
     const result = await writeSampleLogs(logsDir, {});
     say(`wrote ${result.events} events in ${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.from} → ${result.to}`);
+    // Ctrl-C (or the server's end) while they were written: the stop under way must not race new children.
+    if (stopping) return;
   }
 
   const env = {
@@ -179,11 +207,6 @@ async function main(): Promise<void> {
   for (const c of children) {
     void c.exited.then((code) => {
       if (!stopping) void shutdown(`the ${c.name} exited (code ${code})`, 1);
-    });
-  }
-  if (server) {
-    void new Promise((r) => server!.process.once('exit', r)).then(() => {
-      if (!stopping) void shutdown('the Temporal server exited', 1);
     });
   }
   say(

@@ -122,7 +122,8 @@ export const EnvSchema = z.object({
   CODEC_KEYS: optionalString,
   CODEC_KEY_ID: optionalString,
   CODEC_AUTH_TOKEN: secret,
-  CODEC_ALLOWED_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  /** Default: the dev server's Web UI on TEMPORAL_UI_PORT, by each loopback name. */
+  CODEC_ALLOWED_ORIGINS: z.string().optional(),
   METRICS_PORT: port.default(9464),
   METRICS_HOST: z.string().default('127.0.0.1'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(500),
@@ -406,7 +407,7 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     slackAllowList: { users: list(env.SLACK_ALLOWED_USERS), groups: list(env.SLACK_ALLOWED_GROUPS) },
     codec: env.CODEC_KEYS
-      ? { keys: env.CODEC_KEYS, currentKeyId: env.CODEC_KEY_ID, authToken: env.CODEC_AUTH_TOKEN, allowedOrigins: list(env.CODEC_ALLOWED_ORIGINS) }
+      ? { keys: env.CODEC_KEYS, currentKeyId: env.CODEC_KEY_ID, authToken: env.CODEC_AUTH_TOKEN, allowedOrigins: list(env.CODEC_ALLOWED_ORIGINS ?? ['127.0.0.1', 'localhost', '[::1]'].map((h) => `http://${h}:${env.TEMPORAL_UI_PORT}`).join(',')) }
       : undefined,
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     metricsPort: env.METRICS_PORT,

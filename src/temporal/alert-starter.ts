@@ -88,7 +88,8 @@ async function mayReopen(client: Client, workflowId: string, timeoutMs: number):
     // the status: with a task pending, tell the run, which orders the close and the re-fire itself.
     if (run.raw.pendingWorkflowTask) return true;
     const status = run.typedSearchAttributes.get(SA.TriageStatus);
-    return status === undefined || status === 'closed' || status === 'auto_closed';
+    // A closed alert reopens; one whose ticket Slack refused tries its post again.
+    return status === undefined || status === 'closed' || status === 'auto_closed' || status === 'delivery_failed';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     if (isUnavailable(err)) throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(err)}`);

@@ -87,6 +87,8 @@ export interface DevServerOptions {
   detached?: boolean;
   /** Aborts the start (Ctrl-C while it boots): the half-started server is stopped, the call rejects. */
   signal?: AbortSignal;
+  /** The server's process, as soon as it is spawned (before it answers): so a hurried exit can still kill it. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export interface DevServer {
@@ -171,6 +173,7 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   const address = `${host}:${o.port}`;
   if (await isPortOpen(ip, o.port, 500)) throw new Error(`port ${o.port} on ${ip} is already in use`);
   const child = spawn(o.cliPath, devServerArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: o.detached ?? false });
+  o.onSpawn?.(child);
   const recent: string[] = [];
   const onLine = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {

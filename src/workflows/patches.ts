@@ -54,4 +54,6 @@ export const PATCHES = {
   knownLocationV3: 'known-location-v3',
   /** A retried Jira create of an alert with a digest label does not look under its plain label (another alert's). */
   digestLabelOnly: 'digest-label-only',
+  /** An alert whose ticket Slack refused stays open until it expires: a re-fire posts the ticket again, a signal closes it. */
+  failedDeliveryStaysOpen: 'failed-delivery-stays-open',
 } as const;

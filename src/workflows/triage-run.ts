@@ -56,6 +56,8 @@ type Effect =
   // `said`: the decision in plain text for Jira and the SIEM, fixed when it is made (the state moves on).
   | { kind: 'decided'; line: Line; said: string; status: TriageStatus; close?: 'benign' | 'false_positive'; eventKey: string }
   | { kind: 'reopened'; eventKey: string }
+  /** Fired again while Slack refuses its ticket: try the post again (Slack's setup may be fixed by now). */
+  | { kind: 'reposted'; eventKey: string }
   | { kind: 'sla'; line: Line; broadcast: boolean; eventKey: string }
   | { kind: 'enriched'; keys: EnrichmentKey[] }
   | { kind: 'jira-linked'; eventKey: string }
@@ -326,6 +328,10 @@ export class TriageRun {
   private onRefired(at: string): void {
     // A resend while the alert is open changes nothing; a closed alert (not expired) reopens its ticket,
     // if it came within the reopen window (when the API took it: a busy worker may see it later).
+    if (this.state.status === 'delivery_failed') {
+      if (patched(PATCHES.failedDeliveryStaysOpen)) this.effects.push({ kind: 'reposted', eventKey: this.nextEventKey('reposted') });
+      return;
+    }
     if (!isClosed(this.state) || this.state.status === 'expired') return;
     const sent = Math.min(Date.now(), Date.parse(at) || Date.now());
     if (patched(PATCHES.reopenWithinWindow) && !reopensOnRefire(this.state, sent, this.policy.reopenWindowMs)) return;
@@ -368,7 +374,13 @@ export class TriageRun {
   private deadlines(): Array<{ at: number; fire: () => void }> {
     const s = this.state;
     const now = Date.now();
-    if (s.status === 'delivery_failed' || s.status === 'expired') return [];
+    if (s.status === 'expired') return [];
+    if (s.status === 'delivery_failed') {
+      // Open until it expires, counted from its arrival (older runs ended once their background work did,
+      // so a re-fire or an autoClose signal found nothing to act on).
+      if (!patched(PATCHES.failedDeliveryStaysOpen)) return [];
+      return [this.expiry(workflowInfo().startTime.getTime())];
+    }
     if (isClosed(s)) {
       return [{ at: new Date(s.closedAt ?? iso(now)).getTime() + this.policy.reopenWindowMs, fire: () => undefined }];
     }
@@ -410,8 +422,14 @@ export class TriageRun {
         },
       });
     }
-    out.push({
-      at: opened + this.policy.maxOpenMs,
+    out.push(this.expiry(opened));
+    return out.sort((a, b) => a.at - b.at);
+  }
+
+  /** MAX_OPEN after `from`: the alert expires, and says so where it can. */
+  private expiry(from: number): { at: number; fire: () => void } {
+    return {
+      at: from + this.policy.maxOpenMs,
       fire: () => {
         const at = iso(Date.now());
         this.setState(applyExpiry(this.state, at));
@@ -420,8 +438,7 @@ export class TriageRun {
           this.effects.push({ kind: 'expired', line, said: plain(line, undefined, at), eventKey: this.nextEventKey('expired') });
         }
       },
-    });
-    return out.sort((a, b) => a.at - b.at);
+    };
   }
 
   /** Waits for actions, signals and timers until the alert is closed past its reopen window. */
@@ -561,6 +578,12 @@ export class TriageRun {
         });
         return;
       }
+      case 'reposted':
+        // A close (a signal) or another re-fire may have come first.
+        if (this.state.status !== 'delivery_failed') return;
+        // A refused post may have landed all the same: look for it before posting.
+        this.ticketPosted(await postTicket(openTicket(ticket), workflowInfo().startTime, { mayExist: true }), { applyEarlyAutoClose: false });
+        return;
       case 'sla':
         if (this.delivery) await refreshTicket(ticket, this.delivery);
         await this.reply(effect.line, effect.eventKey, effect.broadcast);

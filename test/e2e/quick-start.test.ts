@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../src/config/paths';
-import { findTemporalCli } from '../../src/temporal/dev-server';
+import { serverRecordFile, stopLeftoverServer } from '../../src/cli/leftover-server';
+import { findTemporalCli, isTemporalUp } from '../../src/temporal/dev-server';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
 import { NEUTRAL_CWD, spawnScript, type ServiceProcess } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
@@ -174,6 +175,46 @@ describe('npm start killed outright (SIGKILL, the OOM killer): nothing is orphan
       assert.equal(await answers(`http://127.0.0.1:${port}/healthz`), false);
     } finally {
       await start.stop();
+    }
+  });
+});
+
+describe('npm start killed outright while running its own dev server: the next npm start stops what it left (real processes)', function () {
+  this.timeout(180_000);
+
+  it('the next npm start stops the leftover dev server and runs its own, which Ctrl-C then stops', async () => {
+    const { port, metricsPort } = await freeServicePorts();
+    const address = `127.0.0.1:${await freePort()}`;
+    const env = {
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_UI_PORT: String(await freePort()),
+      TEMPORAL_CLI_PATH: findTemporalCli(),
+      DATA_DIR: path.join(tempDir('leftover-server'), '.data'),
+      LOCAL_SIEM_LOGS: await sampleLogsDir(),
+    };
+    const first = spawnScript('npm start', 'dist/src/cli/start.js', env);
+    let second: ServiceProcess | undefined;
+    try {
+      await first.waitFor(/worker started/, 90_000);
+      first.child.kill('SIGKILL');
+      // The worker and the API follow it (their lifeline); the dev server, in its own process group, stays.
+      assert.ok(await until(async () => !(await answers(`http://127.0.0.1:${port}/healthz`)), 30_000, 250), 'the API stopped');
+      assert.ok(await isTemporalUp(address, 1000), 'the dev server outlived npm start');
+
+      second = spawnScript('npm start', 'dist/src/cli/start.js', env);
+      await second.waitFor(/stopped the Temporal dev server \(pid \d+\) that an earlier npm start, killed outright, left running/, 60_000);
+      await second.waitFor(/worker started/, 90_000);
+      assert.ok(second.output.some((l) => /Temporal dev server ready/.test(l)), 'it started a server of its own');
+      const exited = new Promise<number | null>((resolve) => second!.child.once('exit', (code) => resolve(code)));
+      second.child.kill('SIGINT');
+      assert.equal(await exited, 0);
+      assert.equal(await isTemporalUp(address, 1000), false, 'Ctrl-C stopped the dev server too');
+    } finally {
+      first.child.kill('SIGKILL');
+      await second?.stop();
+      await stopLeftoverServer(serverRecordFile(env.DATA_DIR));
     }
   });
 });

@@ -85,7 +85,16 @@ describe('parseConfig', () => {
   it('validates CODEC_KEYS and CODEC_KEY_ID at start, without echoing key material', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const ok = parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_AUTH_TOKEN: 'codec-token-0123456789' });
-    assert.deepEqual(ok.codec, { keys: `k1:${key}`, currentKeyId: undefined, authToken: 'codec-token-0123456789', allowedOrigins: ['http://127.0.0.1:8233', 'http://localhost:8233'] });
+    assert.deepEqual(ok.codec, {
+      keys: `k1:${key}`,
+      currentKeyId: undefined,
+      authToken: 'codec-token-0123456789',
+      allowedOrigins: ['http://127.0.0.1:8233', 'http://localhost:8233', 'http://[::1]:8233'],
+    });
+    // The dev server's UI on another port is still allowed: the default follows TEMPORAL_UI_PORT.
+    const moved = parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_AUTH_TOKEN: 'codec-token-0123456789', TEMPORAL_UI_PORT: '8234' });
+    assert.deepEqual(moved.codec?.allowedOrigins, ['http://127.0.0.1:8234', 'http://localhost:8234', 'http://[::1]:8234']);
+    assert.deepEqual(parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_ALLOWED_ORIGINS: 'https://ui.acme.io' }).codec?.allowedOrigins, ['https://ui.acme.io']);
     const short = configError({ CODEC_KEYS: `k1:${Buffer.alloc(16, 7).toString('base64')}` });
     assert.match(short.message, /CODEC_KEYS/);
     assert.equal(short.message.includes(Buffer.alloc(16, 7).toString('base64')), false);

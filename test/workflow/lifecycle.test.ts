@@ -526,6 +526,36 @@ describe('triage lifecycle (real Temporal)', function () {
     await handle(alert).terminate('test done');
   });
 
+  it("keeps an alert whose ticket Slack refused open: the SIEM's resend posts it again once Slack takes it", async () => {
+    const alert = attack('refused-then-resent');
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), status: 200, body: { ok: false, error: 'invalid_arguments' } });
+    const failed = await start(alert, policy());
+    assert.equal(failed.state.status, 'delivery_failed');
+    // Its background work done (the Jira issue made), the run stays: it used to end here.
+    await waitForTriage(handle(alert), (x) => x.jira?.status === 'ok');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await handle(alert).describe()).status.name, 'RUNNING');
+    // Slack takes it now (the cause fixed); the SIEM sends the alert again.
+    const resent = await createAlertStarter(s.t.client, s.taskQueue).start(alert);
+    assert.equal(resent.status, 'duplicate');
+    const posted = await waitForTriage(handle(alert), (x) => x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
+    assert.equal(posted.state.status, 'awaiting_analyst');
+    assert.equal(posted.state.reopened, 0, 'a second try, not a reopen');
+    assert.equal(s.fakes.slack.messages.filter((m) => m.metadata?.event_payload['alert_key'] === alertWorkflowId(alert)).length, 1, 'one ticket');
+    assert.deepEqual((await patchesOf(alert)).filter((id) => id === 'failed-delivery-stays-open'), ['failed-delivery-stays-open']);
+    await handle(alert).terminate('test done');
+  });
+
+  it('expires an alert whose ticket Slack refused at MAX_OPEN after it arrived, and ends its run', async () => {
+    const alert = attack('refused-then-expired');
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), status: 200, body: { ok: false, error: 'invalid_arguments' } });
+    const failed = await start(alert, policy({ maxOpenMs: 4_000, reopenWindowMs: 0 }));
+    assert.equal(failed.state.status, 'delivery_failed');
+    const result = await handle(alert).result();
+    assert.equal(result.state.status, 'expired');
+    assert.equal(result.state.disposition, 'expired');
+  });
+
   it('looks before posting a reopened ticket whose first post failed after Slack took it: one message, not two', async () => {
     const alert = attack('posted-then-refused');
     // Slack stores the ticket, then answers with an error (as a post whose answer was lost): the run records
