@@ -147,6 +147,15 @@ async function record(): Promise<void> {
     await save(s, 'alertTriage.detection-error', broken);
     await save(s, 'oktaTriage.detection-error', `${broken}/okta`);
 
+    // Slack refused the ticket for good; the SIEM fired the alert again and the post went through; closed.
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes('rec-delivery-refused'), status: 200, body: { ok: false, error: 'invalid_arguments' } });
+    const refused = await run(s, sample(1, 'delivery-refused'), quick(), async (id) => {
+      await s.t.client.workflow.getHandle(id).signal(alertRefiredSignal, { at: new Date().toISOString() });
+      await waitForTriage(s.t.client.workflow.getHandle(id), (x) => x.delivery?.kind === 'slack');
+      await update(id, analyst('close_benign'));
+    });
+    await save(s, 'alertTriage.delivery-refused-reposted', refused);
+
     // The other LogType children.
     const ct = await run(s, sample(1, 'cloudtrail', { detectionId: 'AWS.Console.RootLoginFailed', logType: 'AWS.CloudTrail', logTypeSource: 'routing-table', ips: ['185.220.101.48'], users: [ROOT_ARN] }), quick(), (id) => update(id, analyst('close_benign')).then(() => undefined));
     await save(s, 'cloudTrailTriage.brute-force', `${ct}/cloudtrail`);
