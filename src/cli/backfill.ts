@@ -311,16 +311,7 @@ async function backfill(
   /** With --panther (no checkpoint): where a run carries on — the oldest alert whose start failed, else the last read. */
   const resume = { lastRead: undefined as string | undefined, firstFailed: undefined as string | undefined };
 
-  // A checkpoint that cannot be written (a read-only folder) is found before anything starts: without
-  // it a re-run could not resume. Writing where the run begins changes nothing it would read.
-  if (checkpointFile) {
-    try {
-      writeCheckpoint(checkpointFile, version!, skip);
-    } catch (err) {
-      throw new Error(`cannot write the checkpoint ${checkpointPath(checkpointFile)} (${errorMessage(err)}): nothing was started; make its folder writable, or copy the alerts file somewhere that is`);
-    }
-  }
-  /** A later write that fails (a full disk) is reported, not fatal: the starts themselves are safe to repeat. */
+  /** A write that fails mid-run (a full disk) is reported, not fatal: the starts themselves are safe to repeat. */
   let checkpointError: string | undefined;
   const saveCheckpoint = (linesDone: number) => {
     try {
@@ -329,6 +320,14 @@ async function backfill(
       checkpointError ??= errorMessage(err);
     }
   };
+  // A checkpoint that cannot be written (a read-only folder) is found before anything starts: without
+  // it a re-run could not resume. Writing where the run begins changes nothing it would read.
+  if (checkpointFile) {
+    saveCheckpoint(skip);
+    if (checkpointError) {
+      throw new Error(`cannot write the checkpoint ${checkpointPath(checkpointFile)} (${checkpointError}): nothing was started; make its folder writable, or copy the alerts file somewhere that is`);
+    }
+  }
   const settle = (line: number, outcome: LineOutcome) => {
     const due = checkpoint.settle(line, outcome);
     // Never behind the checkpoint this run began from (the lines it skips settle first, 50 at a time).

@@ -169,21 +169,24 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
     await t.client.workflow.getHandle(`${alertWorkflowId(gsuite)}/gsuite`).describe();
   });
 
+  /** A GSuite brute force on the quiet account from the attacker's clean proxy, dated `createdAt`. */
+  const quietUserAlert = (prefix: string, createdAt: Date): Alert => ({
+    ...forgotPasswordAlert(),
+    createdAt: createdAt.toISOString(),
+    alertId: `${prefix}-${Date.now()}`,
+    detectionId: 'GSuite.BruteForceLogin',
+    title: 'GSuite Brute Force Login',
+    logType: 'GSuite.ActivityEvent',
+    logTypeSource: 'routing-table',
+    ips: [PROXY_IP],
+    users: [QUIET_USER],
+  });
+
   it("never counts the attack's own successful logins as the user's usual location (no auto-close for a guessed password)", async () => {
     // A quiet account: 3 logins from home in 90 days; the attacker's 4 successes from a clean proxy came
     // in the hour before the alert and would otherwise make the proxy the user's #1 location.
-    const alert: Alert = {
-      ...forgotPasswordAlert(),
-      // Anchored to the logs: the attacker's successes stay within the hour before the alert however late this runs.
-      createdAt: (await sampleLogsTime()).toISOString(),
-      alertId: `quiet-${Date.now()}`,
-      detectionId: 'GSuite.BruteForceLogin',
-      title: 'GSuite Brute Force Login',
-      logType: 'GSuite.ActivityEvent',
-      logTypeSource: 'routing-table',
-      ips: [PROXY_IP],
-      users: [QUIET_USER],
-    };
+    // Anchored to the logs: the attacker's successes stay within the hour before the alert however late this runs.
+    const alert = quietUserAlert('quiet', await sampleLogsTime());
     const { result } = await triage(alert);
     const locations = result.report.enrichments.loginLocations;
     assert.equal(locations?.status, 'ok');
@@ -197,17 +200,7 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
   it("keeps the attack out of the usual locations when the alert's time is ahead of the clock (a zone-less local time)", async () => {
     // The same quiet account, the alert dated 6 hours ahead: its own time would put the attack margin
     // after the attack. The run's start caps it, and this runs within minutes of the logs' time.
-    const alert: Alert = {
-      ...forgotPasswordAlert(),
-      createdAt: new Date((await sampleLogsTime()).getTime() + 6 * 3_600_000).toISOString(),
-      alertId: `quiet-ahead-${Date.now()}`,
-      detectionId: 'GSuite.BruteForceLogin',
-      title: 'GSuite Brute Force Login',
-      logType: 'GSuite.ActivityEvent',
-      logTypeSource: 'routing-table',
-      ips: [PROXY_IP],
-      users: [QUIET_USER],
-    };
+    const alert = quietUserAlert('quiet-ahead', new Date((await sampleLogsTime()).getTime() + 6 * 3_600_000));
     const { result } = await triage(alert);
     const locations = result.report.enrichments.loginLocations;
     assert.equal(locations?.status, 'ok');

@@ -461,14 +461,22 @@ describe('triage lifecycle (real Temporal)', function () {
     await h.terminate('test done');
   });
 
-  it('keeps an autoClose that arrives while a reopened alert\'s ticket is being posted: the post does not reopen it', async () => {
-    const alert = forgotPassword('close-during-repost');
+  /**
+   * Auto-closed under enforce, then fired again while Slack stores the reopened ticket but answers only
+   * after 6 s: returns once the run is reopened and the post is on its way.
+   */
+  async function reopenWithSlowRepost(alert: Alert): Promise<void> {
     const closed = await start(alert, enforce('skip', { reopenWindowMs: 60_000 }));
     assert.equal(closed.state.status, 'auto_closed');
-    // Slack takes 6 s to answer the reopened alert's ticket, so the signal lands while it is on its way.
     s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), hangMs: 6_000, afterHandling: true });
     await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
     await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.state.status === 'awaiting_analyst');
+  }
+
+  it('keeps an autoClose that arrives while a reopened alert\'s ticket is being posted: the post does not reopen it', async () => {
+    const alert = forgotPassword('close-during-repost');
+    // Slack takes 6 s to answer the reopened alert's ticket, so the signal lands while it is on its way.
+    await reopenWithSlowRepost(alert);
     await handle(alert).signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
     const posted = await waitForTriage(handle(alert), (x) => x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
     assert.equal(posted.state.status, 'auto_closed', 'the close stands once the ticket is out');
@@ -483,12 +491,8 @@ describe('triage lifecycle (real Temporal)', function () {
 
   it("keeps an analyst's escalation clicked while a reopened alert's ticket is being posted: the post does not undo it", async () => {
     const alert = forgotPassword('escalate-during-repost');
-    const closed = await start(alert, enforce('skip', { reopenWindowMs: 60_000 }));
-    assert.equal(closed.state.status, 'auto_closed');
     // Slack stores the reopened alert's ticket (its buttons are in the channel) but answers only after 6 s.
-    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), hangMs: 6_000, afterHandling: true });
-    await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
-    await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.state.status === 'awaiting_analyst');
+    await reopenWithSlowRepost(alert);
     assert.ok(await until(() => messageFor(alert) !== undefined), 'the new ticket is in the channel');
     await handle(alert).executeUpdate(analystActionUpdate, { args: [analyst('escalate')] });
     const posted = await waitForTriage(handle(alert), (x) => x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
