@@ -6,13 +6,13 @@
  * steps, in order, on one running service (run the file, not one test alone).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../src/config/paths';
-import { serverRecordFile, stopLeftoverServer } from '../../src/cli/leftover-server';
-import { findTemporalCli, isTemporalUp } from '../../src/temporal/dev-server';
+import { serverRecordFile } from '../../src/cli/leftover-server';
+import { findTemporalCli, isTemporalUp, startDevServer } from '../../src/temporal/dev-server';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
 import { NEUTRAL_CWD, spawnScript, type ServiceProcess } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
@@ -182,39 +182,46 @@ describe('npm start killed outright (SIGKILL, the OOM killer): nothing is orphan
 describe('npm start killed outright while running its own dev server: the next npm start stops what it left (real processes)', function () {
   this.timeout(180_000);
 
-  it('the next npm start stops the leftover dev server and runs its own, which Ctrl-C then stops', async () => {
+  it('the next npm start stops the leftover dev server and runs its own, recorded, which Ctrl-C then stops', async () => {
     const { port, metricsPort } = await freeServicePorts();
-    const address = `127.0.0.1:${await freePort()}`;
+    const serverPort = await freePort();
+    const address = `127.0.0.1:${serverPort}`;
+    const dataDir = path.join(tempDir('leftover-server'), '.data');
+    fs.mkdirSync(dataDir, { recursive: true });
     const env = {
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
       TEMPORAL_ADDRESS: address,
       TEMPORAL_UI_PORT: String(await freePort()),
       TEMPORAL_CLI_PATH: findTemporalCli(),
-      DATA_DIR: path.join(tempDir('leftover-server'), '.data'),
+      DATA_DIR: dataDir,
       LOCAL_SIEM_LOGS: await sampleLogsDir(),
     };
-    const first = spawnScript('npm start', 'dist/src/cli/start.js', env);
-    let second: ServiceProcess | undefined;
+    // What an npm start killed outright leaves (when its server had nothing to print to the dead pipe): the
+    // server, in its own process group, on the folder's SQLite file, named in DATA_DIR by an owner now gone.
+    const dbFile = path.join(dataDir, 'temporal.db');
+    const leftover = await startDevServer({ cliPath: findTemporalCli(), port: serverPort, dbFile, detached: true });
+    const goneOwner = spawnSync('true').pid;
+    fs.writeFileSync(serverRecordFile(dataDir), JSON.stringify({ serverPid: leftover.process.pid, ownerPid: goneOwner, dbFile }));
+    let start: ServiceProcess | undefined;
     try {
-      await first.waitFor(/worker started/, 90_000);
-      first.child.kill('SIGKILL');
-      // The worker and the API follow it (their lifeline); the dev server, in its own process group, stays.
-      assert.ok(await until(async () => !(await answers(`http://127.0.0.1:${port}/healthz`)), 30_000, 250), 'the API stopped');
-      assert.ok(await isTemporalUp(address, 1000), 'the dev server outlived npm start');
-
-      second = spawnScript('npm start', 'dist/src/cli/start.js', env);
-      await second.waitFor(/stopped the Temporal dev server \(pid \d+\) that an earlier npm start, killed outright, left running/, 60_000);
-      await second.waitFor(/worker started/, 90_000);
-      assert.ok(second.output.some((l) => /Temporal dev server ready/.test(l)), 'it started a server of its own');
-      const exited = new Promise<number | null>((resolve) => second!.child.once('exit', (code) => resolve(code)));
-      second.child.kill('SIGINT');
+      start = spawnScript('npm start', 'dist/src/cli/start.js', env);
+      await start.waitFor(new RegExp(`stopped the Temporal dev server \\(pid ${leftover.process.pid}\\) that an earlier npm start, killed outright, left running`), 60_000);
+      await start.waitFor(/worker started/, 90_000);
+      assert.notEqual(leftover.process.exitCode ?? leftover.process.signalCode, null, 'the leftover server is gone');
+      assert.ok(start.output.some((l) => /Temporal dev server ready/.test(l)), 'it started a server of its own');
+      // Its own server is named for the next npm start, as its own.
+      const record = JSON.parse(fs.readFileSync(serverRecordFile(dataDir), 'utf8')) as { serverPid: number; ownerPid: number };
+      assert.equal(record.ownerPid, start.child.pid);
+      assert.notEqual(record.serverPid, leftover.process.pid);
+      const exited = new Promise<number | null>((resolve) => start!.child.once('exit', (code) => resolve(code)));
+      start.child.kill('SIGINT');
       assert.equal(await exited, 0);
-      assert.equal(await isTemporalUp(address, 1000), false, 'Ctrl-C stopped the dev server too');
+      assert.equal(await isTemporalUp(address, 1000), false, 'Ctrl-C stopped its dev server too');
+      assert.equal(fs.existsSync(serverRecordFile(dataDir)), false, 'a clean stop leaves no record');
     } finally {
-      first.child.kill('SIGKILL');
-      await second?.stop();
-      await stopLeftoverServer(serverRecordFile(env.DATA_DIR));
+      await start?.stop();
+      await leftover.stop();
     }
   });
 });
