@@ -12,6 +12,7 @@ import { createCodec } from '../temporal/codec/aes-gcm-codec';
 import type { ReputationProvider } from '../domain/enrichment';
 import type { AutoCloseMode, TriagePolicy } from '../domain/policy';
 import { errorMessage } from '../logging/error-message';
+import { MENTION_TARGET } from '../tickets/slack-ids';
 
 const optionalString = z.string().optional();
 /**
@@ -261,7 +262,7 @@ function parseMention(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const target = value.replace(/^<[@!]?|>$/g, '').replace(/^@/, '');
   const normalized = /^S[A-Z0-9]+$/.test(target) ? `subteam^${target}` : target;
-  if (!/^([UW][A-Z0-9]{2,20}|subteam\^S[A-Z0-9]{2,20}|here|channel)$/.test(normalized)) {
+  if (!MENTION_TARGET.test(normalized)) {
     throw new ConfigError('SLACK_ESCALATION_MENTION: a Slack user id (U…), user group id (S…), "here" or "channel"');
   }
   return normalized;

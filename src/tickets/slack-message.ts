@@ -7,6 +7,7 @@ import { oneLine, type Line, type Span } from './spans';
 import { SEVERITY_EMOJI, type TicketDoc } from './ticket';
 import { ACTIONS_BLOCK_ID, BUTTONS } from './actions';
 import { truncate } from './format';
+import { MENTION_TARGET, SLACK_USER_ID } from './slack-ids';
 
 export const SLACK_LIMITS = { headerText: 150, sectionText: 3000, blocks: 50, fallbackText: 3000 } as const;
 
@@ -20,11 +21,9 @@ export function safeUrl(url: string): string | undefined {
   return url.replace(/[<>|\s"`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-export const MENTION_TARGET = /^([UW][A-Z0-9]{2,20}|subteam\^S[A-Z0-9]{2,20}|here|channel)$/;
-
 function mention(target: string): string {
   if (!MENTION_TARGET.test(target)) return escapeMrkdwn(target);
-  return /^[UW]/.test(target) ? `<@${target}>` : `<!${target}>`;
+  return SLACK_USER_ID.test(target) ? `<@${target}>` : `<!${target}>`;
 }
 
 function span(raw: Span): string {

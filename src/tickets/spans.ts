@@ -1,5 +1,6 @@
 /** The building blocks of a ticket: runs of untrusted text, emphasis and links. Each renderer escapes them. */
 import { describeActor, type Actor } from '../domain/triage-state';
+import { SLACK_USER_ID } from './slack-ids';
 
 export type Span =
   | { kind: 'text'; text: string; bold?: boolean; code?: boolean }
@@ -14,9 +15,6 @@ export type Line = Span[];
 
 export const text = (t: string, opts: { bold?: boolean; code?: boolean } = {}): Span => ({ kind: 'text', text: t, ...opts });
 export const link = (t: string, url: string): Span => ({ kind: 'link', text: t, url });
-
-/** A Slack user id, as Slack's signed interaction payloads carry it. */
-export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
 /**
  * Who acted, as Slack should show them: an analyst with a real user id as a mention; anyone else (a

@@ -7,7 +7,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../logging/logger';
 import { actionForButton } from '../../tickets/actions';
-import { SLACK_USER_ID } from '../../tickets/spans';
+import { SLACK_USER_ID } from '../../tickets/slack-ids';
 import type { ActionOutcome, ActionSink } from '../analyst-actions';
 import { sendError } from '../errors';
 import { verifySlackSignature } from '../slack-signature';
