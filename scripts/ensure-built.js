@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Used by the npm scripts of the CLIs (demo, report, backfill, replay, sample-data): rebuild dist/ when
+// Used by npm start and the npm scripts of the CLIs (demo, report, backfill, replay, sample-data): rebuild dist/ when
 // it is missing or older than the sources, so a command never runs yesterday's code — above all
 // `npm run replay`, whose whole point is to check the workflow code as it is now. dist/workflow-bundle.js
 // is the last file a build writes; where there are no sources (the runtime image) dist/ is what there is.

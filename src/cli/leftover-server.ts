@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { alive, commandLine } from './process-alive';
 
 const RecordSchema = z.object({ serverPid: z.int().positive(), ownerPid: z.int().positive(), dbFile: z.string() });
 
@@ -23,29 +24,11 @@ export function forgetServer(file: string): void {
   fs.rmSync(file, { force: true });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A zombie (exited, not yet reaped by a PID 1 that does not reap) answers the signal but is gone.
-  try {
-    return !/^\d+ \(.*\) Z/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
 /** Whether `pid` is still the dev server of that file (a pid is reused once its process is gone). */
 function isDevServerOf(pid: number, dbFile: string): boolean {
-  try {
-    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return args.includes('start-dev') && args.includes(dbFile);
-  } catch {
-    // No /proc (not Linux), or the process is gone: never kill what we cannot identify.
-    return false;
-  }
+  const args = commandLine(pid);
+  // No /proc (not Linux), or the process is gone: never kill what we cannot identify.
+  return args !== undefined && args.includes('start-dev') && args.includes(dbFile);
 }
 
 /**

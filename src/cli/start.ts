@@ -14,6 +14,7 @@ import { connectionOptions, type TemporalConnectionOptions } from '../temporal/c
 import { findTemporalCli, isLoopbackHost, isTemporalUp, splitAddress, startDevServer, type DevServer } from '../temporal/dev-server';
 import { forgetServer, recordServer, serverRecordFile, stopLeftoverServer } from './leftover-server';
 import { ignoreClosedOutput } from './lifeline';
+import { takeStartLock } from './start-lock';
 import { printer, runNode, stop, type Supervised } from './supervisor';
 import { errorMessage } from '../logging/error-message';
 import { wantsColor } from '../logging/logger';
@@ -110,6 +111,14 @@ async function main(): Promise<void> {
   ignoreClosedOutput();
   const config = loadConfigOrExit();
   const root = projectRoot();
+  const lock = takeStartLock(config.dataDir);
+  if (!lock.taken) {
+    say(
+      `another npm start (pid ${lock.heldBy}) runs with DATA_DIR=${config.dataDir}: stop it first (Ctrl-C in its terminal, or kill ${lock.heldBy}), ` +
+        'or give this one its own DATA_DIR (and PORT, METRICS_PORT, TEMPORAL_ADDRESS, TEMPORAL_UI_PORT)',
+    );
+    process.exit(1);
+  }
   let server: DevServer | undefined;
   /** The dev server's process from the moment it is spawned: an exit during its boot still kills it. */
   let serverProcess: ChildProcess | undefined;
@@ -152,6 +161,7 @@ async function main(): Promise<void> {
   // closed terminal then fails (EIO): that must not crash the stop.
   process.on('SIGHUP', onSignal('the terminal closed (SIGHUP)', 'wait'));
   process.once('exit', () => {
+    lock.release();
     for (const c of children) c.child.kill('SIGKILL');
     if (serverProcess && serverProcess.exitCode === null && serverProcess.signalCode === null) {
       serverProcess.kill('SIGKILL');

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../src/config/paths';
 import { serverRecordFile } from '../../src/cli/leftover-server';
+import { startLockFile } from '../../src/cli/start-lock';
 import { findTemporalCli, isTemporalUp, startDevServer } from '../../src/temporal/dev-server';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
 import { NEUTRAL_CWD, spawnScript, type ServiceProcess } from '../helpers/processes';
@@ -84,6 +85,24 @@ describe('quick start: npm start, then npm run demo (real processes, its own dev
     assert.ok(await until(listed, 20_000, 250), `the Web UI lists the two demo runs: ${JSON.stringify(ids)}`);
   });
 
+  it('a second npm start in the same folder refuses, naming the first, and the first keeps serving', async () => {
+    const { port, metricsPort } = await freeServicePorts();
+    // Its own ports: without the lock it would run a second worker on the first one's SQLite file.
+    const second = spawnScript('npm start', 'dist/src/cli/start.js', { ...env, PORT: String(port), METRICS_PORT: String(metricsPort) }, [], path.dirname(env.DATA_DIR!));
+    const exited = new Promise<number | null>((resolve) => second.child.once('exit', (code) => resolve(code)));
+    try {
+      assert.equal(await exited, 1);
+      await second.stop();
+      const said = second.output.join('\n');
+      assert.match(said, new RegExp(`another npm start \\(pid ${start!.child.pid}\\) runs with DATA_DIR=`));
+      assert.doesNotMatch(said, /starting the Temporal dev server|worker started/);
+      assert.equal((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status, 200, 'the first one still serves');
+      assert.equal(fs.readFileSync(startLockFile(env.DATA_DIR!), 'utf8').trim(), String(start!.child.pid), 'and still holds the lock');
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('stops the API, the worker and the dev server on Ctrl-C, exiting 0', async () => {
     // `npm start` execs start.js (so a SIGTERM to npm reaches it, not only a shell): one Ctrl-C then
     // arrives twice, from the terminal and forwarded by npm. The echo must not cut the clean stop short.
@@ -99,6 +118,7 @@ describe('quick start: npm start, then npm run demo (real processes, its own dev
     assert.ok(gone, 'the API no longer answers');
     const uiGone = await fetch(`http://127.0.0.1:${uiPort}/`).then(() => false, () => true);
     assert.ok(uiGone, 'the Web UI no longer answers');
+    assert.equal(fs.existsSync(startLockFile(env.DATA_DIR!)), false, 'the lock is released');
   });
 });
 
@@ -203,6 +223,7 @@ describe('npm start killed outright while running its own dev server: the next n
     const leftover = await startDevServer({ cliPath: findTemporalCli(), port: serverPort, dbFile, detached: true });
     const goneOwner = spawnSync('true').pid;
     fs.writeFileSync(serverRecordFile(dataDir), JSON.stringify({ serverPid: leftover.process.pid, ownerPid: goneOwner, dbFile }));
+    fs.writeFileSync(startLockFile(dataDir), `${goneOwner}\n`);
     let start: ServiceProcess | undefined;
     try {
       start = spawnScript('npm start', 'dist/src/cli/start.js', env);
@@ -219,6 +240,7 @@ describe('npm start killed outright while running its own dev server: the next n
       assert.equal(await exited, 0);
       assert.equal(await isTemporalUp(address, 1000), false, 'Ctrl-C stopped its dev server too');
       assert.equal(fs.existsSync(serverRecordFile(dataDir)), false, 'a clean stop leaves no record');
+      assert.equal(fs.existsSync(startLockFile(dataDir)), false, 'nor the lock it took over from the gone owner');
     } finally {
       await start?.stop();
       await leftover.stop();

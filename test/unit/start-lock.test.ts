@@ -1,0 +1,65 @@
+/**
+ * One npm start per DATA_DIR: the lock file names its owner; a live npm start keeps it, a gone one (or a
+ * pid reused by another program) does not. Owners are real processes.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startLockFile, takeStartLock } from '../../src/cli/start-lock';
+import { tempDir } from '../helpers/sample-logs';
+
+/** A live process whose command line is `node -e … <args>`. */
+function idle(...args: string[]): ChildProcess {
+  return spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', ...args], { stdio: 'ignore' });
+}
+
+describe('npm start lock (one npm start per DATA_DIR)', () => {
+  const script = '/opt/autotriage/dist/src/cli/start.js';
+  const running: ChildProcess[] = [];
+  after(() => running.forEach((c) => c.kill('SIGKILL')));
+
+  it('is taken in a new folder, names this process, and release removes it', () => {
+    const dataDir = path.join(tempDir('lock'), '.data');
+    const lock = takeStartLock(dataDir, script);
+    assert.equal(lock.taken, true);
+    assert.equal(fs.readFileSync(startLockFile(dataDir), 'utf8').trim(), String(process.pid));
+    if (lock.taken) lock.release();
+    assert.equal(fs.existsSync(startLockFile(dataDir)), false);
+  });
+
+  it('is refused while another npm start holds it, naming that one, and left as it was', async () => {
+    const dataDir = tempDir('lock');
+    const other = idle('dist/src/cli/start.js');
+    running.push(other);
+    fs.writeFileSync(startLockFile(dataDir), `${other.pid}\n`);
+    assert.deepEqual(takeStartLock(dataDir, script), { taken: false, heldBy: other.pid });
+    assert.equal(fs.readFileSync(startLockFile(dataDir), 'utf8').trim(), String(other.pid));
+  });
+
+  for (const [what, holder] of [
+    ['an owner that is gone (npm start killed outright)', () => spawnSync('true').pid],
+    ['a pid now used by another program', () => {
+      const other = idle('not-autotriage.js');
+      running.push(other);
+      return other.pid!;
+    }],
+    ['a file with no pid in it', () => Number.NaN],
+  ] as const) {
+    it(`is taken over from ${what}`, () => {
+      const dataDir = tempDir('lock');
+      fs.writeFileSync(startLockFile(dataDir), `${holder()}\n`);
+      const lock = takeStartLock(dataDir, script);
+      assert.equal(lock.taken, true);
+      assert.equal(fs.readFileSync(startLockFile(dataDir), 'utf8').trim(), String(process.pid));
+    });
+  }
+
+  it('release leaves a lock another npm start has since taken over', () => {
+    const dataDir = tempDir('lock');
+    const lock = takeStartLock(dataDir, script);
+    fs.writeFileSync(startLockFile(dataDir), '4194000\n');
+    if (lock.taken) lock.release();
+    assert.equal(fs.readFileSync(startLockFile(dataDir), 'utf8').trim(), '4194000');
+  });
+});
