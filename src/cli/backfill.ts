@@ -537,7 +537,7 @@ async function* fileAlerts(fd: number, skip: number, pantherConsoleUrl: string |
 }
 
 async function* pantherAlerts(config: Config, range: { from: Date; to: Date }, signal?: AbortSignal): AsyncGenerator<Item> {
-  if (!config.panther) throw new Error('--panther needs PANTHER_API_URL and PANTHER_API_TOKEN');
+  if (!config.panther) throw new Error(PANTHER_NOT_CONFIGURED);
   const source = new PantherAlertSource(new PantherClient(config.panther), config.panther.consoleUrl);
   for await (const payload of source.list(range.from, range.to, { signal })) {
     try {
@@ -587,11 +587,15 @@ async function writeDryRunTicket(client: Client, workflowId: string, out: NodeJS
   );
 }
 
+const PANTHER_NOT_CONFIGURED = '--panther needs PANTHER_API_URL and PANTHER_API_TOKEN';
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   // A wrong path is reported as such, before any connection to Temporal is tried.
   if (args.file) await fs.promises.access(args.file, fs.constants.R_OK).catch(() => Promise.reject(new Error(`cannot read ${args.file}`)));
   const config = loadConfigOrExit();
+  // A setup error, like an unreadable --file: reported before anything connects or starts.
+  if (args.panther && !config.panther) throw new Error(PANTHER_NOT_CONFIGURED);
   const connection = await Connection.connect(connectionOptions(config));
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });

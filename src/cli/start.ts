@@ -47,7 +47,12 @@ async function hasLogs(dir: string, mustExist: boolean): Promise<boolean> {
   for (const folder of folders) {
     // Dot folders are not tables (the SIEM skips them too): the sample generator's staging folder is one.
     if (!folder.isDirectory() || folder.name.startsWith('.')) continue;
-    const files = await fs.readdir(path.join(dir, folder.name)).catch(() => []);
+    const table = path.join(dir, folder.name);
+    const files = await fs.readdir(table).catch((err: NodeJS.ErrnoException) => {
+      // Gone since the listing: no logs there. Unreadable: perhaps real logs, so no sample logs beside them.
+      if (err.code === 'ENOENT') return [];
+      throw new Error(`LOCAL_SIEM_LOGS=${dir}: its folder ${folder.name}/ cannot be read (${err.code ?? errorMessage(err)})`);
+    });
     if (files.some((f) => /\.(jsonl|ndjson|json)(\.gz)?$/.test(f))) return true;
   }
   return false;
@@ -205,10 +210,11 @@ async function main(): Promise<void> {
   const env = {
     ...process.env,
     TEMPORAL_ADDRESS: config.temporal.address,
-    LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    // An empty value (`LOG_FORMAT=` in .env) means unset, as everywhere in the configuration.
+    LOG_FORMAT: process.env.LOG_FORMAT?.trim() || (process.stdout.isTTY ? 'pretty' : 'json'),
     // glibc gives each thread (V8, the SDK's Rust core, DuckDB) its own malloc arena; two keep the
     // worker's RSS ~130 MB lower in a storm at no measured cost in throughput (npm run bench).
-    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX?.trim() || '2',
     // The children's stdout is our pipe: colour as this terminal would, unless the user said otherwise.
     ...(wantsColor(process.env, process.stdout.isTTY === true) ? { FORCE_COLOR: '1' } : { FORCE_COLOR: '0' }),
   };

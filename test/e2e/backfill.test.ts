@@ -18,6 +18,7 @@ import { tempDir } from '../helpers/sample-logs';
 import { until } from '../helpers/until';
 import { testAddress, uniqueTaskQueue, visibilityCaughtUp } from '../helpers/temporal';
 import { startStack, type Stack } from '../helpers/worker-stack';
+import { SA } from '../../src/temporal/search-attributes';
 
 const run = promisify(execFile);
 const BACKFILL = () => path.join(projectRoot(), 'dist/src/cli/backfill.js');
@@ -97,6 +98,14 @@ describe('backfill (real process, real Temporal)', function () {
     assert.match(res.stderr, /note: 1 alert\(s\) had no readable createdAt: their enrichment looked at the days before this backfill/);
   });
 
+  it('refuses --panther without Panther credentials as a setup error, before connecting to Temporal', async () => {
+    // Nothing answers at this address: the refusal must come first, not a connection error or a "carry on" hint.
+    const res = await backfill(['--panther', '--from', '2026-10-01T00:00:00Z', '--to', '2026-10-02T00:00:00Z'], { TEMPORAL_ADDRESS: '127.0.0.1:1', DATA_DIR: tempDir('no-panther-data') });
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /^backfill: --panther needs PANTHER_API_URL and PANTHER_API_TOKEN$/m);
+    assert.doesNotMatch(res.stderr, /carry on|Temporal/);
+  });
+
   it('refuses to start when its checkpoint cannot be written, and says so before starting anything', async () => {
     const taskQueue = uniqueTaskQueue('no-checkpoint');
     const file = alertsFile(3);
@@ -120,9 +129,13 @@ describe('backfill (real process, real Temporal)', function () {
       const env = { ...s.fakes.env, TEMPORAL_ADDRESS: testAddress(), TEMPORAL_TASK_QUEUE: s.taskQueue, DATA_DIR: tempDir('dry-data') };
       const res = await backfill(['--file', file, '--dry-run', '--out', out], env);
       assert.equal(res.code, 0, res.stderr);
-      const tickets = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; slack: { blocks: unknown[] }; playbook: string });
+      const tickets = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { workflowId: string; text: string; slack: { blocks: unknown[] }; playbook: string });
       assert.equal(tickets.length, 5);
       for (const t of tickets) {
+        // Its run is over, and says so to anyone who lists runs by status (not a triage stuck enriching).
+        const run = await s.t.client.workflow.getHandle(t.workflowId).describe();
+        assert.equal(run.status.name, 'COMPLETED');
+        assert.ok(await until(async () => (await s.t.client.workflow.getHandle(t.workflowId).describe()).typedSearchAttributes.get(SA.TriageStatus) === 'dry_run'), `${t.workflowId}: TriageStatus=dry_run`);
         assert.equal(t.playbook, 'bruteForce');
         assert.match(t.text, /Top login locations/);
         assert.ok(t.slack.blocks.length > 3);
