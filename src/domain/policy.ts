@@ -35,6 +35,11 @@ export interface TriagePolicy {
    * caller renders the ticket from the result.
    */
   dryRun?: boolean;
+  /**
+   * The wait after a ticket Slack refused is refused again on a re-fire, before another re-fire posts it
+   * (doubling, up to an hour). Absent: 5 minutes. Not configurable; tests shorten it.
+   */
+  repostBackoffMs?: number;
 }
 
 const MINUTE = 60_000;

@@ -13,7 +13,9 @@ export type TriageStatus =
   | 'closed'
   | 'auto_closed'
   | 'delivery_failed'
-  | 'expired';
+  | 'expired'
+  /** A backfill dry run: enriched and decided, nothing posted, the run over. */
+  | 'dry_run';
 
 /** The verdict on the alert. `auto_closed` is automation's; the others are analysts' (or SLA expiry). */
 export type Disposition = 'benign' | 'false_positive' | 'escalated' | 'auto_closed' | 'expired';
@@ -72,10 +74,31 @@ export interface TriageState {
   slaReminders: number;
   slaEscalated: boolean;
   reopened: number;
+  /**
+   * A ticket Slack refused, then refused again when a re-fire posted it: how many re-posts failed, and
+   * before when a re-fire does not post it again (the SIEM's resends would otherwise each post and fail).
+   */
+  repost?: { failed: number; after: string };
   timeline: TimelineEntry[];
 }
 
 export const CLOSED: readonly TriageStatus[] = ['closed', 'auto_closed', 'expired'];
+
+/** The wait after the first failed re-post; each later one doubles it, up to REPOST_BACKOFF_MAX_MS. */
+export const REPOST_BACKOFF_MS = 5 * 60_000;
+export const REPOST_BACKOFF_MAX_MS = 60 * 60_000;
+
+/** The state's `repost` after one more re-post Slack refused, at `now` (ms): 5, 10, 20, 40 min, then hourly. */
+export function afterFailedRepost(state: TriageState, now: number, firstBackoffMs = REPOST_BACKOFF_MS): { failed: number; after: string } {
+  const failed = (state.repost?.failed ?? 0) + 1;
+  const wait = Math.min(firstBackoffMs * 2 ** (failed - 1), Math.max(firstBackoffMs, REPOST_BACKOFF_MAX_MS));
+  return { failed, after: new Date(now + wait).toISOString() };
+}
+
+/** Whether a re-fire at `now` (ms) waits instead of posting the refused ticket again. */
+export function repostWaits(repostAfter: string | null | undefined, now: number): boolean {
+  return typeof repostAfter === 'string' && now < Date.parse(repostAfter);
+}
 
 export function isClosed(state: TriageState): boolean {
   return CLOSED.includes(state.status);
@@ -126,7 +149,10 @@ export type TriageMemo = Nullable<{
   autoClosed?: RuleRef;
   autoCloseReopened?: RuleRef;
   analystVerdict?: AnalystVerdict;
-}>;
+}> & {
+  /** Only on a run whose refused ticket waits to be posted again (the API then sends no re-fire before it). */
+  repostAfter?: string;
+};
 
 export function triageMemo(state: TriageState): TriageMemo {
   const ref = (v?: AutoCloseVerdict): RuleRef | null => (v ? { ruleId: v.ruleId, ruleVersion: v.ruleVersion } : null);
@@ -140,6 +166,7 @@ export function triageMemo(state: TriageState): TriageMemo {
     autoClosed: ref(state.autoClosed),
     autoCloseReopened: ref(state.autoCloseReopened),
     analystVerdict: state.analystVerdict ?? null,
+    ...(state.repost ? { repostAfter: state.repost.after } : {}),
   };
 }
 
@@ -186,7 +213,8 @@ export function refuseAction(state: TriageState, action: AnalystAction): string 
   return undefined;
 }
 
-function entry(state: TriageState, at: string, what: string, by?: Actor): TimelineEntry[] {
+/** The timeline with one more entry, the oldest dropped past 200: a run's state stays bounded. */
+export function entry(state: TriageState, at: string, what: string, by?: Actor): TimelineEntry[] {
   return [...state.timeline, { at, what, ...(by ? { by } : {}) }].slice(-200);
 }
 

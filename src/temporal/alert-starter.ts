@@ -6,6 +6,7 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, is
 import { alertWorkflowId, type Alert } from '../domain/alert';
 import { SA, keywordValue } from './search-attributes';
 import type { TriagePolicy } from '../domain/policy';
+import { repostWaits } from '../domain/triage-state';
 import type { alertTriage } from '../workflows';
 import { alertRefiredSignal } from '../workflows/messages';
 import type { StartPacer } from './start-pacer';
@@ -88,13 +89,22 @@ async function mayReopen(client: Client, workflowId: string, timeoutMs: number):
     // the status: with a task pending, tell the run, which orders the close and the re-fire itself.
     if (run.raw.pendingWorkflowTask) return true;
     const status = run.typedSearchAttributes.get(SA.TriageStatus);
-    // A closed alert reopens; one whose ticket Slack refused tries its post again.
-    return status === undefined || status === 'closed' || status === 'auto_closed' || status === 'delivery_failed';
+    // A closed alert reopens; one whose ticket Slack refused tries its post again, unless its last re-post
+    // was refused too and the wait that set has not run out (the run would drop the signal anyway).
+    if (status === 'delivery_failed') return !repostWaits(repostAfterOf(run.memo), Date.now());
+    return status === undefined || status === 'closed' || status === 'auto_closed';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     if (isUnavailable(err)) throw new TemporalUnavailableError(`Temporal unreachable: ${errorMessage(err)}`);
     throw err;
   }
+}
+
+/** The `triage` memo's `repostAfter`, if the run has one (see TriageMemo). */
+function repostAfterOf(memo: Record<string, unknown> | undefined): string | undefined {
+  const triage = memo?.['triage'];
+  const after = typeof triage === 'object' && triage !== null ? (triage as { repostAfter?: unknown }).repostAfter : undefined;
+  return typeof after === 'string' ? after : undefined;
 }
 
 /** The clocks of this process and the server may differ by this much. */

@@ -8,7 +8,7 @@ import type { TriageStatus } from '../domain/triage-state';
 import { triageStateQuery } from '../workflows/messages';
 import type { TriageResult, TriageSnapshot } from '../workflows/types';
 
-const SETTLED: readonly TriageStatus[] = ['awaiting_analyst', 'escalated', 'closed', 'auto_closed', 'delivery_failed', 'expired'];
+const SETTLED: readonly TriageStatus[] = ['awaiting_analyst', 'escalated', 'closed', 'auto_closed', 'delivery_failed', 'expired', 'dry_run'];
 
 /**
  * The ticket is out (or the alert closed without one), the SIEM has been told, and no late enrichment is

@@ -85,7 +85,7 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
   });
   if (run.policy.dryRun) {
     // Backfill dry run: what would have happened, with no writes anywhere.
-    run.setState({ ...run.state, shadow: decision.enforced ?? decision.shadow });
+    run.setState({ ...run.state, status: 'dry_run', shadow: decision.enforced ?? decision.shadow });
     run.delivery = { kind: 'none', reason: 'dry run: nothing was posted' };
     run.jira = { status: 'skipped', reason: 'dry run' };
     run.siemWriteBack = { status: 'skipped', reason: 'dry run' };

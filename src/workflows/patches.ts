@@ -56,4 +56,8 @@ export const PATCHES = {
   digestLabelOnly: 'digest-label-only',
   /** An alert whose ticket Slack refused stays open until it expires: a re-fire posts the ticket again, a signal closes it. */
   failedDeliveryStaysOpen: 'failed-delivery-stays-open',
+  /** A refused ticket is posted again one re-fire at a time, and each refusal of a re-post makes the next re-fire wait longer. */
+  repostsThrottled: 'reposts-throttled',
+  /** Reopening an alert whose ticket Slack refused starts no second watcher of its queued lookups (one is running). */
+  oneLateWatcher: 'one-late-watcher',
 } as const;

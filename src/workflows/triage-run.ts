@@ -17,6 +17,7 @@ import type { Alert, Severity } from '../domain/alert';
 import type { Enrichments, EnrichmentKey } from '../domain/enrichment';
 import type { TriagePolicy } from '../domain/policy';
 import {
+  afterFailedRepost,
   applyAction,
   applyAutoClose,
   applyExpiry,
@@ -24,11 +25,13 @@ import {
   applySlaEscalation,
   applySlaReminder,
   describeActor,
+  entry,
   initialState,
   isClosed,
   malformedAction,
   refuseAction,
   reopensOnRefire,
+  repostWaits,
   ruleOfRecord,
   triageMemo,
   type Actor,
@@ -57,7 +60,8 @@ type Effect =
   | { kind: 'decided'; line: Line; said: string; status: TriageStatus; close?: 'benign' | 'false_positive'; eventKey: string }
   | { kind: 'reopened'; eventKey: string }
   /** Fired again while Slack refuses its ticket: try the post again (Slack's setup may be fixed by now). */
-  | { kind: 'reposted'; eventKey: string }
+  /** `throttled`: since `reposts-throttled`, a refusal sets the wait before the next re-post. */
+  | { kind: 'reposted'; eventKey: string; throttled: boolean }
   | { kind: 'sla'; line: Line; broadcast: boolean; eventKey: string }
   | { kind: 'enriched'; keys: EnrichmentKey[] }
   | { kind: 'jira-linked'; eventKey: string }
@@ -81,6 +85,8 @@ export class TriageRun {
   /** Jira and SIEM writes waiting their turn (see `outside`). */
   private readonly outsideQueue: Array<() => Promise<void>> = [];
   private outsideRunning = false;
+  /** A throttled re-post of a refused ticket is queued or under way (see onRefired). */
+  private reposting = false;
   private events = 0;
   private background = 0;
   /** The run may have a Jira issue under its alert's plain label of old (see mayHaveLegacyJiraLabel). */
@@ -118,13 +124,14 @@ export class TriageRun {
     upsertMemo({ triage: triageMemo(next) });
   }
 
-  setStatus(status: TriageStatus, what?: string): void {
+  setStatus(status: TriageStatus, what?: string, also: Partial<TriageState> = {}): void {
     const at = iso(Date.now());
     this.setState({
       ...this.state,
+      ...also,
       status,
       ...(status === 'awaiting_analyst' && !this.state.openedAt ? { openedAt: at } : {}),
-      timeline: what ? [...this.state.timeline, { at, what }] : this.state.timeline,
+      timeline: what ? entry(this.state, at, what) : this.state.timeline,
     });
   }
 
@@ -185,7 +192,7 @@ export class TriageRun {
   // ── delivery ───────────────────────────────────────────────────────────────────────────────────
 
   /** The ticket is out (or refused for good): the alert is open to the analysts' buttons and SLA timers. */
-  ticketPosted(delivery: Delivery, opts: { applyEarlyAutoClose: boolean } = { applyEarlyAutoClose: true }): void {
+  ticketPosted(delivery: Delivery, opts: { applyEarlyAutoClose: boolean; repost?: boolean } = { applyEarlyAutoClose: true }): void {
     this.delivery = delivery;
     const what = delivery.kind === 'failed' ? 'ticket refused by Slack' : 'ticket posted';
     // A reopened alert's ticket is posted while it is open to signals: a close that came meanwhile stands.
@@ -198,7 +205,9 @@ export class TriageRun {
       this.note(what);
       return;
     }
-    this.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', what);
+    // A re-post refused again: the next re-fire waits (each refusal doubles the wait).
+    const repost = delivery.kind === 'failed' && opts.repost ? { repost: afterFailedRepost(this.state, Date.now(), this.policy.repostBackoffMs) } : {};
+    this.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', what, repost);
     // An autoClose signal that came in while the ticket was being posted.
     const pending = this.earlyAutoClose;
     if (opts.applyEarlyAutoClose && pending && this.acceptsAutoClose()) {
@@ -329,7 +338,13 @@ export class TriageRun {
     // A resend while the alert is open changes nothing; a closed alert (not expired) reopens its ticket,
     // if it came within the reopen window (when the API took it: a busy worker may see it later).
     if (this.state.status === 'delivery_failed') {
-      if (patched(PATCHES.failedDeliveryStaysOpen)) this.effects.push({ kind: 'reposted', eventKey: this.nextEventKey('reposted') });
+      if (!patched(PATCHES.failedDeliveryStaysOpen)) return;
+      // One re-post at a time, and none while the last refusal's wait runs: a SIEM that resends every
+      // minute must not post (and grow the history) every minute. Runs from before post on every re-fire.
+      const throttled = patched(PATCHES.repostsThrottled);
+      if (throttled && (this.reposting || repostWaits(this.state.repost?.after, Date.now()))) return;
+      this.reposting = throttled;
+      this.effects.push({ kind: 'reposted', eventKey: this.nextEventKey('reposted'), throttled });
       return;
     }
     if (!isClosed(this.state) || this.state.status === 'expired') return;
@@ -496,7 +511,7 @@ export class TriageRun {
 
   /** A line in the alert's timeline (the triageState query, the memo), with no change of status. */
   private note(what: string): void {
-    this.setState({ ...this.state, timeline: [...this.state.timeline, { at: iso(Date.now()), what }] });
+    this.setState({ ...this.state, timeline: entry(this.state, iso(Date.now()), what) });
   }
 
   private async perform(effect: Effect): Promise<void> {
@@ -546,6 +561,8 @@ export class TriageRun {
         // Only runs on this release can be closed with a refused ticket (auto-close-without-ticket), so the
         // `failed` case needs no patch of its own.
         if ((this.delivery?.kind === 'none' || this.delivery?.kind === 'failed') && patched(PATCHES.ticketOnReopen)) {
+          // A refused ticket's queued lookups already have their watcher (started with the first post).
+          const watched = this.delivery.kind === 'failed';
           // Closed without a ticket (a rule, or Slack refused it); it fired again, so the analysts get one now.
           const open = openTicket(ticket);
           // An issue still being created (a Jira outage) is linked when it lands: no second create. Asked only then.
@@ -555,7 +572,7 @@ export class TriageRun {
           this.ticketPosted(await postTicket(open, workflowInfo().startTime, { mayExist: this.delivery.kind === 'failed' }), { applyEarlyAutoClose: false });
           if (jiraIssue) this.trackJira(jiraIssue);
           // Closed by a signal before its ticket, a lookup may still have been queued: the new ticket follows it.
-          if (hasPendingLookups(this.enrichments) && patched(PATCHES.lateEnrichmentOnReopen)) {
+          if (hasPendingLookups(this.enrichments) && !(watched && patched(PATCHES.oneLateWatcher)) && patched(PATCHES.lateEnrichmentOnReopen)) {
             this.track(completeLateEnrichments(this.ticket()).then((late) => late && this.onEnriched(late.enrichments, late.keys)));
           }
         } else if (this.delivery && this.delivery.kind !== 'none') {
@@ -579,10 +596,15 @@ export class TriageRun {
         return;
       }
       case 'reposted':
-        // A close (a signal) or another re-fire may have come first.
-        if (this.state.status !== 'delivery_failed') return;
-        // A refused post may have landed all the same: look for it before posting.
-        this.ticketPosted(await postTicket(openTicket(ticket), workflowInfo().startTime, { mayExist: true }), { applyEarlyAutoClose: false });
+        try {
+          // A close (a signal) or another re-fire may have come first.
+          if (this.state.status !== 'delivery_failed') return;
+          // A refused post may have landed all the same: look for it before posting.
+          const delivery = await postTicket(openTicket(ticket), workflowInfo().startTime, { mayExist: true });
+          this.ticketPosted(delivery, { applyEarlyAutoClose: false, repost: effect.throttled });
+        } finally {
+          this.reposting = false;
+        }
         return;
       case 'sla':
         if (this.delivery) await refreshTicket(ticket, this.delivery);

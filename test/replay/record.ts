@@ -147,11 +147,18 @@ async function record(): Promise<void> {
     await save(s, 'alertTriage.detection-error', broken);
     await save(s, 'oktaTriage.detection-error', `${broken}/okta`);
 
-    // Slack refused the ticket for good; the SIEM fired the alert again and the post went through; closed.
-    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes('rec-delivery-refused'), status: 200, body: { ok: false, error: 'invalid_arguments' } });
-    const refused = await run(s, sample(1, 'delivery-refused'), quick(), async (id) => {
-      await s.t.client.workflow.getHandle(id).signal(alertRefiredSignal, { at: new Date().toISOString() });
-      await waitForTriage(s.t.client.workflow.getHandle(id), (x) => x.delivery?.kind === 'slack');
+    // Slack refused the ticket, and again when a re-fire posted it; a re-fire during the wait that set was
+    // dropped, the next one after it went through; closed.
+    const refusal = { method: 'POST', path: '/api/chat.postMessage', match: (r: { body: string }) => r.body.includes('rec-delivery-refused'), status: 200, body: { ok: false, error: 'invalid_arguments' } };
+    s.fakes.slack.injectFaults(refusal, refusal);
+    const refused = await run(s, sample(1, 'delivery-refused'), quick({ repostBackoffMs: 1500 }), async (id) => {
+      const h = s.t.client.workflow.getHandle(id);
+      await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
+      await waitForTriage(h, (x) => x.state.repost?.failed === 1);
+      await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
+      await new Promise((r) => setTimeout(r, 1600));
+      await h.signal(alertRefiredSignal, { at: new Date().toISOString() });
+      await waitForTriage(h, (x) => x.delivery?.kind === 'slack');
       await update(id, analyst('close_benign'));
     });
     await save(s, 'alertTriage.delivery-refused-reposted', refused);

@@ -12,6 +12,11 @@ import {
   isClosed,
   malformedAction,
   refuseAction,
+  afterFailedRepost,
+  repostWaits,
+  triageMemo,
+  REPOST_BACKOFF_MAX_MS,
+  REPOST_BACKOFF_MS,
   withStatus,
   type Actor,
   type AnalystAction,
@@ -315,6 +320,43 @@ describe('triage state', () => {
       s = applyAction(s, act('close_benign'), T3);
       assert.equal(s.timeline.length, 200);
       assert.equal(s.timeline.at(-1)?.what, 'closed as benign');
+    });
+  });
+
+  describe('re-posts of a ticket Slack refused', () => {
+    const refused = (): TriageState => withStatus(initialState(T0), 'delivery_failed', T1, 'ticket refused by Slack');
+    const now = Date.parse(T2);
+
+    it('waits 5 min after the first refused re-post, doubling after each, then hourly', () => {
+      let s = refused();
+      const waits: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        s = { ...s, repost: afterFailedRepost(s, now) };
+        waits.push((Date.parse(s.repost!.after) - now) / 60_000);
+      }
+      assert.deepEqual(waits, [5, 10, 20, 40, 60, 60, 60]);
+      assert.equal(s.repost?.failed, 7);
+      assert.equal(REPOST_BACKOFF_MS, 5 * 60_000);
+      assert.equal(REPOST_BACKOFF_MAX_MS, 60 * 60_000);
+    });
+
+    it('starts from a shorter first wait when the policy gives one', () => {
+      const s = refused();
+      assert.equal(Date.parse(afterFailedRepost(s, now, 2_000).after) - now, 2_000);
+      assert.equal(Date.parse(afterFailedRepost({ ...s, repost: { failed: 3, after: T2 } }, now, 2_000).after) - now, 16_000);
+    });
+
+    it('makes a re-fire wait only before the time set', () => {
+      assert.equal(repostWaits(undefined, now), false);
+      assert.equal(repostWaits(null, now), false);
+      assert.equal(repostWaits(new Date(now + 1).toISOString(), now), true);
+      assert.equal(repostWaits(new Date(now).toISOString(), now), false);
+    });
+
+    it('puts the time in the memo only when there is one (the API reads it there)', () => {
+      assert.equal('repostAfter' in triageMemo(refused()), false);
+      const s = { ...refused(), repost: afterFailedRepost(refused(), now) };
+      assert.equal(triageMemo(s).repostAfter, s.repost.after);
     });
   });
 });

@@ -409,6 +409,33 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
     assert.ok(await until(() => !JSON.stringify(message().blocks).includes('pending:')), 'the reopened ticket shows the result');
     await handle.terminate('test done');
   });
+
+  it('reopening an alert whose ticket Slack refused, a lookup still queued, starts no second watcher: the result is commented on Jira once', async () => {
+    const base = normalizePanther(demoPantherAlerts()[1]!.payload, new Date());
+    const ip = '203.0.113.92';
+    const alert: Alert = { ...base, alertId: `${base.alertId.slice(0, 16)}-refused-refire`, ips: [ip] };
+    const virusTotal = s.holdVirusTotal((held) => held === ip);
+    s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), status: 200, body: { ok: false, error: 'invalid_arguments' } });
+    const handle = await s.launch(alert, { ...DEFAULT_POLICY, reopenWindowMs: 60_000 });
+    // The ticket goes out with VirusTotal pending (its watcher starts), and Slack refuses it.
+    const refused = await waitForTriage(handle, (x) => x.state.status === 'delivery_failed' && x.jira?.status === 'ok', { timeoutMs: 60_000 });
+    assert.equal(refused.report.enrichments.ipReputation?.status, 'pending');
+    await handle.signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    await waitForTriage(handle, (x) => x.state.status === 'auto_closed');
+    await handle.signal(alertRefiredSignal, { at: new Date().toISOString() });
+    await waitForTriage(handle, (x) => x.delivery?.kind === 'slack');
+    virusTotal.release();
+    await waitForTriage(handle, (x) => x.report?.enrichments.ipReputation?.status === 'ok', { timeoutMs: 60_000 });
+    const key = refused.jira.status === 'ok' ? refused.jira.data.key : 'none';
+    const issue = () => s.fakes.jira.issues.find((i) => i.key === key);
+    assert.ok(await until(() => JSON.stringify(issue()?.comments ?? []).includes('late-enrichment')), 'the result is commented on the Jira issue');
+    assert.ok(await settled([handle]), 'the run settled');
+    const history = await handle.fetchHistory();
+    const watchers = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'awaitReputation');
+    assert.equal(watchers.length, 1, 'one awaitReputation for the one queued lookup');
+    assert.equal((issue()?.comments ?? []).filter((c) => JSON.stringify(c).includes('late-enrichment')).length, 1, 'commented once');
+    await handle.terminate('test done');
+  });
 });
 
 describe('a second opinion still queued behind its budget (real Temporal)', function () {

@@ -550,6 +550,43 @@ describe('triage lifecycle (real Temporal)', function () {
     await handle(alert).terminate('test done');
   });
 
+  it('posts a ticket Slack keeps refusing again one re-fire at a time, each refusal making the next wait longer; the API sends no re-fire meanwhile', async () => {
+    const alert = attack('refused-repeatedly');
+    let refused = true;
+    const mine = (r: { path: string; body: string }) => r.path === '/api/chat.postMessage' && r.body.includes(alert.alertId);
+    s.fakes.slack.injectFaults(
+      ...Array.from({ length: 20 }, () => ({ method: 'POST', path: '/api/chat.postMessage', match: (r: { body: string }) => refused && r.body.includes(alert.alertId), status: 200, body: { ok: false, error: 'invalid_arguments' } })),
+    );
+    const posts = () => s.fakes.slack.requests.filter(mine).length;
+    const signals = async () => ((await handle(alert).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    const failed = await start(alert, policy({ repostBackoffMs: 4_000 }));
+    assert.equal(failed.state.status, 'delivery_failed');
+    assert.equal(posts(), 1);
+    // The SIEM resends it five times at once: one re-post, refused again.
+    for (let i = 0; i < 5; i++) await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
+    const waiting = await waitForTriage(handle(alert), (x) => x.state.repost?.failed === 1, { timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(posts(), 2, 'one re-post for five re-fires');
+    assert.equal(waiting.state.status, 'delivery_failed');
+    const after = Date.parse(waiting.state.repost!.after);
+    assert.ok(after > Date.now() && after <= Date.now() + 4_000, `the next re-post waits the first backoff: ${waiting.state.repost!.after}`);
+    // Meanwhile the API takes the resend as a duplicate and does not signal the run at all.
+    const starter = createAlertStarter(s.t.client, s.taskQueue);
+    const signalled = await signals();
+    assert.equal((await starter.start(alert)).status, 'duplicate');
+    assert.equal(await signals(), signalled, 'no re-fire signal while the run waits');
+    assert.equal(posts(), 2);
+    // The wait over and Slack fixed, the next resend posts it.
+    await new Promise((r) => setTimeout(r, Math.max(0, after - Date.now()) + 200));
+    refused = false;
+    assert.equal((await starter.start(alert)).status, 'duplicate');
+    const posted = await waitForTriage(handle(alert), (x) => x.delivery?.kind === 'slack', { timeoutMs: 30_000 });
+    assert.equal(posted.state.status, 'awaiting_analyst');
+    assert.equal(s.fakes.slack.messages.filter((m) => m.metadata?.event_payload['alert_key'] === alertWorkflowId(alert)).length, 1, 'one ticket');
+    assert.deepEqual((await patchesOf(alert)).filter((id) => id === 'reposts-throttled'), ['reposts-throttled']);
+    await handle(alert).terminate('test done');
+  });
+
   it('expires an alert whose ticket Slack refused at MAX_OPEN after it arrived, and ends its run', async () => {
     const alert = attack('refused-then-expired');
     s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), status: 200, body: { ok: false, error: 'invalid_arguments' } });
