@@ -347,6 +347,37 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
       assert.equal(r.firstSeen, '2025-06-18T09:00:00.000Z');
     });
 
+    it('reads epoch times (seconds, milliseconds, as numbers or digits), and warns of events with no time it can read', async () => {
+      const warnings: string[] = [];
+      const dir = tempDir('siem-epoch');
+      fs.mkdirSync(path.join(dir, 'crowdstrike_fdrevent'));
+      const ip = '203.0.113.45';
+      const inWindow = Date.parse('2025-06-10T12:00:00Z');
+      fs.writeFileSync(
+        path.join(dir, 'crowdstrike_fdrevent', 'a.jsonl'),
+        jsonl([
+          { timestamp: String(inWindow), aip: ip }, // CrowdStrike: milliseconds, as a string
+          { time: inWindow / 1000 + 60, aip: ip }, // seconds, as a number
+          { timestamp: inWindow + 120_000, aip: ip }, // milliseconds, as a number
+          { timestamp: '2025-06-10T12:03:00Z', aip: ip },
+          { created: 'yesterday', aip: ip }, // no time field it knows
+        ]),
+      );
+      const siem = await LocalSiem.open({ logsDir: dir, publicUrl: PUBLIC_URL, refreshIntervalMs: 0, onWarning: (m) => warnings.push(m) });
+      try {
+        const r = await siem.indicatorSearch({ indicator: ip, from: FROM, to: TO });
+        assert.equal(r.hits, 4, 'the four timed events, whatever their format');
+        assert.equal(r.firstSeen, '2025-06-10T12:00:00.000Z');
+        assert.equal(r.lastSeen, '2025-06-10T12:03:00.000Z');
+        assert.ok(warnings.some((w) => /1 of 5 events in crowdstrike_fdrevent\/ have no time/.test(w) && w.includes('p_event_time')), warnings.join('\n'));
+        // Outside the window by its epoch time: not counted.
+        assert.equal((await siem.indicatorSearch({ indicator: ip, from: new Date('2025-06-11T00:00:00Z'), to: TO })).hits, 0);
+      } finally {
+        await siem.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('skips a file it cannot read (a .gz that is not gzip yet), with a warning, and still answers from the rest of its table', async () => {
       const warnings: string[] = [];
       const dir = tempDir('siem-bad-file');

@@ -68,8 +68,23 @@ function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/**
+ * A field's time: an ISO-8601 string, or an epoch number (JSON number or digits, as CrowdStrike and many
+ * collectors write it) read by its size — seconds below 10^11 (as parseTimestamp reads alerts), then
+ * milli-, micro- and nanoseconds. At most 19 digits: nothing past year 2286 reaches to_timestamp.
+ */
+function timeValue(p: FieldPath): string {
+  const v = `json_extract_string(json, ${jsonPath(p)})`;
+  const n = `CAST(${v} AS DOUBLE)`;
+  return (
+    `CASE WHEN regexp_full_match(${v}, '\\d{1,19}(\\.\\d*)?') ` +
+    `THEN to_timestamp(${n} / CASE WHEN ${n} < 1e11 THEN 1 WHEN ${n} < 1e14 THEN 1e3 WHEN ${n} < 1e17 THEN 1e6 ELSE 1e9 END) ` +
+    `ELSE TRY_CAST(${v} AS TIMESTAMPTZ) END`
+  );
+}
+
 function timeExpression(paths: readonly FieldPath[]): string {
-  return `coalesce(${paths.map((p) => `TRY_CAST(json_extract_string(json, ${jsonPath(p)}) AS TIMESTAMPTZ)`).join(', ')})`;
+  return `coalesce(${paths.map(timeValue).join(', ')})`;
 }
 
 function profileColumns(profile: LoginProfile | undefined): string {
@@ -365,12 +380,20 @@ export class LocalSiem implements Siem {
     const source = jsonSource(files);
     return this.withConnection(async (c) => {
       await c.run(
-        `CREATE OR REPLACE TABLE "${table}" AS SELECT * FROM (` +
+        `CREATE OR REPLACE TABLE "${table}" AS ` +
           `SELECT ${timeExpression(timeFields)} AS ts, json::VARCHAR AS raw${profileColumns(profile)} ` +
-          `FROM ${source} WHERE json IS NOT NULL) WHERE ts IS NOT NULL`,
+          `FROM ${source} WHERE json IS NOT NULL`,
       );
-      const reader = await c.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM "${table}"`);
-      return Number(reader.getRowObjectsJson()[0]?.n ?? 0);
+      const reader = await c.runAndReadAll(`SELECT count(*)::INTEGER AS n, (count(*) FILTER (WHERE ts IS NULL))::INTEGER AS untimed FROM "${table}"`);
+      const counts = reader.getRowObjectsJson()[0];
+      const [events, untimed] = [Number(counts?.n ?? 0), Number(counts?.untimed ?? 0)];
+      if (untimed > 0) {
+        // An event with no time cannot be in any time window: a search would miss it without a word.
+        await c.run(`DELETE FROM "${table}" WHERE ts IS NULL`);
+        const tried = timeFields.map((f) => f.join('.')).join(', ');
+        this.options.onWarning?.(`embedded SIEM: ${untimed} of ${events} events in ${table}/ have no time it can read (tried ${tried}: ISO 8601 or epoch numbers); every search leaves them out`);
+      }
+      return events - untimed;
     });
   }
 }
