@@ -138,6 +138,18 @@ describe('end to end: webhook → Temporal → enriched Slack + Jira ticket', fu
     await waitForTriage(client.workflow.getHandle(accepted.workflowId));
   });
 
+  it('accepts a body that starts with a UTF-8 byte-order mark (some .NET and PowerShell senders write one)', async () => {
+    const payload = { ...demoPantherAlerts()[0]!.payload, alertId: `bom-${Date.now()}` };
+    const res = await fetch(`${base}/webhooks/panther`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-secret': SECRET },
+      body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(payload))]),
+    });
+    assert.equal(res.status, 202, await res.clone().text());
+    const accepted = (await res.json()) as { workflowId: string };
+    await waitForTriage(client.workflow.getHandle(accepted.workflowId));
+  });
+
   describe('bad input gets its 4xx, starts nothing, and the service keeps serving', () => {
     // Each case carries an alert id of its own: "started nothing" is then checked on the very workflow id the
     // request would have started (strongly consistent), besides the queue's count in visibility.

@@ -69,7 +69,9 @@ export function webhookRoutes(options: WebhookOptions): Router {
     }
     let payload: unknown;
     try {
-      payload = JSON.parse(body.toString('utf8'));
+      // TextDecoder drops a leading byte-order mark, which JSON.parse would refuse (RFC 8259 §8.1 lets a
+      // parser ignore it); the signature was checked over the raw bytes, mark included.
+      payload = JSON.parse(new TextDecoder().decode(body));
     } catch (err) {
       reject('invalid_json');
       return sendError(res, 400, 'body is not valid JSON', errorMessage(err));
