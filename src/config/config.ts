@@ -12,7 +12,7 @@ import { createCodec } from '../temporal/codec/aes-gcm-codec';
 import type { ReputationProvider } from '../domain/enrichment';
 import type { AutoCloseMode, TriagePolicy } from '../domain/policy';
 import { errorMessage } from '../logging/error-message';
-import { MENTION_TARGET } from '../tickets/slack-ids';
+import { MENTION_TARGET, SLACK_CHANNEL_ID, SLACK_GROUP_ID, SLACK_USER_ID } from '../tickets/slack-ids';
 
 const optionalString = z.string().optional();
 /**
@@ -226,6 +226,29 @@ export function pantherConsoleUrl(apiUrl: string): string {
 
 const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
 
+/** A comma-separated list of Slack ids: an entry that is no id would never match anyone, so it is refused. */
+function idList(name: string, value: string, pattern: RegExp, what: string): string[] {
+  const items = list(value);
+  const wrong = items.filter((item) => !pattern.test(item));
+  if (wrong.length > 0) throw new ConfigError(`${name}: ${wrong.map((w) => JSON.stringify(w)).join(', ')} — give ${what}, comma-separated`);
+  return items;
+}
+
+/** Browser origins (`https://temporal.example.com:8233`): scheme, host and port, no path. */
+function origins(name: string, value: string): string[] {
+  const items = list(value);
+  for (const item of items) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== item) throw new ConfigError(`${name}: ${JSON.stringify(item)} is not an origin; give scheme://host[:port] with no path or trailing slash${origin && origin !== 'null' ? ` (${origin})` : ''}`);
+  }
+  return items;
+}
+
 /** `known-location=enforce,other-rule=off` */
 function parseRuleModes(value: string): Record<string, AutoCloseMode> {
   const modes: Record<string, AutoCloseMode> = {};
@@ -406,9 +429,17 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reopenWindowMs: env.REOPEN_WINDOW,
       maxOpenMs: env.MAX_OPEN,
     },
-    slackAllowList: { users: list(env.SLACK_ALLOWED_USERS), groups: list(env.SLACK_ALLOWED_GROUPS) },
+    slackAllowList: {
+      users: idList('SLACK_ALLOWED_USERS', env.SLACK_ALLOWED_USERS, SLACK_USER_ID, 'Slack user ids (U0123ABCD), not names or emails'),
+      groups: idList('SLACK_ALLOWED_GROUPS', env.SLACK_ALLOWED_GROUPS.replace(/subteam\^/g, ''), SLACK_GROUP_ID, 'Slack user group ids (S0123ABCD), not handles'),
+    },
     codec: env.CODEC_KEYS
-      ? { keys: env.CODEC_KEYS, currentKeyId: env.CODEC_KEY_ID, authToken: env.CODEC_AUTH_TOKEN, allowedOrigins: list(env.CODEC_ALLOWED_ORIGINS ?? ['127.0.0.1', 'localhost', '[::1]'].map((h) => `http://${h}:${env.TEMPORAL_UI_PORT}`).join(',')) }
+      ? {
+          keys: env.CODEC_KEYS,
+          currentKeyId: env.CODEC_KEY_ID,
+          authToken: env.CODEC_AUTH_TOKEN,
+          allowedOrigins: origins('CODEC_ALLOWED_ORIGINS', env.CODEC_ALLOWED_ORIGINS ?? ['127.0.0.1', 'localhost', '[::1]'].map((h) => `http://${h}:${env.TEMPORAL_UI_PORT}`).join(',')),
+        }
       : undefined,
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     metricsPort: env.METRICS_PORT,
@@ -446,8 +477,11 @@ export function configWarnings(config: Config): string[] {
       `PUBLIC_URL is not set while the API listens on ${config.api.host}: the links autotriage makes (the embedded SIEM's results in tickets, the codec endpoint) point at ${config.api.publicUrl}, which only this machine opens — set PUBLIC_URL to the address analysts use`,
     );
   }
-  if (config.slack && !/^[CG][A-Z0-9]{6,}$/.test(config.slack.channel)) {
+  if (config.slack && !SLACK_CHANNEL_ID.test(config.slack.channel)) {
     warnings.push(`SLACK_CHANNEL should be a channel ID (C0123ABCDEF), not ${JSON.stringify(config.slack.channel)}: a retried post looks up earlier messages by ID`);
+  }
+  if (config.slack?.auditChannel && !SLACK_CHANNEL_ID.test(config.slack.auditChannel)) {
+    warnings.push(`SLACK_AUDIT_CHANNEL should be a channel ID (C0123ABCDEF), not ${JSON.stringify(config.slack.auditChannel)}: a retried audit line looks up earlier messages by ID`);
   }
   return warnings;
 }

@@ -124,5 +124,16 @@ describe('policy configuration', () => {
   it('parses SLACK_ALLOWED_USERS and SLACK_ALLOWED_GROUPS as comma lists', () => {
     const c = parseConfig({ SLACK_ALLOWED_USERS: 'U0123ABCD, U0456EFGH,', SLACK_ALLOWED_GROUPS: 'S0123ABCD' });
     assert.deepEqual(c.slackAllowList, { users: ['U0123ABCD', 'U0456EFGH'], groups: ['S0123ABCD'] });
+    // A group as a mention writes it (subteam^S…): the same group.
+    assert.deepEqual(parseConfig({ SLACK_ALLOWED_GROUPS: 'subteam^S0123ABCD' }).slackAllowList.groups, ['S0123ABCD']);
   });
+
+  for (const [name, value, wrong] of [
+    ['SLACK_ALLOWED_USERS', 'U0123ABCD,alice@acme.io,@bob', /SLACK_ALLOWED_USERS: "alice@acme\.io", "@bob" — give Slack user ids/],
+    ['SLACK_ALLOWED_GROUPS', 'soc-team', /SLACK_ALLOWED_GROUPS: "soc-team" — give Slack user group ids/],
+  ] as const) {
+    it(`refuses ${name} entries that are no Slack id (they would never match, refusing every click)`, () => {
+      assert.throws(() => parseConfig({ [name]: value }), (err: unknown) => err instanceof ConfigError && wrong.test(err.message));
+    });
+  }
 });

@@ -95,6 +95,12 @@ describe('parseConfig', () => {
     const moved = parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_AUTH_TOKEN: 'codec-token-0123456789', TEMPORAL_UI_PORT: '8234' });
     assert.deepEqual(moved.codec?.allowedOrigins, ['http://127.0.0.1:8234', 'http://localhost:8234', 'http://[::1]:8234']);
     assert.deepEqual(parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_ALLOWED_ORIGINS: 'https://ui.acme.io' }).codec?.allowedOrigins, ['https://ui.acme.io']);
+    // A browser sends an origin, never a path: an entry with one would never match.
+    for (const [origin, hint] of [['https://ui.acme.io/', /\(https:\/\/ui\.acme\.io\)/], ['https://ui.acme.io/temporal', /\(https:\/\/ui\.acme\.io\)/], ['ui.acme.io', /no path/]] as const) {
+      const err = configError({ CODEC_KEYS: `k1:${key}`, CODEC_ALLOWED_ORIGINS: `https://ok.acme.io,${origin}` });
+      assert.match(err.message, new RegExp(`CODEC_ALLOWED_ORIGINS: "${origin.replace(/[./]/g, '\\$&')}" is not an origin`));
+      assert.match(err.message, hint);
+    }
     const short = configError({ CODEC_KEYS: `k1:${Buffer.alloc(16, 7).toString('base64')}` });
     assert.match(short.message, /CODEC_KEYS/);
     assert.equal(short.message.includes(Buffer.alloc(16, 7).toString('base64')), false);
@@ -116,6 +122,9 @@ describe('parseConfig', () => {
     assert.match(short, /CODEC_AUTH_TOKEN is 7 characters/);
     assert.doesNotMatch(short, /hunter/);
     assert.deepEqual(configWarnings(parseConfig({ WEBHOOK_SECRET: '0123456789abcdef' })), []);
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_CHANNEL: 'C0123ABCDEF', SLACK_SIGNING_SECRET: '0123456789abcdef0123', WEBHOOK_SECRET: '0123456789abcdef' };
+    assert.match(configWarnings(parseConfig({ ...slack, SLACK_AUDIT_CHANNEL: '#soc-audit' })).join('\n'), /SLACK_AUDIT_CHANNEL should be a channel ID \(C0123ABCDEF\), not "#soc-audit"/);
+    assert.deepEqual(configWarnings(parseConfig({ ...slack, SLACK_AUDIT_CHANNEL: 'C0AUDIT1' })), []);
   });
 
   it('refuses a METRICS_PORT that collides with PORT', () => {
