@@ -12,7 +12,7 @@ import { PantherClient } from '../connectors/panther/client';
 import { SlackClient } from '../connectors/slack';
 import { VirusTotalClient } from '../connectors/virustotal';
 import { LocalSiem } from '../siem/local/local-siem';
-import { searchLinkKey } from '../siem/local/search-link';
+import { searchLinkKey, searchLinkTtlMs } from '../siem/local/search-link';
 import { PantherSiem } from '../siem/panther/panther-siem';
 import type { Siem } from '../siem/siem';
 import { payloadCodec } from '../temporal/data-converter';
@@ -33,7 +33,7 @@ export async function openSiem(config: Config, panther: PantherClient | undefine
       logsDir: config.siem.logsDir,
       publicUrl: config.api.publicUrl,
       ...(warn ? { onWarning: warn } : {}),
-      ...(config.api.webhookSecret ? { linkKey: searchLinkKey(config.api.webhookSecret) } : {}),
+      ...(config.api.webhookSecret ? { linkKey: searchLinkKey(config.api.webhookSecret), linkTtlMs: searchLinkTtlMs(config.policy) } : {}),
     });
   }
   if (!panther || !config.panther) throw new Error('SIEM=panther needs PANTHER_API_URL and PANTHER_API_TOKEN');

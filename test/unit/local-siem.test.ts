@@ -19,7 +19,7 @@ import express from 'express';
 import { sendError } from '../../src/api/errors';
 import { openOnFirstSearch, siemSearchRoutes } from '../../src/api/routes/siem-search';
 import { LocalSiem } from '../../src/siem/local/local-siem';
-import { searchLinkKey, signSearchLink } from '../../src/siem/local/search-link';
+import { searchLinkKey, searchLinkTtlMs, signSearchLink } from '../../src/siem/local/search-link';
 import { SiemQueryError } from '../../src/siem/siem';
 import { tempDir } from '../helpers/sample-logs';
 
@@ -576,6 +576,20 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
       const res = await fetch(`${base}/siem/search?${expired.toString()}`);
       assert.equal(res.status, 403);
       assert.match(((await res.json()) as { error: string }).error, /expired/);
+    });
+
+    it('signs links for as long as a ticket can be open when MAX_OPEN is longer than 30 days', async () => {
+      const DAY = 86_400_000;
+      assert.equal(searchLinkTtlMs({ maxOpenMs: 60 * DAY, reopenWindowMs: DAY }), 61 * DAY);
+      assert.equal(searchLinkTtlMs({ maxOpenMs: 7 * DAY, reopenWindowMs: DAY }), 30 * DAY, 'never shorter than the default');
+      const longLived = await LocalSiem.open({ logsDir: dir, publicUrl: PUBLIC_URL, linkKey: KEY, linkTtlMs: 61 * DAY });
+      try {
+        const { link } = await longLived.indicatorSearch({ indicator: LISBON, from: FROM, to: TO });
+        const days = (Number(new URL(link).searchParams.get('exp')) * 1000 - Date.now()) / DAY;
+        assert.ok(days > 60.9 && days <= 61, `expires in ${days} days`);
+      } finally {
+        await longLived.close();
+      }
     });
 
     it('answers unsigned links when the API is loopback-only (no WEBHOOK_SECRET)', async () => {

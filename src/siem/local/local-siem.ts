@@ -30,6 +30,8 @@ export interface LocalSiemOptions {
   publicUrl: string;
   /** Signs the results links (searchLinkKey of WEBHOOK_SECRET); without it links go unsigned. */
   linkKey?: Buffer;
+  /** How long a signed link opens: as long as its ticket can be open. Default SEARCH_LINK_TTL_MS. */
+  linkTtlMs?: number;
   /** How often at most the log folders are checked for new or changed files. */
   refreshIntervalMs?: number;
   /** Told about a log file that cannot be read (it is skipped; the rest of its table still loads). */
@@ -123,7 +125,7 @@ export class LocalSiem implements Siem {
     // One thread: these are small queries that a second thread does not speed up (measured), and each
     // thread keeps its own buffers (-60 MB of RSS over the sample logs) and competes with the worker.
     const db = await DuckDBInstance.create(':memory:', { threads: '1' });
-    const siem = new LocalSiem(db, { refreshIntervalMs: 2000, ...options });
+    const siem = new LocalSiem(db, { refreshIntervalMs: 2000, linkTtlMs: SEARCH_LINK_TTL_MS, ...options });
     // GLOBAL: the setting is per connection otherwise, and every query opens its own connection.
     await siem.withConnection((c) => c.run("SET GLOBAL TimeZone = 'UTC'"));
     return siem;
@@ -243,7 +245,7 @@ export class LocalSiem implements Siem {
     const query = { indicator: q.indicator, from: q.from.toISOString(), to: q.to.toISOString() };
     const params = new URLSearchParams(query);
     if (this.options.linkKey) {
-      const exp = Math.floor((Date.now() + SEARCH_LINK_TTL_MS) / 1000);
+      const exp = Math.floor((Date.now() + this.options.linkTtlMs) / 1000);
       params.set('exp', String(exp));
       params.set('sig', signSearchLink(this.options.linkKey, { ...query, exp }));
     }

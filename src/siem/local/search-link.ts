@@ -14,8 +14,16 @@ export interface SearchLinkQuery {
   exp: number;
 }
 
-/** As long as a ticket can stay open (MAX_OPEN's default). */
+/** As long as a ticket can stay open by default (MAX_OPEN); the worker signs for longer when MAX_OPEN is. */
 export const SEARCH_LINK_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * A ticket's results link opens as long as the ticket can be open: MAX_OPEN, then the reopen window after
+ * its close (never less than SEARCH_LINK_TTL_MS).
+ */
+export function searchLinkTtlMs(policy: { maxOpenMs: number; reopenWindowMs: number }): number {
+  return Math.max(SEARCH_LINK_TTL_MS, policy.maxOpenMs + policy.reopenWindowMs);
+}
 
 /** A key of its own for links, so a signature never doubles as a webhook credential. */
 export function searchLinkKey(webhookSecret: string): Buffer {
