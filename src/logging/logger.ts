@@ -3,6 +3,7 @@
  * redacted in whatever a line logs (any case, any nesting up to REDACT_MAX_DEPTH, inside errors too), so
  * a logged config, header set or error object cannot leak a token.
  */
+import { OutgoingMessage } from 'node:http';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -31,7 +32,7 @@ export function isSecretKey(key: string): boolean {
  * `value` with every secret-keyed value replaced by `[redacted]`. Copy on write: objects without a secret
  * come back as the same reference, so the usual log line costs one key test per key and no allocation.
  * Walks arrays, plain objects and errors (copied with their prototype, so pino still serializes them as
- * errors); other class instances (sockets, clients, buffers) are left alone.
+ * errors), and class instances as they print (see redactInstance).
  */
 export function redactSecrets<T>(value: T): T {
   return redact(value, 0, []) as T;
@@ -53,7 +54,7 @@ function redact(value: unknown, depth: number, ancestors: object[]): unknown {
     return copy ?? value;
   }
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null && !(value instanceof Error)) return value;
+  if (proto !== Object.prototype && proto !== null && !(value instanceof Error)) return redactInstance(value, depth, ancestors);
   const record = value as Record<string, unknown>;
   ancestors.push(value);
   let copy: Record<string, unknown> | undefined;
@@ -68,6 +69,26 @@ function redact(value: unknown, depth: number, ancestors: object[]): unknown {
   }
   ancestors.pop();
   return copy ?? value;
+}
+
+/**
+ * A class instance is logged as its serializer prints it. One with toJSON prints that (axios' AxiosHeaders,
+ * with the Authorization of a failed Jira call), so the JSON is redacted instead. An outgoing HTTP request
+ * (an axios error's `request`) prints its raw header block, credentials included: only its class is logged.
+ * Anything else (sockets, clients, buffers, dates) is left alone.
+ */
+function redactInstance(value: object, depth: number, ancestors: object[]): unknown {
+  if (value instanceof OutgoingMessage) return `[${value.constructor.name}]`;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON !== 'function' || value instanceof Date || Buffer.isBuffer(value)) return value;
+  let json: unknown;
+  try {
+    json = toJSON.call(value);
+  } catch {
+    return value;
+  }
+  const next = redact(json, depth, ancestors);
+  return next === json ? value : next;
 }
 
 export interface LoggerOptions {

@@ -1,6 +1,9 @@
 /** Log redaction (src/logging/logger.ts): token-like keys are hidden in any case, at any depth, inside errors. */
 import assert from 'node:assert/strict';
+import { ClientRequest } from 'node:http';
+import { PassThrough } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
+import { AxiosHeaders } from 'axios';
 import { REDACTED, REDACT_MAX_DEPTH, createLogger, redactSecrets, wantsColor } from '../../src/logging/logger';
 import { temporalLogger } from '../../src/worker/temporal-logger';
 
@@ -100,6 +103,27 @@ describe('logger redaction', () => {
     assert.match(String(asError['stack']), /^TypeError: request failed\n\s+at /);
     assert.deepEqual(asError['config'], { headers: { Authorization: REDACTED } });
     assert.equal(err.config.headers.Authorization, SECRETS.basic, 'the caller’s error is not modified');
+  });
+
+  it("redacts a class instance as it prints (axios' AxiosHeaders of a failed Jira call), and never prints an outgoing request's raw headers", () => {
+    const { log, raw, lines } = capture();
+    const headers = new AxiosHeaders({ Authorization: SECRETS.basic, Accept: 'application/json' });
+    const request = new ClientRequest({ host: '127.0.0.1', port: 9, path: '/rest/api/3/issue', headers: { Authorization: SECRETS.basic }, createConnection: () => new PassThrough() as never });
+    request.on('error', () => undefined);
+    request.flushHeaders(); // as sent: the raw header block, Authorization included
+    assert.ok(String((request as unknown as { _header?: string })._header).includes(SECRETS.basic), 'the request holds the credential');
+    // What jira.js rethrows when Jira does not answer: an AxiosError with its config and request.
+    const err = Object.assign(new Error('timeout of 10000ms exceeded'), { config: { url: '/rest/api/3/issue', headers }, request });
+    log.error({ err }, 'jira call failed');
+    request.destroy();
+    assertNoSecret(raw());
+    const logged = lines()[0]?.['err'] as { config: { url: string; headers: Record<string, string> }; request: unknown };
+    assert.deepEqual(logged.config, { url: '/rest/api/3/issue', headers: { Authorization: REDACTED, Accept: 'application/json' } });
+    assert.equal(logged.request, '[ClientRequest]');
+    assert.equal(headers.get('Authorization'), SECRETS.basic, 'the caller’s headers are not modified');
+    // An instance with nothing to hide is logged as it was, not copied.
+    const url = new URL('https://acme.atlassian.net/browse/SEC-1');
+    assert.equal(redactSecrets({ url }).url, url);
   });
 
   it("prints the SDK's failures (its `error` key) with their message and stack, next to the workflow id", () => {
