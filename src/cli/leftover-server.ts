@@ -27,7 +27,7 @@ export function forgetServer(file: string): void {
 /** Whether `pid` is still the dev server of that file (a pid is reused once its process is gone). */
 function isDevServerOf(pid: number, dbFile: string): boolean {
   const args = commandLine(pid);
-  // No /proc (not Linux), or the process is gone: never kill what we cannot identify.
+  // Gone, or its arguments unreadable: never kill what we cannot identify.
   return args !== undefined && args.includes('start-dev') && args.includes(dbFile);
 }
 

@@ -16,7 +16,7 @@ export function startLockFile(dataDir: string): string {
 /** Whether `pid` is an `npm start` (this script), not another process that reuses a dead owner's pid. */
 function isStart(pid: number, script: string): boolean {
   const args = commandLine(pid);
-  // Without /proc nothing tells a reused pid apart: a live process is taken to be the owner.
+  // Arguments that cannot be read: a live process is taken to be the owner.
   return args === undefined || args.some((a) => a === script || a.endsWith(`/${path.basename(path.dirname(script))}/${path.basename(script)}`));
 }
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { commandLine, commandLineFromPs } from '../../src/cli/process-alive';
 import { startLockFile, takeStartLock } from '../../src/cli/start-lock';
 import { tempDir } from '../helpers/sample-logs';
 
@@ -61,5 +62,14 @@ describe('npm start lock (one npm start per DATA_DIR)', () => {
     fs.writeFileSync(startLockFile(dataDir), '4194000\n');
     if (lock.taken) lock.release();
     assert.equal(fs.readFileSync(startLockFile(dataDir), 'utf8').trim(), '4194000');
+  });
+
+  it('reads a process\'s arguments from ps where there is no /proc (macOS): what tells npm start from a reused pid there', function () {
+    if (spawnSync('ps', ['-p', String(process.pid)]).status !== 0) this.skip(); // no ps on this machine
+    const other = idle('/opt/autotriage/dist/src/cli/start.js');
+    running.push(other);
+    assert.deepEqual(commandLineFromPs(other.pid!), [process.execPath, '-e', 'setInterval(()', '=>', '{},', '1000)', '/opt/autotriage/dist/src/cli/start.js']);
+    assert.deepEqual(commandLine(other.pid!), [process.execPath, '-e', 'setInterval(() => {}, 1000)', '/opt/autotriage/dist/src/cli/start.js', '']);
+    assert.equal(commandLineFromPs(spawnSync('true').pid), undefined, 'a process that is gone');
   });
 });
