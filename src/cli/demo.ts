@@ -37,7 +37,19 @@ function describeDelivery(r: TriageResult): string {
   return `${slack} · ${jira}`;
 }
 
+const USAGE = 'usage: npm run demo   (sends the two sample alerts to the running service and prints their tickets; no options)';
+
 async function main(): Promise<void> {
+  // It sends real alerts: an argument it does not know (a `--help`, a typo) must not do that.
+  const [arg] = process.argv.slice(2);
+  if (arg === '--help' || arg === '-h') {
+    console.log(USAGE);
+    return;
+  }
+  if (arg !== undefined) {
+    console.error(`demo: unknown argument ${arg}; ${USAGE}`);
+    process.exit(2);
+  }
   const config = loadConfigOrExit();
   const base = config.api.localUrl;
   const health = await fetch(`${base}/healthz`).catch(() => undefined);

@@ -22,6 +22,11 @@ interface Args {
   help: boolean;
 }
 
+/** A wrong argument: exit 2, as backfill and replay do, so a script tells a typo from an outage (1). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 export function parseArgs(argv: string[]): Args {
   let sinceMs = 7 * 86_400_000;
   let json = false;
@@ -31,14 +36,14 @@ export function parseArgs(argv: string[]): Args {
     else if (arg === '--since') {
       const value = argv[++i];
       const parsed = value ? parseDuration(value) : undefined;
-      if (parsed === undefined) throw new Error(`--since needs a duration like 24h or 7d, got ${value ?? 'nothing'}`);
+      if (parsed === undefined) throw new UsageError(`--since needs a duration like 24h or 7d, got ${value ?? 'nothing'}`);
       // 0 would report an empty window; past ~270,000 years the start is no date at all.
       if (parsed <= 0 || !Number.isFinite(new Date(Date.now() - parsed).getTime())) {
-        throw new Error(`--since must be longer than 0 and reach back to a real date (like 24h or 90d), got ${value}`);
+        throw new UsageError(`--since must be longer than 0 and reach back to a real date (like 24h or 90d), got ${value}`);
       }
       sinceMs = parsed;
     } else if (arg === '--help' || arg === '-h') return { sinceMs, json, help: true };
-    else throw new Error(`unknown argument ${arg}; ${USAGE}`);
+    else throw new UsageError(`unknown argument ${arg}; ${USAGE}`);
   }
   return { sinceMs, json, help: false };
 }
@@ -115,6 +120,6 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((err) => {
     console.error(`report: ${errorMessage(err)}`);
-    process.exit(1);
+    process.exit(err instanceof UsageError ? 2 : 1);
   });
 }
