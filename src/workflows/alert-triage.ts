@@ -92,6 +92,9 @@ export async function alertTriage(input: AlertTriageInput): Promise<TriageResult
     return run.result();
   }
   const enforced = decision.enforced ?? run.earlyAutoClose;
+  // Closed by an autoClose signal that came while it enriched: a shadow rule's verdict still goes on the
+  // record beside it (the report judges the rule by it), carried by the close's own state change.
+  if (!decision.enforced && enforced && decision.shadow) run.carryShadow(decision.shadow);
   const elapsed = () => (Date.now() - info.startTime.getTime()) / 1000;
   if (enforced) {
     // 4a. Closed by automation: an audit record, not a ticket in the main channel.

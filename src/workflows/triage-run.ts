@@ -231,6 +231,15 @@ export class TriageRun {
     return s.status === 'awaiting_analyst' && !s.assignee && s.reopened === 0 && !s.shadow && !s.autoCloseReopened;
   }
 
+  /**
+   * A shadow verdict that the next state change records (no upsert of its own, so runs replay with the
+   * commands they recorded): an autoClose signal's close follows at once.
+   */
+  carryShadow(verdict: AutoCloseVerdict): void {
+    this.state = { ...this.state, shadow: verdict };
+    triageMetrics.decided(`${verdict.ruleId}@${verdict.ruleVersion}`, 'shadow');
+  }
+
   /** What a shadow rule would have done, decided after the ticket went out (late enrichment). */
   recordShadow(verdict: AutoCloseVerdict): void {
     this.setState({ ...this.state, shadow: verdict });

@@ -438,6 +438,32 @@ describe('the auto-close rules on late enrichment (real Temporal)', function () 
   });
 });
 
+describe('an autoClose signal while the alert enriches, in shadow mode (real Temporal)', function () {
+  this.timeout(300_000);
+  let s: Stack;
+  before(async () => (s = await startStack({ ENRICHMENT_WAIT: '5s' })));
+  after(() => s?.stop());
+
+  it("closes by the signal and keeps the shadow rule's verdict on record beside it, for the report", async () => {
+    const base = normalizePanther(demoPantherAlerts()[0]!.payload, new Date()); // the user's home IP: known-location matches
+    const ip = base.ips[0]!;
+    const alert: Alert = { ...base, alertId: `${base.alertId.slice(0, 16)}-signal-shadow` };
+    const virusTotal = s.holdVirusTotal((held) => held === ip);
+    const handle = await s.launch(alert, DEFAULT_POLICY);
+    await waitForTriage(handle, (x) => x.state.status === 'enriching');
+    await handle.signal(autoCloseSignal, { reason: 'IP belongs to our pentest vendor', ruleId: 'pentest-allowlist' });
+    virusTotal.release();
+    const closed = await waitForTriage(handle, (x) => x.state.status === 'auto_closed' && x.delivery !== undefined);
+    assert.equal(closed.report.enrichments.ipReputation?.status, 'ok', 'VirusTotal answered before the decision');
+    assert.equal(closed.state.autoClosed?.ruleId, 'pentest-allowlist');
+    assert.equal(closed.state.shadow?.ruleId, 'known-location', 'the shadow verdict is on the record');
+    const memo = (await handle.describe()).memo?.['triage'] as { shadow?: { ruleId: string }; autoClosed?: { ruleId: string } } | undefined;
+    assert.equal(memo?.shadow?.ruleId, 'known-location', 'and in the memo the report reads');
+    assert.equal(memo?.autoClosed?.ruleId, 'pentest-allowlist');
+    await handle.terminate('test done');
+  });
+});
+
 describe('a second opinion still queued behind its budget (real Temporal)', function () {
   this.timeout(300_000);
   const abuse = new AbuseIpdbFake({ apiKey: 'abuseipdb-test-key-0123456789' });
