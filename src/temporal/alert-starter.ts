@@ -11,6 +11,7 @@ import type { alertTriage } from '../workflows';
 import { alertRefiredSignal } from '../workflows/messages';
 import type { StartPacer } from './start-pacer';
 import { errorMessage } from '../logging/error-message';
+import { CREDENTIALS_HINT, refusedCredentials } from './connection';
 
 export type StartOutcome = { workflowId: string; status: 'started' | 'duplicate' };
 
@@ -164,6 +165,8 @@ export function createAlertStarter(client: Client, taskQueue: string, options: S
         }
         return { workflowId, status: 'duplicate' };
       }
+      // Not the alert's fault, and fixed by the operator: 503, so the SIEM resends it once they have.
+      if (refusedCredentials(err)) throw new TemporalUnavailableError(`Temporal refused autotriage's credentials (${errorMessage(err)}): ${CREDENTIALS_HINT}`);
       if (isUnavailable(err)) {
         // The start may have reached the server with its answer lost. If this alert's run exists and began
         // after the start was sent, it is this start's: answer 202, or the SIEM's resend would look like a re-fire.

@@ -10,6 +10,28 @@ import type { Logger } from '../logging/logger';
 import { SEARCH_ATTRIBUTE_NAMES } from './search-attributes';
 import { errorMessage } from '../logging/error-message';
 
+/** gRPC UNAUTHENTICATED (16) and PERMISSION_DENIED (7): the server answered, and said no to these credentials. */
+const REFUSED_CODES = new Set([7, 16]);
+
+/**
+ * Whether Temporal refused the credentials: the client's ServiceError (its code, or its cause's), or the
+ * worker's native connection, whose error carries only tonic's text for those two codes.
+ */
+export function refusedCredentials(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'number' && REFUSED_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && /does not have valid authentication credentials|does not have permission to execute/.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** What to check when Temporal refuses the credentials. */
+export const CREDENTIALS_HINT = 'check TEMPORAL_API_KEY (or TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH) and TEMPORAL_NAMESPACE';
+
+/**
+ * Connects, retrying while Temporal is not there yet. A server that refuses the credentials is no reason
+ * to wait: that ends it at once, with what to check (retrying would only log the same refusal for ever).
+ */
 export async function retryUntilConnected<T>(
   what: string,
   connect: () => Promise<T>,
@@ -22,6 +44,7 @@ export async function retryUntilConnected<T>(
     try {
       return await connect();
     } catch (err) {
+      if (refusedCredentials(err)) throw new Error(`${what} refused the credentials (${errorMessage(err)}): ${CREDENTIALS_HINT}`);
       if (opts.signal?.aborted || (opts.maxWaitMs !== undefined && Date.now() - started > opts.maxWaitMs)) throw err;
       if (attempt === 1 || attempt % 10 === 0) {
         log.warn({ err: errorMessage(err) }, `${what} not reachable yet; retrying`);

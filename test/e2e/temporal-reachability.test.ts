@@ -12,6 +12,8 @@ import { freePort, freeServicePorts } from '../setup/global';
 import { spawnService, type ServiceProcess } from '../helpers/processes';
 import { tempDir } from '../helpers/sample-logs';
 import { testAddress } from '../helpers/temporal';
+import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
+import { startRefusingTemporal, type RefusingTemporal } from '../fakes/refusing-temporal';
 
 describe('isTemporalUp (the tests\' dev server)', () => {
   it('answers true for the plaintext dev server, reached in plaintext', async () => {
@@ -63,6 +65,48 @@ describe('the worker waiting for Temporal (real process)', function () {
       console.log(`      (exited ${Date.now() - sent} ms after SIGTERM)`);
     } finally {
       await worker.stop();
+    }
+  });
+});
+
+describe('Temporal refusing the credentials (a wrong TEMPORAL_API_KEY; real processes)', function () {
+  this.timeout(60_000);
+  let temporal: RefusingTemporal;
+  before(async () => (temporal = await startRefusingTemporal()));
+  after(() => temporal?.stop());
+
+  it('the worker stops at once, exiting 1 and saying what to check, instead of retrying for ever', async () => {
+    const { metricsPort } = await freeServicePorts();
+    const worker = spawnService('worker', { TEMPORAL_ADDRESS: temporal.address, METRICS_PORT: String(metricsPort), DATA_DIR: tempDir('refused'), LOCAL_SIEM_LOGS: tempDir('refused-logs') });
+    try {
+      const exited = new Promise<number | null>((resolve) => worker.child.once('exit', (code) => resolve(code)));
+      const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 20_000))]);
+      assert.equal(code, 1, worker.output.slice(-5).join('\n'));
+      await worker.stop();
+      const said = worker.output.join('\n');
+      assert.match(said, /Temporal at 127\.0\.0\.1:\d+ refused the credentials \(.*valid authentication credentials.*\): check TEMPORAL_API_KEY/);
+      assert.doesNotMatch(said, /not reachable yet; retrying/);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('the API answers an alert 503 with Retry-After (the SIEM resends it once the key is fixed), and logs why', async () => {
+    const { port, metricsPort } = await freeServicePorts();
+    const api = spawnService('api', { TEMPORAL_ADDRESS: temporal.address, PORT: String(port), METRICS_PORT: String(metricsPort), DATA_DIR: tempDir('refused-api') });
+    try {
+      await api.waitFor(/API listening/, 20_000);
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/panther`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(demoPantherAlerts()[0]!.payload),
+      });
+      assert.equal(res.status, 503, await res.clone().text());
+      assert.ok(Number(res.headers.get('retry-after')) > 0);
+      await api.waitFor(/refused autotriage's credentials .*check TEMPORAL_API_KEY/, 5_000);
+      assert.ok(temporal.calls.some((c) => c.endsWith('/StartWorkflowExecution')), 'the start reached the server');
+    } finally {
+      await api.stop();
     }
   });
 });
