@@ -29,12 +29,51 @@ function owner(file: string): number | undefined {
   }
 }
 
+/**
+ * Creates the lock with our pid already in it: written to a file of our own, then linked into place, which
+ * fails if a lock exists. (Created empty and written after, a lock read in between would look stale.)
+ */
+function createLock(file: string): boolean {
+  const mine = `${file}.${process.pid}`;
+  fs.writeFileSync(mine, `${process.pid}\n`);
+  try {
+    fs.linkSync(mine, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    fs.rmSync(mine, { force: true });
+  }
+}
+
+/**
+ * Moves a stale lock out of the way, unless it is no longer the one judged stale: another start may have
+ * taken it over since we read it (then it goes back, and the next look finds that start alive).
+ */
+function removeStale(file: string, stalePid: number | undefined): void {
+  const aside = `${file}.${process.pid}.stale`;
+  try {
+    fs.renameSync(file, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (owner(aside) !== stalePid) {
+    try {
+      fs.linkSync(aside, file);
+    } catch {
+      // A third start holds it by now: that one is the owner.
+    }
+  }
+  fs.rmSync(aside, { force: true });
+}
+
 export function takeStartLock(dataDir: string, script = process.argv[1] ?? ''): StartLock {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = startLockFile(dataDir);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (createLock(file)) {
       return {
         taken: true,
         // Only our own lock: a stop after another start took over a lock we lost must not remove theirs.
@@ -42,14 +81,11 @@ export function takeStartLock(dataDir: string, script = process.argv[1] ?? ''): 
           if (owner(file) === process.pid) fs.rmSync(file, { force: true });
         },
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const pid = owner(file);
     if (pid !== undefined && pid !== process.pid && alive(pid) && isStart(pid, script)) return { taken: false, heldBy: pid };
-    // A stale lock (its owner gone, or a file we cannot read a pid from): removed, then created again
-    // exclusively, so of two starts that both found it stale only one gets it.
-    if (attempt > 0) throw new Error(`${file}: cannot take the lock (remove the file if no npm start runs with DATA_DIR=${dataDir})`);
-    if (owner(file) === pid) fs.rmSync(file, { force: true });
+    // A stale lock (its owner gone, or no pid in it): out of the way, then created again.
+    removeStale(file, pid);
   }
+  throw new Error(`${file}: cannot take the lock (remove the file if no npm start runs with DATA_DIR=${dataDir})`);
 }

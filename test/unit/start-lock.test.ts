@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { commandLine, commandLineFromPs } from '../../src/cli/process-alive';
 import { startLockFile, takeStartLock } from '../../src/cli/start-lock';
+import { projectRoot } from '../../src/config/paths';
 import { tempDir } from '../helpers/sample-logs';
 
 /** A live process whose command line is `node -e … <args>`. */
@@ -55,6 +56,31 @@ describe('npm start lock (one npm start per DATA_DIR)', () => {
       assert.equal(fs.readFileSync(startLockFile(dataDir), 'utf8').trim(), String(process.pid));
     });
   }
+
+  it('of several npm starts racing for a stale lock, exactly one takes it, and the others name it', async () => {
+    const dataDir = tempDir('lock-race');
+    fs.writeFileSync(startLockFile(dataDir), `${spawnSync('true').pid}\n`); // its owner is gone
+    // Each contender is a script named like npm start's, so each is taken for one by the others.
+    const script = path.join(tempDir('lock-race-bin'), 'cli', 'start.js');
+    fs.mkdirSync(path.dirname(script));
+    fs.writeFileSync(
+      script,
+      `const { takeStartLock } = require(${JSON.stringify(path.join(projectRoot(), 'dist/src/cli/start-lock.js'))});
+       const lock = takeStartLock(${JSON.stringify(dataDir)});
+       console.log(JSON.stringify(lock.taken ? { taken: process.pid } : { heldBy: lock.heldBy }));
+       setTimeout(() => {}, 3000);`,
+    );
+    const contenders = Array.from({ length: 6 }, () => spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] }));
+    running.push(...contenders);
+    const answers = await Promise.all(
+      contenders.map((c) => new Promise<{ taken?: number; heldBy?: number }>((resolve) => c.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()) as { taken?: number; heldBy?: number })))),
+    );
+    const winners = answers.filter((a) => a.taken !== undefined);
+    assert.equal(winners.length, 1, JSON.stringify(answers));
+    assert.ok(answers.every((a) => a.taken !== undefined || a.heldBy === winners[0]!.taken), JSON.stringify(answers));
+    assert.equal(fs.readFileSync(startLockFile(dataDir), 'utf8').trim(), String(winners[0]!.taken));
+    assert.deepEqual(fs.readdirSync(dataDir), ['npm-start.pid'], 'no temporary files left');
+  });
 
   it('release leaves a lock another npm start has since taken over', () => {
     const dataDir = tempDir('lock');
