@@ -273,6 +273,8 @@ export function applyReopen(state: TriageState, at: string): TriageState {
     slaReminders: 0,
     slaEscalated: false,
     reopened: state.reopened + 1,
+    // A new round: a refusal of its ticket starts the re-post backoff afresh.
+    repost: undefined,
     timeline: entry(state, at, 'reopened: the SIEM fired the alert again'),
   };
 }

@@ -206,7 +206,8 @@ export class TriageRun {
       return;
     }
     // A re-post refused again: the next re-fire waits (each refusal doubles the wait).
-    const repost = delivery.kind === 'failed' && opts.repost ? { repost: afterFailedRepost(this.state, Date.now(), this.policy.repostBackoffMs) } : {};
+    // A post that went through ends the backoff.
+    const repost = delivery.kind !== 'failed' ? { repost: undefined } : opts.repost ? { repost: afterFailedRepost(this.state, Date.now(), this.policy.repostBackoffMs) } : {};
     this.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', what, repost);
     // An autoClose signal that came in while the ticket was being posted.
     const pending = this.earlyAutoClose;

@@ -189,6 +189,24 @@ async function record(): Promise<void> {
     virusTotal.release();
     await handle.result();
     await save(late, 'alertTriage.late-rule-closed', id);
+
+    // Its ticket went out with VirusTotal pending and Slack refused it; a signal closed it; it fired again
+    // and was posted, VirusTotal still pending (one watcher, the first post's); VirusTotal landed; closed.
+    const refusedAlert = sample(1, 'refused-refire-pending');
+    const held = late.holdVirusTotal((ip) => ip === refusedAlert.ips[0]);
+    late.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(refusedAlert.alertId), status: 200, body: { ok: false, error: 'invalid_arguments' } });
+    const refusedId = alertWorkflowId(refusedAlert);
+    const refused = await late.t.client.workflow.start('alertTriage', { taskQueue: late.taskQueue, workflowId: refusedId, args: [{ alert: refusedAlert, policy: quick({ reopenWindowMs: 60_000 }) }] });
+    await waitForTriage(refused, (x) => x.state.status === 'delivery_failed' && x.report?.enrichments.ipReputation?.status === 'pending');
+    await refused.signal(autoCloseSignal, { reason: 'recorded', ruleId: 'recorder' });
+    await waitForTriage(refused, (x) => x.state.status === 'auto_closed');
+    await refused.signal(alertRefiredSignal, { at: new Date().toISOString() });
+    await waitForTriage(refused, (x) => x.delivery?.kind === 'slack');
+    held.release();
+    await waitForTriage(refused, (x) => x.report?.enrichments.ipReputation?.status === 'ok');
+    await refused.executeUpdate(analystActionUpdate, { args: [analyst('close_benign')] });
+    await refused.result();
+    await save(late, 'alertTriage.refused-refire-pending', refusedId);
   } finally {
     await late.stop();
   }

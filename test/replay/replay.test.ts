@@ -21,7 +21,7 @@ describe('replay of recorded histories', function () {
     for (const type of ['alertTriage', 'oktaTriage', 'genericTriage', 'cloudTrailTriage', 'gsuiteTriage', 'enrichmentCache', 'rateBudget']) {
       assert.ok(types.has(type), `no recorded ${type} history`);
     }
-    for (const path_ of ['analyst-closed', 'auto-closed', 'auto-closed-jira', 'several-users', 'several-domains', 'auto-closed-refired', 'enrichment-failed', 'sla-reopened', 'generic-signal', 'dry-run', 'second-opinion-pending', 'detection-error', 'late-rule-closed', 'delivery-refused-reposted']) {
+    for (const path_ of ['analyst-closed', 'auto-closed', 'auto-closed-jira', 'several-users', 'several-domains', 'auto-closed-refired', 'enrichment-failed', 'sla-reopened', 'generic-signal', 'dry-run', 'second-opinion-pending', 'detection-error', 'late-rule-closed', 'delivery-refused-reposted', 'refused-refire-pending']) {
       assert.ok(histories.some((h) => h.file === `alertTriage.${path_}`), `no recorded alertTriage ${path_} history`);
     }
   });

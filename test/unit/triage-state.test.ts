@@ -353,6 +353,11 @@ describe('triage state', () => {
       assert.equal(repostWaits(new Date(now).toISOString(), now), false);
     });
 
+    it('starts afresh when the alert is reopened (a new round of posts)', () => {
+      const s = { ...refused(), repost: { failed: 3, after: T3 } };
+      assert.equal(applyReopen(s, T2).repost, undefined);
+    });
+
     it('puts the time in the memo only when there is one (the API reads it there)', () => {
       assert.equal('repostAfter' in triageMemo(refused()), false);
       const s = { ...refused(), repost: afterFailedRepost(refused(), now) };

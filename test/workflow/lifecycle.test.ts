@@ -559,17 +559,23 @@ describe('triage lifecycle (real Temporal)', function () {
     );
     const posts = () => s.fakes.slack.requests.filter(mine).length;
     const signals = async () => ((await handle(alert).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
-    const failed = await start(alert, policy({ repostBackoffMs: 4_000 }));
+    // A first wait long enough for the checks below on a busy machine, short enough to wait out.
+    const failed = await start(alert, policy({ repostBackoffMs: 10_000 }));
     assert.equal(failed.state.status, 'delivery_failed');
     assert.equal(posts(), 1);
     // The SIEM resends it five times at once: one re-post, refused again.
     for (let i = 0; i < 5; i++) await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
     const waiting = await waitForTriage(handle(alert), (x) => x.state.repost?.failed === 1, { timeoutMs: 30_000 });
-    await new Promise((r) => setTimeout(r, 1000));
+    // Every re-fire handled (none left in the run's queue), so a second re-post would have been posted.
+    const idle = async () => {
+      const d = await handle(alert).describe();
+      return !d.raw.pendingWorkflowTask && (d.raw.pendingActivities ?? []).length === 0;
+    };
+    assert.ok(await until(idle, 10_000, 100), 'the run is idle');
     assert.equal(posts(), 2, 'one re-post for five re-fires');
     assert.equal(waiting.state.status, 'delivery_failed');
     const after = Date.parse(waiting.state.repost!.after);
-    assert.ok(after > Date.now() && after <= Date.now() + 4_000, `the next re-post waits the first backoff: ${waiting.state.repost!.after}`);
+    assert.ok(after > Date.now() && after <= Date.now() + 10_000, `the next re-post waits the first backoff: ${waiting.state.repost!.after}`);
     // Meanwhile the API takes the resend as a duplicate and does not signal the run at all.
     const starter = createAlertStarter(s.t.client, s.taskQueue);
     const signalled = await signals();
