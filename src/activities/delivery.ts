@@ -14,7 +14,7 @@ import { alertLabel, legacyAlertLabel, renderJiraComment, renderJiraIssue } from
 import { lineToText } from '../tickets/plain-text';
 import { text, type Line } from '../tickets/spans';
 import { renderPlainText } from '../tickets/plain-text';
-import { escapeMrkdwn, renderSlackLine, renderSlackMessage, verbatimMessage } from '../tickets/slack-message';
+import { escapeMrkdwn, renderSlackLine, renderSlackMessage, verbatimMessage, type SlackMessage } from '../tickets/slack-message';
 import { buildTicket, type TicketInput } from '../tickets/ticket';
 import { AttemptDeadline } from './attempt-deadline';
 import { DELIVERY_POLICY, classified } from './failures';
@@ -50,6 +50,20 @@ export interface CreateJiraIssueOptions {
 
 /** Slack rejected the blocks themselves (our rendering, not the alert): fall back to text only. */
 const BLOCK_ERRORS = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_blocks_too_long', 'msg_too_long']);
+
+/** Slack's code when it refused the message's blocks (not the message), else undefined. */
+function blocksRefused(err: unknown): string | undefined {
+  return err instanceof ProviderError && err.details.code && BLOCK_ERRORS.has(err.details.code) ? err.details.code : undefined;
+}
+
+/**
+ * The ticket as one plain section (whatever broke the blocks is not in it, and the alert's text stays
+ * verbatim) with its buttons, so the analysts can still close it from Slack.
+ */
+function plainTicket(message: SlackMessage, code: string): SlackMessage {
+  const text = verbatimMessage(`${message.text}\n(the full ticket could not be rendered: ${escapeMrkdwn(code)})`);
+  return { ...text, blocks: [...text.blocks, ...message.blocks.filter((b) => b['type'] === 'actions')] };
+}
 
 /** How long a retried create keeps looking for the issue an earlier attempt may have made (Jira's index lag). */
 const JIRA_INDEX_LAG_MS = 8_000;
@@ -105,11 +119,10 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
           deadline.ensure(call, 'posting the ticket');
           return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...message })) };
         } catch (err) {
-          if (!(err instanceof ProviderError && err.details.code && BLOCK_ERRORS.has(err.details.code))) throw err;
-          // One plain section: whatever broke the blocks is not in it, and the alert's text stays verbatim.
-          const textOnly = verbatimMessage(`${message.text}\n(the full ticket could not be rendered: ${escapeMrkdwn(err.details.code)})`);
+          const refused = blocksRefused(err);
+          if (!refused) throw err;
           deadline.ensure(call, 'posting the ticket as text');
-          return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...textOnly })) };
+          return { kind: 'slack', ...(await slack.client.postMessage({ channel: slack.channel, alertKey: input.workflowId, ...plainTicket(message, refused) })) };
         }
       });
     },
@@ -211,7 +224,15 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
     async updateSlackTicket(input: TicketInput & { ref: SlackMessageRef }): Promise<void> {
       const slack = deps.slack;
       if (!slack) return;
-      await classified(DELIVERY_POLICY, () => slack.client.updateMessage(input.ref, renderSlackMessage(buildTicket(input), input.workflowId)));
+      const message = renderSlackMessage(buildTicket(input), input.workflowId);
+      await classified(DELIVERY_POLICY, () =>
+        slack.client.updateMessage(input.ref, message).catch((err: unknown) => {
+          // Blocks Slack will not take (the post fell back to text for the same reason): the text, buttons kept.
+          const refused = blocksRefused(err);
+          if (!refused) throw err;
+          return slack.client.updateMessage(input.ref, plainTicket(message, refused));
+        }),
+      );
     },
   };
 }

@@ -36,6 +36,25 @@ function jiraMessages(data: unknown): string {
   return [...messages, ...fields].join('; ').slice(0, 500);
 }
 
+/**
+ * Fields autotriage sets from its configuration (JIRA_PROJECT_KEY, JIRA_ISSUE_TYPE, the priority names of
+ * the severities), and fields the project's create screen must offer. Jira refuses them with a 400 naming
+ * the field (apis.md §4.1–4.2): the operator's to fix, like a bad token, so retried until then — not the
+ * alert's fault, not dropped.
+ */
+const CONFIG_FIELDS = ['project', 'issuetype', 'priority'];
+
+function refusesConfiguredField(data: unknown): boolean {
+  if (!data || typeof data !== 'object') return false;
+  const d = data as { errorMessages?: unknown; errors?: unknown };
+  const errors = d.errors && typeof d.errors === 'object' ? Object.entries(d.errors as Record<string, unknown>) : [];
+  // A field missing from the create screen (Labels, most often) is the project's setup; a label with a
+  // space in it is the request's.
+  if (errors.some(([k, v]) => CONFIG_FIELDS.includes(k.toLowerCase()) || /not on the appropriate screen/i.test(String(v)))) return true;
+  // A search under a project key Jira does not know: "The value 'SEC' does not exist for the field 'project'."
+  return Array.isArray(d.errorMessages) && d.errorMessages.some((m) => /for the field '(project|issuetype|labels|priority)'/i.test(String(m)));
+}
+
 export function toProviderError(err: unknown, action: string): ProviderError {
   if (err instanceof HttpException) {
     const cause = err.cause as { response?: { status?: number; headers?: unknown; data?: unknown }; code?: string } | undefined;
@@ -50,8 +69,13 @@ export function toProviderError(err: unknown, action: string): ProviderError {
       return new ProviderError('Jira', `${action}: Jira answered with a redirect (HTTP ${status}${to ? ` to ${to.slice(0, 200)}` : ''}): check JIRA_HOST`, { category: 'config', status });
     }
     const detail = jiraMessages(cause?.response?.data);
-    const category = categoryForStatus(status);
-    const hint = category === 'config' ? ' (check JIRA_EMAIL, JIRA_API_TOKEN and the project permissions)' : '';
+    const fieldRefused = status === 400 && refusesConfiguredField(cause?.response?.data);
+    const category = fieldRefused ? 'config' : categoryForStatus(status);
+    const hint = fieldRefused
+      ? " (check JIRA_PROJECT_KEY, JIRA_ISSUE_TYPE and that the project's create screen has Labels)"
+      : category === 'config'
+        ? ' (check JIRA_EMAIL, JIRA_API_TOKEN and the project permissions)'
+        : '';
     return new ProviderError('Jira', `${action}: Jira answered HTTP ${status}${detail ? ` — ${detail}` : ''}${hint}`, {
       category,
       status,

@@ -9,7 +9,14 @@ import { ACTIONS_BLOCK_ID, BUTTONS } from './actions';
 import { truncate } from './format';
 import { MENTION_TARGET, SLACK_USER_ID } from './slack-ids';
 
-export const SLACK_LIMITS = { headerText: 150, sectionText: 3000, blocks: 50, fallbackText: 3000 } as const;
+/**
+ * `messageText`: the blocks' text in all. Slack refuses a message past about 13k characters of block text
+ * with `msg_blocks_too_long` even when every block is within its own limit (reference/apis.md §3.3).
+ */
+export const SLACK_LIMITS = { headerText: 150, sectionText: 3000, blocks: 50, fallbackText: 3000, messageText: 12_000 } as const;
+
+/** The parts around the enrichment sections, each bounded so the sections always keep most of the budget. */
+const PART_LIMITS = { meta: 2000, runbook: 1000, status: 1500, automation: 1500, footer: 1000 } as const;
 
 export function escapeMrkdwn(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -52,18 +59,54 @@ export function lineToMrkdwn(line: Line): string {
   return line.map(span).join('');
 }
 
-/** Joins lines up to the section limit, ending with an ellipsis line when something was cut. */
-function sectionText(title: string, lines: Line[]): string {
-  let out = `*${escapeMrkdwn(title)}*`;
+/** Joins lines up to `limit` characters, ending with an ellipsis line when something was cut. */
+function sectionText(title: string, lines: Line[], limit: number = SLACK_LIMITS.sectionText): string {
+  let out = truncate(`*${escapeMrkdwn(title)}*`, limit);
   for (const [i, line] of lines.entries()) {
     const next = `\n${lineToMrkdwn(line)}`;
-    if (out.length + next.length > SLACK_LIMITS.sectionText - 40) {
+    if (out.length + next.length > limit - 40) {
+      // A first line longer than the whole share is cut, not dropped: its start is still worth reading.
+      if (i === 0 && limit - out.length > 200) out += truncate(next, limit - out.length - 40);
       out += `\n… ${lines.length - i} more`;
       break;
     }
     out += next;
   }
   return out;
+}
+
+/**
+ * The sections' texts within `budget` characters in all: sections that fit their fair share stay whole,
+ * the longer ones share what is left (each at least a title and a line).
+ */
+function fitSections(sections: TicketDoc['sections'], budget: number): string[] {
+  const whole = sections.map((section) => sectionText(section.title, section.lines));
+  if (whole.reduce((n, t) => n + t.length, 0) <= budget) return whole;
+  const limits: number[] = [];
+  let left = budget;
+  let count = whole.length;
+  for (const i of whole.map((_, i) => i).sort((a, b) => whole[a]!.length - whole[b]!.length)) {
+    limits[i] = Math.max(300, Math.min(whole[i]!.length, Math.floor(left / count)));
+    left -= limits[i]!;
+    count--;
+  }
+  return sections.map((section, i) => (whole[i]!.length <= limits[i]! ? whole[i]! : sectionText(section.title, section.lines, limits[i])));
+}
+
+/** The characters of text in a message's blocks, as Slack counts them against its total. */
+export function blockTextLength(blocks: Array<Record<string, unknown>>): number {
+  let n = 0;
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'text' && typeof x === 'string') n += x.length;
+        else walk(x);
+      }
+    }
+  };
+  walk(blocks);
+  return n;
 }
 
 export interface SlackMessage {
@@ -115,24 +158,26 @@ export function renderSlackMessage(doc: TicketDoc, workflowId?: string): SlackMe
       // Escaped here too: no raw `<!channel>` from an alert may reach Slack in any text object.
       text: { type: 'plain_text', text: truncate(`${doc.emoji} ${escapeMrkdwn(oneLine(doc.title))}`, SLACK_LIMITS.headerText), emoji: true },
     },
-    { type: 'section', text: mrkdwn(truncate(`${severity} · ${lineToMrkdwn(doc.meta)}`, SLACK_LIMITS.sectionText)) },
+    { type: 'section', text: mrkdwn(truncate(`${severity} · ${lineToMrkdwn(doc.meta)}`, PART_LIMITS.meta)) },
     {
       type: 'context',
-      elements: [mrkdwn(truncate(`*Runbook:* ${escapeMrkdwn(oneLine(doc.runbook))}`, SLACK_LIMITS.sectionText))],
+      elements: [mrkdwn(truncate(`*Runbook:* ${escapeMrkdwn(oneLine(doc.runbook))}`, PART_LIMITS.runbook))],
     },
   ];
-  if (doc.status) blocks.push({ type: 'section', text: mrkdwn(truncate(lineToMrkdwn(doc.status), SLACK_LIMITS.sectionText)) });
+  if (doc.status) blocks.push({ type: 'section', text: mrkdwn(truncate(lineToMrkdwn(doc.status), PART_LIMITS.status)) });
   blocks.push({ type: 'divider' });
-  for (const section of doc.sections) {
-    blocks.push({ type: 'section', text: mrkdwn(sectionText(section.title, section.lines)) });
+  const tail: Array<Record<string, unknown>> = [];
+  if (doc.automation) tail.push({ type: 'context', elements: [mrkdwn(truncate(lineToMrkdwn(doc.automation), PART_LIMITS.automation))] });
+  if (doc.actions && workflowId) tail.push(actionsBlock(workflowId));
+  tail.push({ type: 'context', elements: [mrkdwn(truncate(lineToMrkdwn(doc.footer), PART_LIMITS.footer))] });
+  // The enrichment sections get what the rest leaves of the message's budget: the buttons always go out.
+  const budget = SLACK_LIMITS.messageText - blockTextLength(blocks) - blockTextLength(tail);
+  for (const text of fitSections(doc.sections.slice(0, SLACK_LIMITS.blocks - blocks.length - tail.length), budget)) {
+    blocks.push({ type: 'section', text: mrkdwn(text) });
   }
-  if (doc.automation) {
-    blocks.push({ type: 'context', elements: [mrkdwn(truncate(lineToMrkdwn(doc.automation), 2000))] });
-  }
-  if (doc.actions && workflowId) blocks.push(actionsBlock(workflowId));
-  blocks.push({ type: 'context', elements: [mrkdwn(truncate(lineToMrkdwn(doc.footer), 2000))] });
+  blocks.push(...tail);
   return {
     text: truncate(`${SEVERITY_EMOJI[doc.severity]} [${doc.severity}] ${escapeMrkdwn(oneLine(doc.title))}`, SLACK_LIMITS.fallbackText),
-    blocks: blocks.slice(0, SLACK_LIMITS.blocks),
+    blocks,
   };
 }

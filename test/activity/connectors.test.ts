@@ -544,20 +544,35 @@ describe('connectors and activities against the HTTP fakes', function () {
       assert.equal(fakes.slack.messages.length, 0);
     });
 
-    it('postTicket falls back to a text-only message when Slack rejects the blocks', async () => {
+    it('postTicket falls back to a text-only message, its buttons kept, when Slack rejects the blocks', async () => {
       const activities = createActivities(deps);
       fakes.slack.injectFaults({ path: '/api/chat.postMessage', status: 200, body: { ok: false, error: 'invalid_blocks' } });
-      const result = await runAttempt(1, activities.postTicket, postInput());
+      const result = await runAttempt(1, activities.postTicket, postInput({ triage: { status: 'awaiting_analyst', reopened: 0 } }));
       assert.equal(result.kind, 'slack');
       assert.equal(fakes.slack.messages.length, 1);
       const message = fakes.slack.messages[0];
       assert.ok(message);
       assert.match(message.text, /Suspected brute force Okta logins[\s\S]*\(the full ticket could not be rendered: invalid_blocks\)$/);
-      // One verbatim section: Slack would auto-link a URL in an alert title in a message without blocks.
+      // One verbatim section (Slack would auto-link a URL in an alert title in a message without blocks),
+      // then the buttons: the analysts can still close it from Slack.
       assert.deepEqual(
         message.blocks?.map((b) => ({ type: b.type, text: b.text })),
-        [{ type: 'section', text: { type: 'mrkdwn', text: message.text, verbatim: true } }],
+        [{ type: 'section', text: { type: 'mrkdwn', text: message.text, verbatim: true } }, { type: 'actions', text: undefined }],
       );
+      assert.match(JSON.stringify(message.blocks), /autotriage_close_benign/);
+    });
+
+    it('updateSlackTicket falls back to the text, buttons kept, when Slack rejects the blocks of the update too', async () => {
+      const activities = createActivities(deps);
+      const input = postInput({ triage: { status: 'awaiting_analyst', reopened: 0 } });
+      const posted = await runAttempt(1, activities.postTicket, input);
+      assert.ok(posted.kind === 'slack');
+      fakes.slack.injectFaults({ path: '/api/chat.update', status: 200, body: { ok: false, error: 'msg_blocks_too_long' } });
+      await runAttempt(1, activities.updateSlackTicket, { ...input, jira: { key: 'SEC-8', url: `${fakes.jira.url}/browse/SEC-8` }, ref: { channel: posted.channel, ts: posted.ts } });
+      const message = fakes.slack.messages.at(-1)!;
+      assert.equal(message.edits.length, 1, 'updated, not left as it was');
+      assert.match(message.text, /\(the full ticket could not be rendered: msg_blocks_too_long\)$/);
+      assert.deepEqual(message.blocks?.map((b) => b.type), ['section', 'actions']);
     });
 
     it('updateSlackTicket re-renders the posted message with the Jira link', async () => {
@@ -584,6 +599,24 @@ describe('connectors and activities against the HTTP fakes', function () {
         await badDeps.siem.close();
       }
     });
+
+    for (const [what, env, field] of [
+      ['an issue type the project does not have', { JIRA_ISSUE_TYPE: 'Security Incident' }, /issuetype/],
+      ['a project key Jira does not know', { JIRA_PROJECT_KEY: 'NOPE' }, /project/],
+    ] as const) {
+      it(`createJiraIssue with ${what} fails as configuration (retried until fixed, like a bad token), naming the field`, async () => {
+        const { deps: badDeps } = await scratchDeps({ ...fakes.env, ...env });
+        try {
+          const f = await applicationFailure(runAttempt(1, createActivities(badDeps).createJiraIssue, ticketInput()));
+          assert.equal(f.type, 'Jira.config');
+          assert.equal(f.nonRetryable, false, 'retried: the issue is created once the operator fixes it');
+          assert.match(f.message, field);
+          assert.match(f.message, /check JIRA_PROJECT_KEY, JIRA_ISSUE_TYPE/);
+        } finally {
+          await badDeps.siem.close();
+        }
+      });
+    }
 
     it('createJiraIssue on attempt 2 finds the issue an ambiguous attempt 1 created', async () => {
       const activities = createActivities(deps);

@@ -202,6 +202,19 @@ function blockErrors(block: unknown, ptr: string, blockIds: Set<string>): string
   return errors;
 }
 
+/**
+ * Slack refuses a message whose blocks hold more than about 13k characters of text in all, each block
+ * within its own limits or not (reference/apis.md §3.3: bolt-js #2509).
+ */
+export const MAX_BLOCKS_TEXT = 13_000;
+
+/** The characters of every `text` string in the blocks, at any depth. */
+export function blocksTextLength(blocks: unknown): number {
+  if (Array.isArray(blocks)) return blocks.reduce((n: number, b) => n + blocksTextLength(b), 0);
+  if (!blocks || typeof blocks !== 'object') return 0;
+  return Object.entries(blocks).reduce((n: number, [k, v]) => n + (k === 'text' && typeof v === 'string' ? v.length : blocksTextLength(v)), 0);
+}
+
 /** Error strings in Slack's `invalid_blocks` format; empty when the blocks are valid. */
 export function validateBlocks(blocks: unknown[]): string[] {
   if (blocks.length > 50) return ['no more than 50 items allowed [json-pointer:/blocks]'];
@@ -353,6 +366,7 @@ export class SlackFake extends HttpFake {
     if (!raw.valid || !Array.isArray(raw.value)) return { error: fail('invalid_blocks_format') };
     const errors = validateBlocks(raw.value);
     if (errors.length > 0) return { error: fail('invalid_blocks', { errors, response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } }) };
+    if (blocksTextLength(raw.value) > MAX_BLOCKS_TEXT) return { error: fail('msg_blocks_too_long') };
     return { blocks: this.withBlockIds(raw.value as SlackBlock[]) };
   }
 

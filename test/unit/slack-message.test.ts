@@ -4,7 +4,7 @@ import { ENRICHMENT_SECTIONS } from '../../src/domain/enrichment';
 import { SLACK_LIMITS, escapeMrkdwn, lineToMrkdwn, renderSlackLine, renderSlackMessage, safeUrl, type SlackMessage } from '../../src/tickets/slack-message';
 import { link, text } from '../../src/tickets/spans';
 import { buildTicket } from '../../src/tickets/ticket';
-import { validateBlocks } from '../fakes/slack';
+import { MAX_BLOCKS_TEXT, blocksTextLength, validateBlocks } from '../fakes/slack';
 import {
   ALERT_IP,
   FORGED_LINE,
@@ -196,6 +196,35 @@ describe('renderSlackMessage', () => {
       const shown = recent.split('\n').length - 2; // minus the title line and the "more" line
       const more = Number(/… (\d+) more$/.exec(recent)?.[1]);
       assert.equal(shown + more, 500);
+    });
+
+    it("keeps the blocks' text in all under Slack's total (msg_blocks_too_long), every section and the buttons still there", () => {
+      // Every enrichment at its longest: 500 rows each, and reasons of 10,000 characters.
+      const long = 'x'.repeat(10_000);
+      const rows = manyRowsTicketInput(500);
+      const input = ticketInput({
+        ...rows,
+        triage: { status: 'awaiting_analyst', reopened: 0 },
+        enrichments: {
+          ...rows.enrichments,
+          ipReputation: { status: 'unavailable', reason: long },
+          indicatorSearch: { status: 'unavailable', reason: long },
+          abuseIpdb: { status: 'unavailable', reason: long },
+          greyNoise: { status: 'unavailable', reason: long },
+        },
+      });
+      const doc = buildTicket(input);
+      const message = renderSlackMessage(doc, 'alert/panther/huge');
+      assert.ok(blocksTextLength(message.blocks) <= SLACK_LIMITS.messageText, `${blocksTextLength(message.blocks)} characters of block text`);
+      assert.ok(blocksTextLength(message.blocks) <= MAX_BLOCKS_TEXT, 'within what the Slack fake takes');
+      assert.ok(SLACK_LIMITS.messageText < MAX_BLOCKS_TEXT);
+      for (const s of doc.sections) assert.ok(section(message, s.title).length > 100, `${s.title} is there, with its start`);
+      assert.ok(message.blocks.some((b) => b['type'] === 'actions'), 'the buttons are there');
+      assert.match(section(message, 'Last successful logins'), /\n… \d+ more$/);
+      assert.deepEqual(validateBlocks(message.blocks), []);
+      // A usual ticket is not cut at all.
+      const usual = renderSlackMessage(buildTicket(ticketInput()), 'alert/panther/usual');
+      assert.doesNotMatch(JSON.stringify(usual.blocks), /… \d+ more/);
     });
 
     it('keeps a single enormous unavailable reason within the section limit', () => {
