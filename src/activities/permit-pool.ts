@@ -1,8 +1,8 @@
 /**
  * A worker's share of a provider's daily budget: permits are taken from the rateBudget workflow a block at
  * a time and spent locally, so the budget workflow sees one update per block instead of one per call.
- * The block is at most 1 % of the daily budget (1 for small budgets, so the public VirusTotal key's 500
- * a day is counted call by call), capped at 50. Permits of a past UTC day are dropped, never carried over.
+ * The block is 1 % of the daily budget, capped at 50 — and 1 under 1,000 a day, so the public VirusTotal
+ * key's 500 a day is counted call by call. Permits of a past UTC day are dropped, never carried over.
  */
 import type { PermitAnswer } from '../workflows/rate-budget';
 
@@ -12,7 +12,8 @@ export type TakePermits = (count: number) => Promise<PermitAnswer>;
 export type Permit = { granted: true } | Extract<PermitAnswer, { granted: false }>;
 
 export function permitBlockSize(perDay: number): number {
-  return Math.max(1, Math.min(50, Math.floor(perDay / 100)));
+  // Under 1,000 a day a block would be a day's whole share of a worker, and stranded if it stops.
+  return perDay < 1000 ? 1 : Math.min(50, Math.floor(perDay / 100));
 }
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -27,6 +28,14 @@ export class PermitPool {
     private readonly takeFromBudget: TakePermits,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * A permit taken and then not used (its caller gave up waiting for it): back into the block, unless the
+   * day it was counted in is over.
+   */
+  giveBack(): void {
+    if (this.day === utcDay(this.now())) this.remaining++;
+  }
 
   /** One permit: granted from the local block, or after the budget workflow grants a new block. */
   async take(): Promise<Permit> {

@@ -20,7 +20,7 @@ import {
 } from '../domain/enrichment';
 import { ProviderError } from '../connectors/http';
 import { isPublicIp } from '../connectors/public-ip';
-import { RETRIED_IN_ATTEMPT, gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
+import { RETRIED_IN_ATTEMPT, gaveUpReason, nextTransientDelay, transientFailureType, type TransientDetails } from '../domain/transient-retry';
 import { budgetWorkflowId, cacheWorkflowId } from '../temporal/task-queues';
 import { PermitPool, type TakePermits } from './permit-pool';
 import { SharedLookups } from './shared-lookups';
@@ -97,7 +97,9 @@ async function transientFailsOnce<T>(provider: string, call: () => Promise<T>): 
     return await call();
   } catch (err) {
     if (!isTransient(err)) throw err;
-    throw ApplicationFailure.nonRetryable(err.message, transientFailureType(provider));
+    // The provider's Retry-After goes with it: the cache workflow waits that long before the next try.
+    const details: TransientDetails[] = err.details.retryAfterMs !== undefined ? [{ retryAfterMs: err.details.retryAfterMs }] : [];
+    throw ApplicationFailure.nonRetryable(err.message, transientFailureType(provider), ...details);
   }
 }
 
@@ -113,7 +115,7 @@ async function retryTransientInAttempt<T>(provider: string, call: () => Promise<
     } catch (err) {
       if (!isTransient(err)) throw err;
       const elapsed = Date.now() - started;
-      const delay = nextTransientDelay(attempt, elapsed);
+      const delay = nextTransientDelay(attempt, elapsed, err.details.retryAfterMs);
       if (delay === undefined) {
         // Marked, so that a cache run that took over on the new code does not start a second budget.
         throw ApplicationFailure.create({
@@ -217,7 +219,13 @@ export function createReputationActivities(deps: ReputationDeps) {
       // The permit comes from a workflow on the busy main queue: an attempt still waiting for it at its
       // deadline would call the provider beside its own retry, so it gives up while a call still fits.
       const name = PROVIDER_NAMES[input.provider];
-      const permit = await new AttemptDeadline(name).within(permitPool(input.provider, source.dailyBudget).take(), PROVIDER_CALL_MS, 'waiting for the rate budget');
+      const pool = permitPool(input.provider, source.dailyBudget);
+      const taking = pool.take();
+      const permit = await new AttemptDeadline(name).within(taking, PROVIDER_CALL_MS, 'waiting for the rate budget').catch((err: unknown) => {
+        // Given up on: a permit that comes after all is not spent, it goes back for the next call.
+        void taking.then((late) => late.granted && pool.giveBack(), () => undefined);
+        throw err;
+      });
       if (!permit.granted) {
         throw ApplicationFailure.create({
           message: `${PROVIDER_NAMES[input.provider]}'s daily budget of ${permit.perDay} calls is used up; waiting for 00:00 UTC`,

@@ -438,7 +438,8 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
           keys: env.CODEC_KEYS,
           currentKeyId: env.CODEC_KEY_ID,
           authToken: env.CODEC_AUTH_TOKEN,
-          allowedOrigins: origins('CODEC_ALLOWED_ORIGINS', env.CODEC_ALLOWED_ORIGINS ?? ['127.0.0.1', 'localhost', '[::1]'].map((h) => `http://${h}:${env.TEMPORAL_UI_PORT}`).join(',')),
+          // As a browser sends them: `http://localhost`, not `:80`.
+          allowedOrigins: origins('CODEC_ALLOWED_ORIGINS', env.CODEC_ALLOWED_ORIGINS ?? ['127.0.0.1', 'localhost', '[::1]'].map((h) => new URL(`http://${h}:${env.TEMPORAL_UI_PORT}`).origin).join(',')),
         }
       : undefined,
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,

@@ -8,12 +8,37 @@ export const TRANSIENT_RETRY = {
   budgetMs: 30_000,
   firstDelayMs: 1000,
   maxDelayMs: 8000,
+  /**
+   * A provider that says when to come back (a 503 with Retry-After: maintenance) is waited for that long,
+   * up to this much time from the first failure, instead of being given up after `budgetMs`.
+   */
+  announcedBudgetMs: 300_000,
 } as const;
 
-/** The wait before the next attempt, or undefined when it would end past the budget. */
-export function nextTransientDelay(attempt: number, sinceFirstFailureMs: number): number | undefined {
-  const delay = Math.min(TRANSIENT_RETRY.firstDelayMs * 2 ** (attempt - 1), TRANSIENT_RETRY.maxDelayMs);
-  return sinceFirstFailureMs + delay > TRANSIENT_RETRY.budgetMs ? undefined : delay;
+/**
+ * The wait before the next attempt — at least the provider's Retry-After when it gave one — or undefined
+ * when it would end past the budget.
+ */
+export function nextTransientDelay(attempt: number, sinceFirstFailureMs: number, retryAfterMs?: number): number | undefined {
+  const backoff = Math.min(TRANSIENT_RETRY.firstDelayMs * 2 ** (attempt - 1), TRANSIENT_RETRY.maxDelayMs);
+  const announced = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs > 0;
+  const delay = announced ? Math.max(backoff, retryAfterMs) : backoff;
+  const budget = announced ? TRANSIENT_RETRY.announcedBudgetMs : TRANSIENT_RETRY.budgetMs;
+  return sinceFirstFailureMs + delay > budget ? undefined : delay;
+}
+
+/** A transient failure's details: the provider's Retry-After, when it gave one. */
+export interface TransientDetails {
+  retryAfterMs?: number;
+}
+
+/** The Retry-After a transient failure carries in its details (see TransientDetails), if any. */
+export function announcedRetryAfter(details: readonly unknown[] | null | undefined): number | undefined {
+  for (const d of details ?? []) {
+    const ms = d && typeof d === 'object' ? (d as TransientDetails).retryAfterMs : undefined;
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) return ms;
+  }
+  return undefined;
 }
 
 export function gaveUpReason(reason: string, attempts: number, sinceFirstFailureMs: number): string {

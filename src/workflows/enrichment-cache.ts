@@ -23,7 +23,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { PROVIDER_NAMES, type ReputationProvider } from '../domain/enrichment';
-import { RETRIED_IN_ATTEMPT, gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
+import { RETRIED_IN_ATTEMPT, announcedRetryAfter, gaveUpReason, nextTransientDelay, transientFailureType } from '../domain/transient-retry';
 import { PATCHES } from './patches';
 import { failureReason } from './settle';
 
@@ -93,7 +93,7 @@ export async function enrichmentCache(input: EnrichmentCacheInput): Promise<void
         if (!transient || transient.details?.includes(RETRIED_IN_ATTEMPT) || !patched(PATCHES.transientRetriesOnBudget)) throw err;
         firstFailure ??= Date.now();
         const elapsed = Date.now() - firstFailure;
-        const delay = nextTransientDelay(attempt, elapsed);
+        const delay = nextTransientDelay(attempt, elapsed, announcedRetryAfter(transient.details));
         if (delay === undefined) throw ApplicationFailure.nonRetryable(gaveUpReason(failureReason(err), attempt, elapsed));
         await sleep(delay);
       }

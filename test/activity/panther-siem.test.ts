@@ -183,6 +183,15 @@ describe('PantherSiem against the Panther fake', () => {
     assert.equal(fake.cancellations.length, 1);
   });
 
+  it('polls again after a poll Panther fails (502), without cancelling or re-running the query', async () => {
+    fake.injectFaults({ match: (r) => r.body.includes('GetDataLakeQuery'), status: 502, body: 'Bad Gateway' });
+    const result = await siem.recentLogins({ user: 'alice', logType: 'Okta.SystemLog', from, to, limit: 5 });
+    assert.ok(result);
+    assert.equal(fake.queries.length, 1, 'executed once');
+    assert.equal(fake.cancellations.length, 0, 'not cancelled');
+    assert.equal(fake.queries[0]!.status, 'succeeded');
+  });
+
   it('cancels the query when the caller gives up (the activity is cancelled)', async () => {
     fake.neverFinishes = true;
     const abort = new AbortController();
@@ -260,6 +269,13 @@ describe('PantherSiem against the Panther fake', () => {
     assert.equal(fake.requests.length, before, 'nothing was sent to Panther');
     assert.equal(fake.getAlert(alert.alertId)?.status, 'OPEN');
     assert.equal(fake.commentsFor(alert.alertId).length, 0);
+  });
+
+  it('takes an empty answer to the comment lookup (a 204, a proxy\'s empty 200) as no comments, not a crash', async () => {
+    fake.setAlert({ id: 'empty-page', events: [] });
+    const alerts = new PantherAlerts(client());
+    fake.injectFaults({ method: 'GET', path: '/alert-comments', status: 204, body: '' });
+    assert.equal(await alerts.hasComment('empty-page', '[autotriage alert/panther/empty-page]'), false);
   });
 
   it('finds its comment on a busy alert, past the first page of comments', async () => {

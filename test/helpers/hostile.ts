@@ -225,7 +225,7 @@ export const malformedJsonText: fc.Arbitrary<string> = fc
       '[1, 2,]',
       '{"id": "x" /* comment */}',
       '// comment\n{}',
-      '\ufeff{}',
+      '\ufeff\ufeff{}', // one byte-order mark is allowed (RFC 8259 §8.1), a second is not JSON
       '{"a": "\u0000"}',
       '{"a": "tab\there"}',
       '{"a": "\\x41"}',

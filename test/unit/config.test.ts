@@ -94,6 +94,8 @@ describe('parseConfig', () => {
     // The dev server's UI on another port is still allowed: the default follows TEMPORAL_UI_PORT.
     const moved = parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_AUTH_TOKEN: 'codec-token-0123456789', TEMPORAL_UI_PORT: '8234' });
     assert.deepEqual(moved.codec?.allowedOrigins, ['http://127.0.0.1:8234', 'http://localhost:8234', 'http://[::1]:8234']);
+    const port80 = parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_AUTH_TOKEN: 'codec-token-0123456789', TEMPORAL_UI_PORT: '80' });
+    assert.deepEqual(port80.codec?.allowedOrigins, ['http://127.0.0.1', 'http://localhost', 'http://[::1]'], 'the UI on port 80: origins as browsers send them');
     assert.deepEqual(parseConfig({ CODEC_KEYS: `k1:${key}`, CODEC_ALLOWED_ORIGINS: 'https://ui.acme.io' }).codec?.allowedOrigins, ['https://ui.acme.io']);
     // A browser sends an origin, never a path: an entry with one would never match.
     for (const [origin, hint] of [['https://ui.acme.io/', /\(https:\/\/ui\.acme\.io\)/], ['https://ui.acme.io/temporal', /\(https:\/\/ui\.acme\.io\)/], ['ui.acme.io', /no path/]] as const) {

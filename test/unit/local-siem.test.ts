@@ -361,15 +361,16 @@ describe('LocalSiem (DuckDB over JSON-lines logs)', function () {
           { timestamp: inWindow + 120_000, aip: ip }, // milliseconds, as a number
           { timestamp: '2025-06-10T12:03:00Z', aip: ip },
           { created: 'yesterday', aip: ip }, // no time field it knows
+          { timestamp: 35, time: '2025-06-10T12:04:00Z', aip: ip }, // `timestamp` a duration: the next field is the time
         ]),
       );
       const siem = await LocalSiem.open({ logsDir: dir, publicUrl: PUBLIC_URL, refreshIntervalMs: 0, onWarning: (m) => warnings.push(m) });
       try {
         const r = await siem.indicatorSearch({ indicator: ip, from: FROM, to: TO });
-        assert.equal(r.hits, 4, 'the four timed events, whatever their format');
+        assert.equal(r.hits, 5, 'the five timed events, whatever their format');
         assert.equal(r.firstSeen, '2025-06-10T12:00:00.000Z');
-        assert.equal(r.lastSeen, '2025-06-10T12:03:00.000Z');
-        assert.ok(warnings.some((w) => /1 of 5 events in crowdstrike_fdrevent\/ have no time/.test(w) && w.includes('p_event_time')), warnings.join('\n'));
+        assert.equal(r.lastSeen, '2025-06-10T12:04:00.000Z');
+        assert.ok(warnings.some((w) => /1 of 6 events in crowdstrike_fdrevent\/ have no time/.test(w) && w.includes('p_event_time')), warnings.join('\n'));
         // Outside the window by its epoch time: not counted.
         assert.equal((await siem.indicatorSearch({ indicator: ip, from: new Date('2025-06-11T00:00:00Z'), to: TO })).hits, 0);
       } finally {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TRANSIENT_RETRY, gaveUpReason, nextTransientDelay } from '../../src/domain/transient-retry';
+import { TRANSIENT_RETRY, announcedRetryAfter, gaveUpReason, nextTransientDelay } from '../../src/domain/transient-retry';
 
 describe('transient retry budget', () => {
   it('backs off 1, 2, 4, then 8 s between attempts', () => {
@@ -20,6 +20,22 @@ describe('transient retry budget', () => {
     assert.ok(elapsed <= TRANSIENT_RETRY.budgetMs);
     assert.equal(nextTransientDelay(2, TRANSIENT_RETRY.budgetMs - 2000), 2000, 'a wait that ends exactly at the budget is allowed');
     assert.equal(nextTransientDelay(2, TRANSIENT_RETRY.budgetMs - 1999), undefined);
+  });
+
+  it("waits at least the provider's Retry-After, for up to 5 min from the first failure instead of 30 s", () => {
+    assert.equal(nextTransientDelay(1, 0, 120_000), 120_000, 'a 503 with Retry-After: 120 (maintenance)');
+    assert.equal(nextTransientDelay(4, 0, 500), 8000, 'never sooner than the backoff');
+    assert.equal(nextTransientDelay(2, 60_000, 30_000), 30_000, 'past the 30 s budget, still within the announced one');
+    assert.equal(nextTransientDelay(2, TRANSIENT_RETRY.announcedBudgetMs - 10_000, 30_000), undefined, 'not past 5 min');
+    assert.equal(nextTransientDelay(2, 60_000), undefined, 'without Retry-After the budget stays 30 s');
+    assert.equal(nextTransientDelay(1, 0, Number.NaN), 1000);
+  });
+
+  it("reads the Retry-After a transient failure's details carry", () => {
+    assert.equal(announcedRetryAfter([{ retryAfterMs: 3000 }]), 3000);
+    assert.equal(announcedRetryAfter(['retried-in-attempt']), undefined);
+    assert.equal(announcedRetryAfter([{ retryAfterMs: -1 }, { retryAfterMs: 'soon' }]), undefined);
+    assert.equal(announcedRetryAfter(null), undefined);
   });
 
   it('says how many attempts were made and for how long', () => {

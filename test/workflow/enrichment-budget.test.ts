@@ -133,6 +133,16 @@ describe('a failing provider retried through its budget (real Temporal, rate-lim
     assert.ok(gaps.every((gap) => gap >= 3000), `each retry waited for the budget (one call every 5 s): gaps ${gaps.join(', ')} ms`);
   });
 
+  it("waits the Retry-After of a VirusTotal 503 (maintenance) before calling again, longer than the budget's pace", async () => {
+    const ip = '198.18.204.3';
+    s.fakes.vt.injectFaults({ status: 503, headers: { 'Retry-After': '9' } });
+    const [result] = await s.triage([alertFor(ip, 3)]);
+    assert.equal(result!.report.enrichments.ipReputation?.status, 'ok', 'the result arrived after the 503');
+    const calls = s.fakes.vt.requests.map((r) => r.at);
+    assert.equal(calls.length, 2);
+    assert.ok(calls[1]! - calls[0]! >= 8_500, `called again ${calls[1]! - calls[0]!} ms later, not at the budget's 5 s pace`);
+  });
+
   it('gives up waiting for a budget that does not answer while a call still fits its attempt, and calls no provider', async () => {
     // The budget workflow of a queue no worker polls: its permit never comes.
     const stalled = uniqueTaskQueue('stalled-budget');

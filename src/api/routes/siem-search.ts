@@ -87,7 +87,7 @@ export function siemSearchRoutes(source: () => Promise<SearchSource | undefined>
       if (exp === undefined || !verifySearchLink(linkKey, { ...parsed.data, exp }, sig)) {
         return sendError(res, 403, 'this link is not signed by autotriage: open the search from its ticket (the worker needs the same WEBHOOK_SECRET as the API)');
       }
-      if (exp * 1000 < Date.now()) return sendError(res, 403, 'this link has expired (links work for 30 days): search the SIEM directly');
+      if (exp * 1000 < Date.now()) return sendError(res, 403, 'this link has expired (a link works as long as its ticket can be open): search the SIEM directly');
     }
     const siem = await source();
     if (!siem) return sendError(res, 404, 'the results page is served only with the embedded SIEM (SIEM=local)');

@@ -71,7 +71,8 @@ export class PantherAlerts {
     for (let pages = 0; pages < MAX_COMMENT_PAGES; pages++) {
       beforePage?.();
       const params = new URLSearchParams({ 'alert-id': alertId, limit: '50', ...(cursor ? { cursor } : {}) });
-      const page = (await this.client.rest('GET', `/alert-comments?${params.toString()}`, undefined, signal)) as {
+      // An empty answer (a 204, a proxy's empty 200) is a page with no comments, not a crash retried for hours.
+      const page = ((await this.client.rest('GET', `/alert-comments?${params.toString()}`, undefined, signal)) ?? {}) as {
         results?: Array<{ body?: string }>;
         next?: string | null;
       };

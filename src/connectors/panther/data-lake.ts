@@ -141,7 +141,17 @@ export class DataLake {
       new ProviderError('Panther', `Panther query ${id} still running after ${Math.round(opts.timeoutMs / 1000)} s; cancelled`, { category: 'invalid_request' });
     try {
       for (;;) {
-        const polled = await this.read(id, pageSize, null, deadline, opts.signal);
+        const polled = await this.read(id, pageSize, null, deadline, opts.signal).catch((err: unknown) => {
+          // One poll Panther fails (a 502, a poll that timed out) says nothing about the query: poll again
+          // while there is time, rather than cancel it and run the whole query again on the next attempt.
+          if (err instanceof ProviderError && err.category === 'transient' && !opts.signal?.aborted && Date.now() + pause < deadline) return 'retry' as const;
+          throw err;
+        });
+        if (polled === 'retry') {
+          await sleep(pause, opts.signal);
+          pause = Math.min(pause + step, 5 * step);
+          continue;
+        }
         if (!polled) throw stillRunning();
         state = polled;
         if (state.status !== 'running') break;

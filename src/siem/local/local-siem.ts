@@ -73,17 +73,22 @@ function sqlString(value: string): string {
 /**
  * A field's time: an ISO-8601 string, or an epoch number (JSON number or digits, as CrowdStrike and many
  * collectors write it) read by its size — seconds below 10^11 (as parseTimestamp reads alerts), then
- * milli-, micro- and nanoseconds. At most 19 digits: nothing past year 2286 reaches to_timestamp.
+ * milli-, micro- and nanoseconds. An epoch outside 2000–2100 is no event time (a duration of 35, a compact
+ * date 20250610123000): NULL, so the next time field is tried.
  */
 function timeValue(p: FieldPath): string {
   const v = `json_extract_string(json, ${jsonPath(p)})`;
   const n = `CAST(${v} AS DOUBLE)`;
+  const seconds = `(${n} / CASE WHEN ${n} < 1e11 THEN 1 WHEN ${n} < 1e14 THEN 1e3 WHEN ${n} < 1e17 THEN 1e6 ELSE 1e9 END)`;
   return (
     `CASE WHEN regexp_full_match(${v}, '\\d{1,19}(\\.\\d*)?') ` +
-    `THEN to_timestamp(${n} / CASE WHEN ${n} < 1e11 THEN 1 WHEN ${n} < 1e14 THEN 1e3 WHEN ${n} < 1e17 THEN 1e6 ELSE 1e9 END) ` +
+    `THEN CASE WHEN ${seconds} BETWEEN ${EPOCH_2000} AND ${EPOCH_2100} THEN to_timestamp(${seconds}) END ` +
     `ELSE TRY_CAST(${v} AS TIMESTAMPTZ) END`
   );
 }
+
+const EPOCH_2000 = Date.UTC(2000, 0, 1) / 1000;
+const EPOCH_2100 = Date.UTC(2100, 0, 1) / 1000;
 
 function timeExpression(paths: readonly FieldPath[]): string {
   return `coalesce(${paths.map(timeValue).join(', ')})`;
