@@ -2,7 +2,7 @@
  * Starting a triage for a normalized alert: one workflow per alert, id `alert/<source>/<alertId>`, so a
  * resent alert never starts a second triage, whether the first is running or finished.
  */
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { alertWorkflowId, type Alert } from '../domain/alert';
 import { SA, keywordValue } from './search-attributes';
 import type { TriagePolicy } from '../domain/policy';
@@ -12,6 +12,7 @@ import { alertRefiredSignal } from '../workflows/messages';
 import type { StartPacer } from './start-pacer';
 import { errorMessage } from '../logging/error-message';
 import { CREDENTIALS_HINT, refusedCredentials } from './connection';
+import { hasGrpcCode } from './grpc-status';
 
 export type StartOutcome = { workflowId: string; status: 'started' | 'duplicate' };
 
@@ -30,10 +31,7 @@ export class TemporalUnavailableError extends Error {
 const UNAVAILABLE_CODES = new Set([1, 4, 8, 14]);
 
 export function isUnavailable(err: unknown): boolean {
-  if (isGrpcServiceError(err)) return UNAVAILABLE_CODES.has(err.code);
-  const e = err as { cause?: unknown; code?: unknown } | undefined;
-  if (e && typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
-  return e?.cause !== undefined && isUnavailable(e.cause);
+  return hasGrpcCode(err, UNAVAILABLE_CODES);
 }
 
 /**

@@ -9,6 +9,7 @@ import { temporal } from '@temporalio/proto';
 import type { Logger } from '../logging/logger';
 import { SEARCH_ATTRIBUTE_NAMES } from './search-attributes';
 import { errorMessage } from '../logging/error-message';
+import { causeChain, hasGrpcCode } from './grpc-status';
 
 /** gRPC UNAUTHENTICATED (16) and PERMISSION_DENIED (7): the server answered, and said no to these credentials. */
 const REFUSED_CODES = new Set([7, 16]);
@@ -18,11 +19,8 @@ const REFUSED_CODES = new Set([7, 16]);
  * worker's native connection, whose error carries only tonic's text for those two codes.
  */
 export function refusedCredentials(err: unknown): boolean {
-  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'number' && REFUSED_CODES.has(e.code)) return true;
-    if (typeof e.message === 'string' && /does not have valid authentication credentials|does not have permission to execute/.test(e.message)) return true;
-  }
-  return false;
+  if (hasGrpcCode(err, REFUSED_CODES)) return true;
+  return [...causeChain(err)].some((e) => typeof e.message === 'string' && /does not have valid authentication credentials|does not have permission to execute/.test(e.message));
 }
 
 /** What to check when Temporal refuses the credentials. */
