@@ -59,8 +59,10 @@ type Effect =
   // `said`: the decision in plain text for Jira and the SIEM, fixed when it is made (the state moves on).
   | { kind: 'decided'; line: Line; said: string; status: TriageStatus; close?: 'benign' | 'false_positive'; eventKey: string }
   | { kind: 'reopened'; eventKey: string }
-  /** Fired again while Slack refuses its ticket: try the post again (Slack's setup may be fixed by now). */
-  /** `throttled`: since `reposts-throttled`, a refusal sets the wait before the next re-post. */
+  /**
+   * Fired again while Slack refuses its ticket: try the post again (Slack's setup may be fixed by now).
+   * `throttled`: since `reposts-throttled`, a refusal sets the wait before the next re-post.
+   */
   | { kind: 'reposted'; eventKey: string; throttled: boolean }
   | { kind: 'sla'; line: Line; broadcast: boolean; eventKey: string }
   | { kind: 'enriched'; keys: EnrichmentKey[] }
@@ -205,10 +207,11 @@ export class TriageRun {
       this.note(what);
       return;
     }
-    // A re-post refused again: the next re-fire waits (each refusal doubles the wait).
-    // A post that went through ends the backoff.
-    const repost = delivery.kind !== 'failed' ? { repost: undefined } : opts.repost ? { repost: afterFailedRepost(this.state, Date.now(), this.policy.repostBackoffMs) } : {};
-    this.setStatus(delivery.kind === 'failed' ? 'delivery_failed' : 'awaiting_analyst', what, repost);
+    // A post that went through ends the re-post backoff; a re-post refused again makes the next re-fire
+    // wait (each refusal doubles the wait).
+    const failed = delivery.kind === 'failed';
+    const repost = !failed ? undefined : opts.repost ? afterFailedRepost(this.state, Date.now(), this.policy.repostBackoffMs) : this.state.repost;
+    this.setStatus(failed ? 'delivery_failed' : 'awaiting_analyst', what, { repost });
     // An autoClose signal that came in while the ticket was being posted.
     const pending = this.earlyAutoClose;
     if (opts.applyEarlyAutoClose && pending && this.acceptsAutoClose()) {
