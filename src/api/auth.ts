@@ -50,7 +50,8 @@ export function authenticateWebhook(
       ? { ok: true, method: 'hmac' }
       : { ok: false, reason: 'X-Signature-256 does not match the body' };
   }
-  const presented = header(headers, 'x-webhook-secret') ?? /^Bearer\s+(.+)$/i.exec(header(headers, 'authorization') ?? '')?.[1];
+  // An empty X-Webhook-Secret is none either (as with X-Signature-256 above): the Bearer token may follow.
+  const presented = header(headers, 'x-webhook-secret')?.trim() || /^Bearer\s+(\S.*)$/i.exec(header(headers, 'authorization') ?? '')?.[1];
   if (presented === undefined) {
     return { ok: false, reason: 'missing credentials: send X-Webhook-Secret, Authorization: Bearer, or X-Signature-256' };
   }

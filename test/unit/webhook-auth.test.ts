@@ -43,6 +43,14 @@ describe('authenticateWebhook', () => {
       }
     });
 
+    it('reads an empty X-Webhook-Secret as absent: the Bearer token beside it counts, and alone it is no credential', () => {
+      assert.deepEqual(authenticateWebhook(SECRET, { 'x-webhook-secret': '', authorization: `Bearer ${SECRET}` }, BODY, NOW), { ok: true, method: 'secret' });
+      assert.deepEqual(authenticateWebhook(SECRET, { 'x-webhook-secret': ' ', authorization: `Bearer ${SECRET}` }, BODY, NOW), { ok: true, method: 'secret' });
+      const alone = authenticateWebhook(SECRET, { 'x-webhook-secret': '' }, BODY, NOW);
+      assert.equal(alone.ok, false);
+      if (!alone.ok) assert.match(alone.reason, /missing credentials/);
+    });
+
     it('uses the first value of a repeated header', () => {
       assert.equal(authenticateWebhook(SECRET, { 'x-webhook-secret': [SECRET, 'other'] }, BODY, NOW).ok, true);
       assert.equal(authenticateWebhook(SECRET, { 'x-webhook-secret': ['other', SECRET] }, BODY, NOW).ok, false);
