@@ -70,6 +70,7 @@ export const EnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('autotriage'),
   TEMPORAL_UI_PORT: port.default(8233),
+  // Used by scripts/temporal-cli.sh (npm start, npm test, .ci/run), not by the services: listed with the rest.
   TEMPORAL_CLI_PATH: optionalString,
   WEBHOOK_SECRET: secret,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
@@ -156,7 +157,6 @@ export interface Config {
     namespace: string;
     taskQueue: string;
     uiPort: number;
-    cliPath?: string;
     /** Temporal Cloud (or a TLS-terminated cluster): an API key, and/or mTLS client certificate files. */
     apiKey?: string;
     tls?: { certPath?: string; keyPath?: string };
@@ -377,7 +377,6 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiPort: env.TEMPORAL_UI_PORT,
-      cliPath: env.TEMPORAL_CLI_PATH,
       apiKey: env.TEMPORAL_API_KEY,
       tls:
         env.TEMPORAL_TLS || env.TEMPORAL_API_KEY || env.TEMPORAL_TLS_CERT_PATH

@@ -28,7 +28,7 @@ describe('parseConfig', () => {
       maxBodyBytes: 1024 * 1024,
       startPacing: { perSecond: 5, burst: 100 },
     });
-    assert.deepEqual(c.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'autotriage', uiPort: 8233, cliPath: undefined, apiKey: undefined, tls: undefined });
+    assert.deepEqual(c.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'autotriage', uiPort: 8233, apiKey: undefined, tls: undefined });
     assert.equal(c.reputation.virustotal, undefined, 'VirusTotal is skipped without a key');
     assert.deepEqual(c.siem, { kind: 'local', logsDir: path.resolve('./data/logs') });
     assert.equal(c.slack, undefined);
@@ -195,7 +195,6 @@ describe('parseConfig', () => {
     assert.equal(c.slack, undefined);
     assert.equal(c.jira, undefined);
     assert.equal(c.api.publicUrl, 'http://127.0.0.1:3000');
-    assert.equal(c.temporal.cliPath, undefined);
   });
   it('treats empty strings as unset for variables with defaults too (PORT, HOST, base URLs)', () => {
     const c = parseConfig({ PORT: '', HOST: '', VIRUSTOTAL_API_KEY: 'k', VIRUSTOTAL_BASE_URL: '', SLACK_API_URL: '', ...SLACK, TEMPORAL_ADDRESS: '' });
