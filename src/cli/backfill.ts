@@ -291,7 +291,7 @@ async function backfill(
   /** Dry runs whose ticket Ctrl-C left unwritten. */
   let notAwaited = 0;
   const report = (error: string) => (errors.length < ERRORS_LISTED ? errors.push(error) : errorsNotListed++);
-  /** Dry runs whose ticket is still being awaited (one long poll each): at most DRY_RUNS_AWAITED at a time. */
+  /** Dry runs being started or whose ticket is awaited (one long poll each): at most DRY_RUNS_AWAITED at a time. */
   const awaiting = new Set<Promise<void>>();
   const stopped = new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener('abort', () => resolve(), { once: true })));
 
@@ -366,6 +366,13 @@ async function backfill(
       const alert = item.alert;
       resume.lastRead = alert.createdAt;
       const where = args.file ? `line ${item.lineNo ?? line} (alert ${alert.alertId})` : `Panther alert ${alert.alertId}`;
+      // A dry run holds its slot from its start on (a start in flight may become a long poll), so the
+      // long polls never outnumber the slots, however many starts are in flight.
+      let freeSlot = () => {};
+      if (tickets) {
+        const slot: Promise<void> = new Promise<void>((resolve) => (freeSlot = resolve)).finally(() => awaiting.delete(slot));
+        awaiting.add(slot);
+      }
       const start = starter.start(alert).then(
         (outcome) => {
           if (outcome.status === 'started') summary.started++;
@@ -373,17 +380,17 @@ async function backfill(
           settle(line, 'done');
           // A duplicate (the same alert twice in the file) is the same run: its ticket is written once.
           if (tickets && outcome.status === 'started') {
-            const written = writeDryRunTicket(client, outcome.workflowId, tickets, signal)
+            void writeDryRunTicket(client, outcome.workflowId, tickets, signal)
               .catch((err: unknown) => {
                 summary.dryRunFailed++;
                 if (signal?.aborted) notAwaited++;
                 else report(`dry run failed: ${where}: ${errorMessage(err)}`);
               })
-              .finally(() => awaiting.delete(written));
-            awaiting.add(written);
-          }
+              .finally(freeSlot);
+          } else freeSlot();
         },
         (err: unknown) => {
+          freeSlot();
           summary.rejected++;
           const again = args.file ? 'run the backfill again: it resumes here' : 'run the range again: the alerts already started are counted duplicate';
           const hint = err instanceof TemporalUnavailableError ? '' : ` (fix the cause and ${again})`;
