@@ -297,6 +297,20 @@ describe('PantherAlertSource (the backfill\'s alert listing) against the Panther
     await fake.start();
   });
   after(() => fake.stop());
+  beforeEach(() => fake.reset());
+
+  it('lists the alerts of the range, not its detection or system errors', async () => {
+    const origin = { id: 'Okta.BruteForceLogins', name: 'Okta brute force' };
+    const at = (m: number) => new Date(Date.UTC(2026, 9, 7, 0, m)).toISOString();
+    fake.setAlert({ id: 'listed-rule', origin, createdAt: at(1) });
+    fake.setAlert({ id: 'listed-error', origin, type: 'RULE_ERROR', createdAt: at(2) });
+    fake.setAlert({ id: 'listed-system', origin, type: 'SYSTEM_ERROR', createdAt: at(3) });
+    fake.setAlert({ id: 'listed-scheduled', origin, type: 'SCHEDULED_RULE', createdAt: at(4) });
+    const source = new PantherAlertSource(new PantherClient({ apiUrl: fake.graphqlUrl, apiToken: FAKE_CREDENTIALS.pantherApiToken }), 'https://acme.runpanther.net');
+    const read: string[] = [];
+    for await (const alert of source.list(new Date('2026-10-07T00:00:00Z'), new Date('2026-10-08T00:00:00Z'))) read.push(alert.alertId);
+    assert.deepEqual(read, ['listed-rule', 'listed-scheduled']);
+  });
 
   it('stops with an error, after the alerts read so far, when the API hands back the cursor it was given', async () => {
     const origin = { id: 'Okta.BruteForceLogins', name: 'Okta brute force' };

@@ -533,6 +533,12 @@ const UNIONS: Record<string, readonly string[]> = {
   CommentEntity: ['Alert'],
 };
 
+/** Which of Panther's listings (AlertsInput.type) an alert of this AlertType is in. */
+function listingOf(type: string): 'ALERT' | 'DETECTION_ERROR' | 'SYSTEM_ERROR' {
+  if (type === 'SYSTEM_ERROR') return 'SYSTEM_ERROR';
+  return type.endsWith('_ERROR') ? 'DETECTION_ERROR' : 'ALERT';
+}
+
 function isComposite(type: string): boolean {
   return type in SCHEMA || type in UNIONS;
 }
@@ -748,6 +754,7 @@ const ARGS = {
         pageSize: z.number().int().nullish(),
         sortBy: enumOf(['createdAt'] as const, 'AlertsSortFieldsEnum').nullish(),
         sortDir: enumOf(['ascending', 'descending'] as const, 'SortDirEnum').nullish(),
+        type: enumOf(['ALERT', 'DETECTION_ERROR', 'SYSTEM_ERROR'] as const, 'AlertListingType').nullish(),
       })
       .refine((i) => !!i.detectionId || (!!i.createdAtAfter && !!i.createdAtBefore), {
         message: 'detectionId or createdAtAfter and createdAtBefore are required',
@@ -1201,10 +1208,11 @@ export class PantherFake extends HttpFake {
     const before = input.createdAtBefore ? Date.parse(input.createdAtBefore) : Infinity;
     const matching = [...this.alertStore.values()]
       .filter((a) => !input.detectionId || a.origin.id === input.detectionId)
+      .filter((a) => listingOf(a.type) === (input.type ?? 'ALERT'))
       .filter((a) => Date.parse(a.createdAt) >= after && Date.parse(a.createdAt) <= before)
       .sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt) || x.id.localeCompare(y.id));
     if (input.sortDir !== 'ascending') matching.reverse();
-    const scope = `alerts:${JSON.stringify([input.createdAtAfter, input.createdAtBefore, input.detectionId, input.sortDir])}`;
+    const scope = `alerts:${JSON.stringify([input.createdAtAfter, input.createdAtBefore, input.detectionId, input.sortDir, input.type])}`;
     const { slice, pageInfo } = pageOf(matching, scope, input.cursor, pageSize(input.pageSize, ALERTS_PAGE));
     return { edges: slice.map((a) => ({ node: this.renderAlert(a) })), pageInfo };
   }

@@ -63,7 +63,9 @@ export class PantherAlertSource {
     const { pageSize = 50, signal } = opts;
     let cursor: string | null = null;
     for (;;) {
-      const page = await this.page({ createdAtAfter: from.toISOString(), createdAtBefore: to.toISOString(), pageSize, cursor, sortDir: 'ascending' }, signal);
+      // ALERT is Panther's default listing, named anyway: detection and system errors are not triaged.
+      const input = { type: 'ALERT', createdAtAfter: from.toISOString(), createdAtBefore: to.toISOString(), pageSize, cursor, sortDir: 'ascending' };
+      const page = await this.page(input, signal);
       for (const { node } of page.alerts.edges) {
         yield {
           id: node.origin?.id ?? 'Unknown.Detection',
