@@ -11,7 +11,8 @@ import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { normalizePanther } from '../../src/intake/panther';
 import { findTemporalCli, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createCodec } from '../../src/temporal/codec/aes-gcm-codec';
-import { waitForTriage } from '../../src/temporal/triage-client';
+import { isTicketed, waitForTriage } from '../../src/temporal/triage-client';
+import { isJiraPending, type TriageSnapshot } from '../../src/workflows/types';
 import { FAKE_CREDENTIALS, startFakes, type FakeRequest, type RunningFakes } from '../fakes';
 import { startServices, type RunningServices } from '../helpers/processes';
 import { sampleLogsDir, tempDir } from '../helpers/sample-logs';
@@ -63,7 +64,9 @@ describe('operations (real processes, real Temporal)', function () {
       for (const { payload } of demo) ids.push((await post(s.base, payload, 'ops-webhook-secret-0123')).workflowId!);
       assert.equal((await post(s.base, 'not json', 'ops-webhook-secret-0123')).status, 400);
       const client = new Client({ connection });
-      for (const id of ids) await waitForTriage(client.workflow.getHandle(id));
+      // The Jira issue follows the ticket: scrape once both alerts' Jira outcome is in.
+      const jiraSettled = (x: TriageSnapshot) => isTicketed(x) && x.jira !== undefined && !isJiraPending(x.jira);
+      for (const id of ids) await waitForTriage(client.workflow.getHandle(id), jiraSettled);
       const api = await (await fetch(`${s.base}/metrics`)).text();
       const worker = await (await fetch(s.metrics)).text();
 

@@ -122,6 +122,23 @@ describe('quick start: npm start, then npm run demo (real processes, its own dev
   });
 });
 
+/** The API's and the worker's pids, from their JSON log lines as npm start prints them. */
+function servicePids(output: string[]): number[] {
+  const pidOf = (name: string) => Number(/"pid":(\d+)/.exec(output.find((l) => l.startsWith(`[${name}]`) && l.includes('"pid"')) ?? '')?.[1]);
+  const pids = [pidOf('api'), pidOf('worker')];
+  assert.ok(pids.every((p) => p > 0), `pids of the API and the worker: ${pids.join(', ')}`);
+  return pids;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('npm start on a Temporal server already running: a closed terminal stops it (real processes)', function () {
   this.timeout(120_000);
 
@@ -140,13 +157,15 @@ describe('npm start on a Temporal server already running: a closed terminal stop
       await start.waitFor(/API listening/, 60_000);
       await start.waitFor(/worker started/, 60_000);
       assert.ok(await answers(`http://127.0.0.1:${metricsPort}/metrics`), 'the worker serves its metrics');
+      const pids = servicePids(start.output);
       const exited = new Promise<number | null>((resolve) => start.child.once('exit', (code) => resolve(code)));
       // A closing terminal often sends two: the clean stop still finishes.
       start.child.kill('SIGHUP');
       setTimeout(() => start.child.kill('SIGHUP'), 100);
       assert.equal(await exited, 0);
       assert.ok(start.output.some((l) => /terminal closed/.test(l)), start.output.slice(-5).join('\n'));
-      await new Promise((r) => setTimeout(r, 500));
+      // npm start waits for its children before it exits: they are gone, not only their ports.
+      assert.deepEqual(pids.filter(alive), [], 'the API and the worker are gone');
       assert.equal(await answers(`http://127.0.0.1:${port}/healthz`), false, 'the API is gone');
       assert.equal(await answers(`http://127.0.0.1:${metricsPort}/metrics`), false, 'the worker is gone');
     } finally {
@@ -172,18 +191,7 @@ describe('npm start killed outright (SIGKILL, the OOM killer): nothing is orphan
       await start.waitFor(/API listening/, 60_000);
       await start.waitFor(/worker started/, 60_000);
       assert.ok(await answers(`http://127.0.0.1:${port}/healthz`));
-      // Their pids, from their JSON log lines as npm start prints them.
-      const pidOf = (name: string) => Number(/"pid":(\d+)/.exec(start.output.find((l) => l.startsWith(`[${name}]`) && l.includes('"pid"')) ?? '')?.[1]);
-      const pids = [pidOf('api'), pidOf('worker')];
-      assert.ok(pids.every((p) => p > 0), `pids of the API and the worker: ${pids.join(', ')}`);
-      const alive = (pid: number) => {
-        try {
-          process.kill(pid, 0);
-          return true;
-        } catch {
-          return false;
-        }
-      };
+      const pids = servicePids(start.output);
       start.child.kill('SIGKILL');
       // Gone, not only quiet: a process that closed its port but hangs at exit (writing its last log line
       // to the dead supervisor's pipe) would still be an orphan.

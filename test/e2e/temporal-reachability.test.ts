@@ -54,12 +54,13 @@ describe('the worker waiting for Temporal (real process)', function () {
   it('stops at once on SIGTERM while Temporal is not reachable yet, exiting 0', async () => {
     const worker = await workerWaitingForTemporal('worker-wait');
     try {
-      // Past the first retry delays, so an exit within the bound below is the signal's doing.
-      await new Promise((r) => setTimeout(r, 2000));
+      // The retry waits 0.5, 1, 2, then 4 s: 4 s after the first, the worker sleeps until ~7.5 s, so an exit
+      // within 2 s is the signal cutting the sleep short, not the sleep running out.
+      await new Promise((r) => setTimeout(r, 4000));
       const exited = new Promise<number | null>((resolve) => worker.child.once('exit', (code) => resolve(code)));
       const sent = Date.now();
       worker.child.kill('SIGTERM');
-      const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 10_000))]);
+      const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 2_000))]);
       assert.equal(code, 0, worker.output.slice(-5).join('\n'));
       assert.ok(worker.output.some((l) => /stopped before Temporal .* was reachable/.test(l)));
       console.log(`      (exited ${Date.now() - sent} ms after SIGTERM)`);

@@ -51,6 +51,11 @@ export interface Fault {
   body?: string | object;
   /** Don't answer for this long (Infinity = until the client gives up or the fake stops). */
   hangMs?: number;
+  /**
+   * Don't answer until this settles (after `hangMs`, if both): for a test that must act while the
+   * request is in flight, however slow the machine. Not serializable.
+   */
+  holdUntil?: Promise<unknown>;
   /** Destroy the connection instead of answering (the client sees a socket error). */
   reset?: boolean;
   /**
@@ -81,6 +86,22 @@ const SerializableFault = z.object({
 const SerializableFaults = z.array(SerializableFault);
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts. Infinity waits for the signal only. */
+/** True once `until` settles; false if the signal aborts first. */
+function held(until: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void until.then(
+      () => true,
+      () => true,
+    ).then((settled) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(settled);
+    });
+  });
+}
+
 export function wait(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
@@ -264,6 +285,10 @@ export abstract class HttpFake {
 
     let result = fault?.afterHandling ? await this.handle(request) : undefined;
     if (fault?.hangMs !== undefined && !(await wait(fault.hangMs, signal))) {
+      res.destroy();
+      return;
+    }
+    if (fault?.holdUntil && !(await held(fault.holdUntil, signal))) {
       res.destroy();
       return;
     }

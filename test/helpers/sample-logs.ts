@@ -12,27 +12,22 @@ process.once('exit', () => {
   for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let writtenAt: Date | undefined;
-
 export function sampleLogsDir(): Promise<string> {
-  cached ??= (async () => {
-    const dir = tempDir('logs');
-    const now = new Date();
-    writtenAt = now;
-    await writeSampleLogs(dir, { users: 20, days: 30, now });
-    writeMoreLogs(dir, now);
-    return dir;
-  })();
+  cached ??= freshSampleLogs().then((logs) => logs.dir);
   return cached;
 }
 
 /**
- * The "now" the shared sample logs were written for. A test whose alert must sit at a fixed distance from
- * their events (minutes before it) stamps the alert with this, not with the time the test happens to run.
+ * A sample-log folder of its own, written for this moment. A suite whose alerts must sit at a fixed
+ * distance from the logs' events (minutes after them) stamps its alerts with `at`, and runs soon after:
+ * the shared folder may be half an hour old by the time a late suite runs.
  */
-export async function sampleLogsTime(): Promise<Date> {
-  await sampleLogsDir();
-  return writtenAt!;
+export async function freshSampleLogs(): Promise<{ dir: string; at: Date }> {
+  const dir = tempDir('logs');
+  const at = new Date();
+  await writeSampleLogs(dir, { users: 20, days: 30, now: at });
+  writeMoreLogs(dir, at);
+  return { dir, at };
 }
 
 export function tempDir(prefix: string): string {

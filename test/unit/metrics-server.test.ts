@@ -1,18 +1,21 @@
 /** The worker's /metrics server (src/observability/metrics-server.ts). */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { startMetricsServer } from '../../src/observability/metrics-server';
 
 describe('metrics server', () => {
   it('serves the registry on GET /metrics and 404 elsewhere', async () => {
     const registry = new Registry();
     registry.setDefaultLabels({ process: 'worker' });
+    new Counter({ name: 'autotriage_test_total', help: 'a test counter', registers: [registry] }).inc();
     const server = await startMetricsServer({ registry, host: '127.0.0.1', port: 0 });
     try {
       const { port } = server.address() as { port: number };
       const res = await fetch(`http://127.0.0.1:${port}/metrics`);
       assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+      assert.match(await res.text(), /^autotriage_test_total\{process="worker"\} 1$/m);
       assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
     } finally {
       server.close();

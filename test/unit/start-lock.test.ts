@@ -85,8 +85,10 @@ describe('npm start lock (one npm start per DATA_DIR)', () => {
   it('release leaves a lock another npm start has since taken over', () => {
     const dataDir = tempDir('lock');
     const lock = takeStartLock(dataDir, script);
+    assert.equal(lock.taken, true);
+    if (!lock.taken) return;
     fs.writeFileSync(startLockFile(dataDir), '4194000\n');
-    if (lock.taken) lock.release();
+    lock.release();
     assert.equal(fs.readFileSync(startLockFile(dataDir), 'utf8').trim(), '4194000');
   });
 

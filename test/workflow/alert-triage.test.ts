@@ -10,10 +10,11 @@ import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
 import { SA } from '../../src/temporal/search-attributes';
 import { waitForTriage } from '../../src/temporal/triage-client';
-import type { TriageResult } from '../../src/workflows/types';
+import type { WorkflowHandle } from '@temporalio/client';
+import { isJiraPending, type TriageResult } from '../../src/workflows/types';
 import { startFakes, type RunningFakes } from '../fakes';
 import { CLOUDTRAIL_HOME_IP, GSUITE_HOME_IP, GSUITE_USER, PROXY_IP, QUIET_HOME_IP, QUIET_USER, ROOT_ARN } from '../helpers/more-logs';
-import { sampleLogsDir, sampleLogsTime } from '../helpers/sample-logs';
+import { freshSampleLogs } from '../helpers/sample-logs';
 import { depsFor } from '../helpers/stack-deps';
 import { connectTestTemporal, startTestWorkers, uniqueTaskQueue, type RunningWorkers, type TestTemporal } from '../helpers/temporal';
 
@@ -39,13 +40,19 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
   let deps: ActivityDeps;
   let workers: RunningWorkers;
   const taskQueue = uniqueTaskQueue('triage');
+  /** When this suite's sample logs end (their "now"): the quiet-user tests sit minutes after it. */
+  let logsAt: Date;
+  /** This test's runs: the next test starts once their Jira issue has landed (it follows the ticket). */
+  const runs: WorkflowHandle[] = [];
 
   before(async () => {
     t = await connectTestTemporal();
     fakes = await startFakes();
     // No rate budget to speak of here (the budget has its own suite): the fakes have no quota.
     const env = { ...fakes.env, TEMPORAL_TASK_QUEUE: taskQueue, VIRUSTOTAL_RATE_PER_MINUTE: '6000' };
-    ({ deps } = await depsFor(env, await sampleLogsDir(), t.client));
+    const logs = await freshSampleLogs();
+    logsAt = logs.at;
+    ({ deps } = await depsFor(env, logs.dir, t.client));
     workers = await startTestWorkers(t, taskQueue, deps);
   });
 
@@ -57,6 +64,11 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
   });
 
   beforeEach(() => fakes.reset());
+  // A create still under way would land in the next test's fakes (and take its faults).
+  afterEach(async () => {
+    const settled = (h: WorkflowHandle) => waitForTriage(h, (x) => x.jira !== undefined && !isJiraPending(x.jira), { timeoutMs: 60_000 });
+    await Promise.all(runs.splice(0).map(settled));
+  });
 
   async function triage(alert: Alert): Promise<{ result: TriageResult; ms: number }> {
     const started = Date.now();
@@ -65,6 +77,7 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
       workflowId: alertWorkflowId(alert),
       args: [{ alert }],
     });
+    runs.push(handle);
     const result = await waitForTriage(handle);
     return { result, ms: Date.now() - started };
   }
@@ -185,8 +198,8 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
   it("never counts the attack's own successful logins as the user's usual location (no auto-close for a guessed password)", async () => {
     // A quiet account: 3 logins from home in 90 days; the attacker's 4 successes from a clean proxy came
     // in the hour before the alert and would otherwise make the proxy the user's #1 location.
-    // Anchored to the logs: the attacker's successes stay within the hour before the alert however late this runs.
-    const alert = quietUserAlert('quiet', await sampleLogsTime());
+    // Anchored to this suite's logs: the attacker's successes stay within the hour before the alert.
+    const alert = quietUserAlert('quiet', logsAt);
     const { result } = await triage(alert);
     const locations = result.report.enrichments.loginLocations;
     assert.equal(locations?.status, 'ok');
@@ -199,8 +212,8 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
 
   it("keeps the attack out of the usual locations when the alert's time is ahead of the clock (a zone-less local time)", async () => {
     // The same quiet account, the alert dated 6 hours ahead: its own time would put the attack margin
-    // after the attack. The run's start caps it, and this runs within minutes of the logs' time.
-    const alert = quietUserAlert('quiet-ahead', new Date((await sampleLogsTime()).getTime() + 6 * 3_600_000));
+    // after the attack. The run's start caps it, and this runs within minutes of this suite's logs.
+    const alert = quietUserAlert('quiet-ahead', new Date(logsAt.getTime() + 6 * 3_600_000));
     const { result } = await triage(alert);
     const locations = result.report.enrichments.loginLocations;
     assert.equal(locations?.status, 'ok');
@@ -209,8 +222,8 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
   });
 
   it('leaves one Jira issue when a create times out after Jira created it and is retried', async () => {
-    fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', afterHandling: true, hangMs: 25_000 });
     const alert = { ...forgotPasswordAlert(), alertId: `jiradup-${Date.now()}` };
+    fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', match: (r) => r.body.includes(alert.alertId), afterHandling: true, hangMs: 25_000 });
     await triage(alert);
     // The ticket went out without waiting for the hung create; the retry links the issue when it lands.
     const result = await waitForTriage(t.client.workflow.getHandle(alertWorkflowId(alert)), (x) => x.jira?.status === 'ok', { timeoutMs: 90_000 });
@@ -221,8 +234,8 @@ describe('alertTriage workflow (real Temporal, HTTP fakes)', function () {
 
   it("leaves one Jira issue when the connection drops just after Jira created it and Jira's search index still lags", async () => {
     fakes.jira.indexLagMs = 4_000; // the retry's first look (2 s later) cannot see the issue yet
-    fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', afterHandling: true, reset: true });
     const alert = { ...forgotPasswordAlert(), alertId: `jiralag-${Date.now()}` };
+    fakes.jira.injectFaults({ method: 'POST', path: '/rest/api/3/issue', match: (r) => r.body.includes(alert.alertId), afterHandling: true, reset: true });
     await triage(alert);
     const result = await waitForTriage(t.client.workflow.getHandle(alertWorkflowId(alert)), (x) => x.jira?.status === 'ok', { timeoutMs: 60_000 });
     assert.equal(result.jira?.status, 'ok');

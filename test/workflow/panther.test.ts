@@ -119,7 +119,9 @@ describe('Panther as the SIEM (real Temporal, Panther fake)', function () {
     down = false;
     assert.ok(await until(() => fake.getAlert(alert.alertId)?.status === 'OPEN', 90_000), `Panther's alert is ${fake.getAlert(alert.alertId)?.status}`);
     const said = fake.commentsFor(alert.alertId).map((c) => c.body);
-    assert.ok(said.findIndex((b) => /auto-closed/.test(b)) < said.findIndex((b) => /reopened/.test(b)), said.join(' | '));
+    const closedAt = said.findIndex((b) => /auto-closed/.test(b));
+    assert.ok(closedAt >= 0, `Panther heard of the auto-close: ${said.join(' | ')}`);
+    assert.ok(said.findIndex((b) => /reopened/.test(b)) > closedAt, `then of the reopen: ${said.join(' | ')}`);
     await handle.terminate('test done');
   });
 });
