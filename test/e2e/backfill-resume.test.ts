@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { runBackfill, type BackfillSummary } from '../../src/cli/backfill';
+import { runBackfill, type BackfillSummary } from '../../src/cli/backfill/run';
 import { parseConfig } from '../../src/config/config';
 import { alertWorkflowId } from '../../src/domain/alert';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
@@ -289,7 +289,8 @@ describe('backfill resume (real Temporal, real outages)', function () {
         },
       });
     };
-    const connection = await Connection.connect({ address: testAddress(), interceptors: [countPolls] });
+    // After the SDK's own retry interceptor (replaced when interceptors are given): each retry counts in turn.
+    const connection = await Connection.connect({ address: testAddress(), interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), countPolls] });
     let finished = false;
     try {
       const counted = new Client({ connection });

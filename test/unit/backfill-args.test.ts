@@ -1,6 +1,7 @@
-/** The backfill's command line and how it reads one line of a file (src/cli/backfill.ts). */
+/** The backfill's command line and how it reads one line of a file (src/cli/backfill/args.ts, alert-sources.ts). */
 import assert from 'node:assert/strict';
-import { DEFAULT_RATE, parseAlertLine, parseArgs } from '../../src/cli/backfill';
+import { parseAlertLine } from '../../src/cli/backfill/alert-sources';
+import { DEFAULT_RATE, parseArgs } from '../../src/cli/backfill/args';
 
 describe('backfill arguments and lines', () => {
   it('starts at about what two cores triage unless told otherwise', () => {

@@ -1,11 +1,11 @@
 /**
- * The backfill's resume checkpoint (src/cli/backfill-checkpoint.ts, used by src/cli/backfill.ts): it
+ * The backfill's resume checkpoint (src/cli/backfill/checkpoint.ts, used by src/cli/backfill/run.ts): it
  * covers only the lines whose start finished, so a start that failed (Temporal restarting) or was still
  * in flight is tried again by the next run, never skipped as "already done". The backfill itself, with
  * real outages and refusals on the dev server: test/e2e/backfill-resume.test.ts.
  */
 import assert from 'node:assert/strict';
-import { CheckpointTracker, type LineOutcome } from '../../src/cli/backfill-checkpoint';
+import { CheckpointTracker, type LineOutcome } from '../../src/cli/backfill/checkpoint';
 
 /** A fixed shuffle (no Math.random: the test repeats). */
 function shuffled<T>(items: T[], seed = 7): T[] {

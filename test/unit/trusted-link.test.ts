@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { normalizePanther } from '../../src/intake/panther';
 import { withTrustedLink } from '../../src/intake/trusted-link';
-import { parseAlertLine } from '../../src/cli/backfill';
+import { parseAlertLine } from '../../src/cli/backfill/alert-sources';
 import { demoPantherAlerts } from '../../src/sample-data/demo-alerts';
 
 const CONSOLE = 'https://acme.runpanther.net';
