@@ -174,7 +174,10 @@ describe('resilience: no alert lost or ticketed twice (real processes, file-back
       const res = await send(payload, `http://127.0.0.1:${port}`);
       assert.equal(res.status, 503);
       assert.ok(Number(res.headers.get('retry-after')) > 0);
-      assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 503);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      assert.equal(ready.status, 503);
+      assert.equal(ready.headers.get('retry-after'), '30');
+      assert.deepEqual(await ready.json(), { ok: false, temporal: 'unreachable', error: 'Temporal is unreachable' });
       // The SIEM resends to a healthy API: the alert is triaged, once.
       await accept(payload);
       await assertTicketedOnce([payload]);

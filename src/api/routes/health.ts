@@ -8,8 +8,9 @@ export function healthRoutes(starter: AlertStarter): Router {
     res.json({ ok: true });
   });
   router.get('/readyz', async (_req, res) => {
-    const temporal = await starter.ready();
-    res.status(temporal ? 200 : 503).json({ ok: temporal, temporal: temporal ? 'ok' : 'unreachable' });
+    if (await starter.ready()) return res.json({ ok: true, temporal: 'ok' });
+    // Shaped like the intake's own 503 (an error, and when to look again), for a balancer or an operator.
+    res.set('Retry-After', '30').status(503).json({ ok: false, temporal: 'unreachable', error: 'Temporal is unreachable' });
   });
   return router;
 }
