@@ -85,7 +85,6 @@ const SerializableFault = z.object({
 });
 const SerializableFaults = z.array(SerializableFault);
 
-/** Resolves true after `ms`, or false as soon as `signal` aborts. Infinity waits for the signal only. */
 /** True once `until` settles; false if the signal aborts first. */
 function held(until: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
@@ -102,6 +101,7 @@ function held(until: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
   });
 }
 
+/** Resolves true after `ms`, or false as soon as `signal` aborts. Infinity waits for the signal only. */
 export function wait(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
