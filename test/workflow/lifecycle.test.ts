@@ -43,6 +43,14 @@ describe('triage lifecycle (real Temporal)', function () {
   let s: Stack;
   before(async () => (s = await startStack({ SLACK_AUDIT_CHANNEL: 'C0AUDIT' })));
   after(() => s?.stop());
+  /** Slack answers a test holds back: let go after it, even when it failed before letting go itself. */
+  const held: Array<() => void> = [];
+  const heldGate = () => {
+    const g = gate();
+    held.push(g.open);
+    return g;
+  };
+  afterEach(() => held.splice(0).forEach((open) => open()));
 
   async function start(alert: Alert, p: TriagePolicy): Promise<TriageResult> {
     const handle = await s.launch(alert, p);
@@ -441,7 +449,7 @@ describe('triage lifecycle (real Temporal)', function () {
   it('applies an autoClose signal that arrives while the ticket is being posted', async () => {
     const alert = attack('signal-early');
     // Slack holds its answer to the post until the signal is in, so the signal lands while the ticket is on its way.
-    const signalled = gate();
+    const signalled = heldGate();
     s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), holdUntil: signalled.opened, afterHandling: true });
     const h = await s.launch(alert, policy());
     await waitForTriage(h, (x) => x.state.status === 'delivering');
@@ -469,7 +477,7 @@ describe('triage lifecycle (real Temporal)', function () {
   async function reopenWithSlowRepost(alert: Alert): Promise<{ answer: () => void }> {
     const closed = await start(alert, enforce('skip', { reopenWindowMs: 60_000 }));
     assert.equal(closed.state.status, 'auto_closed');
-    const answered = gate();
+    const answered = heldGate();
     s.fakes.slack.injectFaults({ method: 'POST', path: '/api/chat.postMessage', match: (r) => r.body.includes(alert.alertId), holdUntil: answered.opened, afterHandling: true });
     await handle(alert).signal(alertRefiredSignal, { at: new Date().toISOString() });
     await waitForTriage(handle(alert), (x) => x.state.reopened === 1 && x.state.status === 'awaiting_analyst');
