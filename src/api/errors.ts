@@ -12,6 +12,9 @@ export class HttpError extends Error {
   }
 }
 
+/** Seconds a sender should wait before trying again while Temporal is unreachable (the intake, /readyz). */
+export const TEMPORAL_DOWN_RETRY_AFTER_SECONDS = 30;
+
 export function sendError(res: Response, status: number, error: string, details?: unknown): void {
   res.status(status).json(details === undefined ? { error } : { error, details });
 }

@@ -16,6 +16,7 @@ import { dataConverter } from '../temporal/data-converter';
 import { workflowSource } from '../temporal/workflow-source';
 import { triageSinks } from '../observability/workflow-sinks';
 import { errorMessage } from '../logging/error-message';
+import { flagValue } from './flag-value';
 
 export interface ReplayOutcome {
   workflowId: string;
@@ -66,11 +67,7 @@ const USAGE = "usage: npm run replay -- <workflowId>… | --query '<visibility q
 
 function parseArgs(argv: string[]): { ids: string[]; query?: string; dir?: string; help?: boolean } {
   const out: { ids: string[]; query?: string; dir?: string; help?: boolean } = { ids: [] };
-  const value = (i: number, flag: string): string => {
-    const v = argv[i];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
-    return v;
-  };
+  const value = (i: number, flag: string): string => flagValue(argv, i, flag, USAGE);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') return { ids: [], help: true };

@@ -21,10 +21,15 @@ export const TRANSIENT_RETRY = {
  */
 export function nextTransientDelay(attempt: number, sinceFirstFailureMs: number, retryAfterMs?: number): number | undefined {
   const backoff = Math.min(TRANSIENT_RETRY.firstDelayMs * 2 ** (attempt - 1), TRANSIENT_RETRY.maxDelayMs);
-  const announced = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs > 0;
+  const announced = isDelay(retryAfterMs);
   const delay = announced ? Math.max(backoff, retryAfterMs) : backoff;
   const budget = announced ? TRANSIENT_RETRY.announcedBudgetMs : TRANSIENT_RETRY.budgetMs;
   return sinceFirstFailureMs + delay > budget ? undefined : delay;
+}
+
+/** A wait worth honouring: a finite, positive number of milliseconds. */
+function isDelay(ms: unknown): ms is number {
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0;
 }
 
 /** A transient failure's details: the provider's Retry-After, when it gave one. */
@@ -36,7 +41,7 @@ export interface TransientDetails {
 export function announcedRetryAfter(details: readonly unknown[] | null | undefined): number | undefined {
   for (const d of details ?? []) {
     const ms = d && typeof d === 'object' ? (d as TransientDetails).retryAfterMs : undefined;
-    if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) return ms;
+    if (isDelay(ms)) return ms;
   }
   return undefined;
 }

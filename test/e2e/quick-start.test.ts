@@ -12,6 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../src/config/paths';
 import { serverRecordFile } from '../../src/cli/leftover-server';
+import { alive } from '../../src/cli/process-alive';
 import { startLockFile } from '../../src/cli/start-lock';
 import { findTemporalCli, isTemporalUp, startDevServer } from '../../src/temporal/dev-server';
 import { SAMPLE_SCENARIOS } from '../../src/sample-data/okta-events';
@@ -128,15 +129,6 @@ function servicePids(output: string[]): number[] {
   const pids = [pidOf('api'), pidOf('worker')];
   assert.ok(pids.every((p) => p > 0), `pids of the API and the worker: ${pids.join(', ')}`);
   return pids;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('npm start on a Temporal server already running: a closed terminal stops it (real processes)', function () {

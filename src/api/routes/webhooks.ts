@@ -12,7 +12,7 @@ import { withTrustedLink } from '../../intake/trusted-link';
 import { ValidationError } from '../../intake/validation-error';
 import { TemporalUnavailableError, type AlertStarter } from '../../temporal/alert-starter';
 import { authenticateWebhook } from '../auth';
-import { sendError } from '../errors';
+import { TEMPORAL_DOWN_RETRY_AFTER_SECONDS, sendError } from '../errors';
 import type { ApiMetrics } from '../../observability/metrics';
 import { errorMessage } from '../../logging/error-message';
 
@@ -21,8 +21,6 @@ export interface WebhookOptions {
   webhookSecret?: string;
   maxBodyBytes: number;
   log: Logger;
-  /** Seconds the SIEM should wait before resending when Temporal is unreachable. */
-  retryAfterSeconds?: number;
   metrics?: ApiMetrics;
   /** PANTHER_CONSOLE_URL: a Panther alert's link must point there, or it is dropped. */
   pantherConsoleUrl?: string;
@@ -97,7 +95,7 @@ export function webhookRoutes(options: WebhookOptions): Router {
       if (err instanceof TemporalUnavailableError) {
         reject('temporal_unavailable');
         log.error({ err: err.message, source }, 'Temporal unreachable: alert not accepted, the SIEM should resend');
-        res.set('Retry-After', String(options.retryAfterSeconds ?? 30));
+        res.set('Retry-After', String(TEMPORAL_DOWN_RETRY_AFTER_SECONDS));
         return sendError(res, 503, 'Temporal is unreachable; resend the alert later');
       }
       throw err;

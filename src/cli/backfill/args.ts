@@ -1,6 +1,7 @@
 /** The backfill's command line: `--file` or `--panther --from --to`, the rate, `--dry-run` and its `--out`. */
 import path from 'node:path';
 import { parseTimestamp } from '../../domain/time';
+import { flagValue } from '../flag-value';
 
 /** `--help`: the usage text, printed with exit code 0. */
 export class UsageRequested extends Error {}
@@ -31,11 +32,7 @@ export function parseArgs(argv: string[]): BackfillArgs {
   let panther = false;
   let from: Date | undefined;
   let to: Date | undefined;
-  const value = (i: number, flag: string): string => {
-    const v = argv[i];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
-    return v;
-  };
+  const value = (i: number, flag: string): string => flagValue(argv, i, flag, USAGE);
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     switch (flag) {
